@@ -1,0 +1,1 @@
+"""The outside world behind Protocols: ERP systems, channels, language models."""

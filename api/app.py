@@ -1,0 +1,48 @@
+"""create_app(): the FastAPI application, built by a factory, nothing connected at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from api.deps import KeyCache
+from api.errors import install_error_handlers
+from api.ratelimit import RateLimiter
+from api.routes import analytics, auth, health, inventory, orders, parties, products
+from core.settings import Settings, get_settings
+from db.engine import make_engine
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app; the engine is created here unless the caller (a test) passes one."""
+    settings = settings or get_settings()
+    owns_engine = engine is None
+    db_engine = engine or make_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            db_engine.dispose()
+
+    app = FastAPI(
+        title="TopLlantas AI",
+        version="0.1.0",
+        description="ERP REST API of the TopLlantas store of record. Authenticate with "
+        "`Authorization: Bearer <API key>` or an OAuth 2.0 access token from `/oauth/token`.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = db_engine
+    app.state.jwt_secret = settings.jwt_secret()
+    app.state.key_cache = KeyCache(settings.auth.key_cache_seconds)
+    app.state.rate_limiter = RateLimiter(per_minute=settings.rate_limit.per_minute, burst=settings.rate_limit.burst)
+    install_error_handlers(app)
+    for module in (health, auth, products, inventory, orders, parties, analytics):
+        app.include_router(module.router)
+    logging.getLogger("topllantas").setLevel(settings.log_level)
+    return app

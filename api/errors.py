@@ -1,0 +1,79 @@
+"""The one place where errors become HTTP responses: always JSON, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.ratelimit import RateLimited, RateLimiter
+from core.errors import (
+    Conflict,
+    DomainError,
+    ExternalServiceError,
+    InvalidRequest,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS: dict[type[DomainError], tuple[int, str]] = {
+    InvalidRequest: (422, "invalid_request"),
+    NotFound: (404, "not_found"),
+    Conflict: (409, "conflict"),
+    PermissionDenied: (403, "forbidden"),
+    Unauthenticated: (401, "unauthenticated"),
+    ExternalServiceError: (502, "external_service_error"),
+}
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, object]:
+    """The JSON error shape of every 4xx/5xx."""
+    return {"error": code, "message": message, "field": field}
+
+
+def _field(loc: tuple[object, ...] | list[object]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on an app."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        status, code = next((v for k, v in STATUS.items() if isinstance(exc, k)), (400, "bad_request"))
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(error_body(code, exc.message, exc.field), status_code=status, headers=headers)
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
+        return JSONResponse(
+            error_body("rate_limited", "too many requests for this API key; retry later"),
+            status_code=429,
+            headers={"Retry-After": RateLimiter.retry_after_header(exc.wait_s)},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field(e.get("loc", ())), "message": str(e.get("msg", "invalid"))} for e in exc.errors()]
+        first = errors[0] if errors else {"field": "request", "message": "invalid request"}
+        body = error_body("validation_error", f"{first['field']}: {first['message']}", first["field"])
+        body["errors"] = errors
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return JSONResponse(error_body("internal_error", "internal error; it has been logged"), status_code=500)

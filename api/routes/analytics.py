@@ -1,0 +1,35 @@
+"""GET /api/v1/analytics/sales and /api/v1/analytics/inventory."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import SessionDep, require
+from core.security import Scope
+from db.repositories import analytics
+from domain.analytics import InventoryReport, SalesGroup, SalesReport
+
+router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"],
+                   dependencies=[Depends(require(Scope.ANALYTICS_READ))])
+
+
+@router.get("/sales", summary="Sales report")
+def sales_report(
+    session: SessionDep,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    group_by: SalesGroup = "branch",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> SalesReport:
+    """Units and net revenue in a period (default: the last 30 days of history), grouped by
+    branch, brand, size, month or day."""
+    return analytics.sales_report(session, date_from=date_from, date_to=date_to, group_by=group_by, limit=limit)
+
+
+@router.get("/inventory", summary="Inventory report")
+def inventory_report(session: SessionDep, as_of: date | None = None) -> InventoryReport:
+    """Inventory value at cost, annualised rotation and low-stock counts per branch."""
+    return analytics.inventory_report(session, as_of=as_of)

@@ -1,0 +1,65 @@
+"""GET /api/v1/customers, /api/v1/suppliers, and purchase orders."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import EngineDep, PrincipalDep, SessionDep, SettingsDep, require
+from core.security import Scope
+from db.engine import session_scope
+from db.repositories import parties, purchasing
+from domain.catalog import Page
+from domain.enums import CustomerKind, PurchaseOrderStatus
+from domain.parties import CustomerPublic, SupplierPublic
+from domain.purchasing import PurchaseOrderCreate, PurchaseOrderPublic
+
+router = APIRouter(prefix="/api/v1", tags=["customers and suppliers"])
+
+
+@router.get("/customers", dependencies=[Depends(require(Scope.CUSTOMERS_READ))], summary="Customers")
+def list_customers(
+    session: SessionDep,
+    settings: SettingsDep,
+    kind: CustomerKind | None = None,
+    q: Annotated[str | None, Query(max_length=80, description="Text in the name or e-mail")] = None,
+    phone: Annotated[str | None, Query(pattern=r"^\+[1-9]\d{7,14}$", description="E.164")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[CustomerPublic]:
+    """Retail customers, dealers (discount and credit limit) and fleets."""
+    return parties.list_customers(session, kind=kind, q=q, phone=phone,
+                                  limit=min(limit, settings.max_page_size), offset=offset)
+
+
+@router.get("/suppliers", dependencies=[Depends(require(Scope.SUPPLIERS_READ))], summary="Suppliers")
+def list_suppliers(
+    session: SessionDep,
+    brand: Annotated[str | None, Query(max_length=40)] = None,
+    sku: Annotated[str | None, Query(max_length=40, description="Include this SKU's price breaks")] = None,
+    include_price_breaks: bool = False,
+) -> list[SupplierPublic]:
+    """Suppliers with lead times, brands and (for a SKU, or on request) volume price breaks."""
+    return parties.list_suppliers(session, brand=brand, sku=sku, include_price_breaks=include_price_breaks)
+
+
+@router.get("/purchase-orders", dependencies=[Depends(require(Scope.SUPPLIERS_READ))], summary="Purchase orders")
+def list_purchase_orders(
+    session: SessionDep,
+    settings: SettingsDep,
+    status: PurchaseOrderStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[PurchaseOrderPublic]:
+    """Purchase orders to suppliers, newest first."""
+    return purchasing.list_purchase_orders(session, status=status.value if status else None,
+                                           limit=min(limit, settings.max_page_size), offset=offset)
+
+
+@router.post("/purchase-orders", status_code=201, dependencies=[Depends(require(Scope.ORDERS_WRITE))],
+             summary="Create a draft purchase order")
+def create_purchase_order(payload: PurchaseOrderCreate, principal: PrincipalDep, engine: EngineDep) -> PurchaseOrderPublic:
+    """A draft purchase order priced with the supplier's volume breaks."""
+    with session_scope(engine, write=True) as session:
+        return purchasing.create_purchase_order(session, payload, actor=principal.actor)

@@ -1,0 +1,1 @@
+"""The `topllantas` command line."""

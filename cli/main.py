@@ -1,0 +1,236 @@
+"""topllantas: serve, seed, keys, imports, ERP sync."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.engine import Engine
+
+from core.errors import DomainError
+from core.settings import Settings, get_settings
+from db.engine import make_engine, session_scope
+from db.migrate import upgrade
+
+app = typer.Typer(no_args_is_help=True, help="TopLlantas AI service.", add_completion=False)
+keys_app = typer.Typer(no_args_is_help=True, help="API keys (only a hash is stored).")
+fitment_app = typer.Typer(no_args_is_help=True, help="Vehicle fitment catalogue.")
+import_app = typer.Typer(no_args_is_help=True, help="CSV imports from an existing ERP.")
+erp_app = typer.Typer(no_args_is_help=True, help="Sync with an external ERP.")
+app.add_typer(keys_app, name="keys")
+app.add_typer(fitment_app, name="fitment")
+app.add_typer(import_app, name="import")
+app.add_typer(erp_app, name="erp")
+CLI_ACTOR = "cli"
+
+
+def _engine(settings: Settings) -> Engine:
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    return engine
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: TOPLLANTAS_HOST (127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: TOPLLANTAS_PORT (8000)")] = None,
+    seed_if_empty: Annotated[bool, typer.Option(help="Load the demo data into an empty database")] = True,
+) -> None:
+    """Migrate the database, load the demo data if it is empty, and serve the API."""
+    import uvicorn
+
+    from api.app import create_app
+    from db.demo.seed import is_seeded, seed_demo
+
+    settings = get_settings()
+    engine = _engine(settings)
+    if seed_if_empty and not is_seeded(engine):
+        typer.echo("Loading the demo data (first start only)...")
+        report = seed_demo(engine, seed=settings.demo.seed, history_days=settings.demo.history_days)
+        typer.echo(f"Demo data: {report.products} products, {report.orders} orders, {report.sales_rows} sales rows.")
+        _hint_key(engine)
+    uvicorn.run(create_app(settings, engine=engine), host=host or settings.host, port=port or settings.port,
+                log_level=settings.log_level.lower())
+
+
+def _hint_key(engine: Engine) -> None:
+    from db.repositories.api_keys import list_keys
+
+    with session_scope(engine) as session:
+        if not list_keys(session):
+            typer.echo("No API keys yet: create one with  topllantas keys create --role admin --name me")
+
+
+@app.command()
+def seed(
+    reset: Annotated[bool, typer.Option(help="Delete all data (not API keys) and load it again")] = False,
+    anchor: Annotated[str | None, typer.Option(help="Last day of history + 1, YYYY-MM-DD (default today)")] = None,
+    history_days: Annotated[int | None, typer.Option(help="Days of sales history")] = None,
+) -> None:
+    """Load the deterministic demo data; does nothing on an already seeded database."""
+    from db.demo.seed import seed_demo
+
+    settings = get_settings()
+    try:
+        anchor_day = date.fromisoformat(anchor) if anchor else None
+    except ValueError:
+        _fail(f"--anchor '{anchor}' is not a date like 2026-11-27")
+        return
+    report = seed_demo(_engine(settings), seed=settings.demo.seed, anchor=anchor_day,
+                       history_days=history_days or settings.demo.history_days, reset=reset)
+    if report.skipped:
+        typer.echo("The database already has data; nothing done (use --reset to reload).")
+        return
+    typer.echo(f"Seeded: {report.products} products, {report.fitment} fitment rows, {report.customers} customers, "
+               f"{report.orders} orders, {report.sales_rows} daily sales rows.")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option(help="admin, staff, technician, evaluator or integration")],
+    name: Annotated[str, typer.Option(help="Who or what uses the key")],
+) -> None:
+    """Create an API key and print it once."""
+    from db.repositories.api_keys import create_key
+
+    try:
+        with session_scope(_engine(get_settings()), write=True) as session:
+            key, info = create_key(session, role=role, name=name, actor=CLI_ACTOR)
+    except DomainError as exc:
+        _fail(exc.message)
+        return
+    typer.echo(key)
+    typer.echo(f"(role {info.role.value}, prefix {info.prefix}; store it now, it is not shown again; "
+               f"OAuth client_id = {info.prefix})", err=True)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List keys (prefix, role, name, state)."""
+    from db.repositories.api_keys import list_keys
+
+    with session_scope(_engine(get_settings())) as session:
+        rows = list_keys(session)
+    for row in rows:
+        state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
+        typer.echo(f"{row.prefix}  {row.role.value:<12} {state:<18} {row.name}")
+    if not rows:
+        typer.echo("No API keys.")
+
+
+@keys_app.command("revoke")
+def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix, as listed")]) -> None:
+    """Revoke a key."""
+    from db.repositories.api_keys import revoke_key
+
+    try:
+        with session_scope(_engine(get_settings()), write=True) as session:
+            info = revoke_key(session, prefix, actor=CLI_ACTOR)
+    except DomainError as exc:
+        _fail(exc.message)
+        return
+    typer.echo(f"Revoked {info.prefix} ({info.name}).")
+
+
+def _read_csv(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read {path}: {exc}")
+        return ""
+
+
+@fitment_app.command("import")
+def fitment_import(path: Annotated[Path, typer.Argument(help="CSV: make,model,year_from,year_to,trim,front_size,rear_size,notes")]) -> None:
+    """Import a licensed fitment catalogue; any bad row aborts the whole import."""
+    from adapters.erp.csv_import import import_fitment
+
+    text = _read_csv(path)
+    try:
+        with session_scope(_engine(get_settings()), write=True) as session:
+            report = import_fitment(session, text, actor=CLI_ACTOR, current_year=date.today().year)
+    except DomainError as exc:
+        _fail(f"nothing imported: {exc.message}")
+        return
+    typer.echo(f"Fitment: {report.rows} rows ({report.created} new, {report.updated} updated).")
+
+
+@import_app.command("products")
+def import_products_cmd(path: Path) -> None:
+    """Upsert products by SKU from a CSV (prices in pesos, net of IVA)."""
+    from adapters.erp.csv_import import import_products
+
+    text = _read_csv(path)
+    try:
+        with session_scope(_engine(get_settings()), write=True) as session:
+            report = import_products(session, text, actor=CLI_ACTOR)
+    except DomainError as exc:
+        _fail(f"nothing imported: {exc.message}")
+        return
+    typer.echo(f"Products: {report.rows} rows ({report.created} new, {report.updated} updated).")
+
+
+@import_app.command("stock")
+def import_stock_cmd(path: Path) -> None:
+    """Set stock per SKU and branch from a CSV."""
+    from adapters.erp.csv_import import import_stock
+
+    text = _read_csv(path)
+    try:
+        with session_scope(_engine(get_settings()), write=True) as session:
+            report = import_stock(session, text, actor=CLI_ACTOR)
+    except DomainError as exc:
+        _fail(f"nothing imported: {exc.message}")
+        return
+    typer.echo(f"Stock: {report.rows} rows ({report.created} new, {report.updated} updated).")
+
+
+@erp_app.command("sync")
+def erp_sync() -> None:
+    """Pull products and stock from the ERP at TOPLLANTAS_ERP__REST_BASE_URL."""
+    from adapters.erp.rest import RestErp
+    from adapters.erp.sync import sync_catalog
+
+    settings = get_settings()
+    key = settings.erp.rest_api_key
+    if key is None:
+        _fail("set TOPLLANTAS_ERP__REST_API_KEY to an API key of the remote ERP")
+        return
+    source = RestErp(settings.erp.rest_base_url, api_key=key.get_secret_value(),
+                     timeout_s=settings.erp.rest_timeout_seconds, retries=settings.erp.rest_retries)
+    try:
+        report = sync_catalog(source, _engine(settings), actor=f"{CLI_ACTOR}:sync")
+    except DomainError as exc:
+        _fail(exc.message)
+        return
+    finally:
+        source.close()
+    typer.echo(f"Synced: {report.products_created} new and {report.products_updated} updated products, "
+               f"{report.stock_rows} stock rows ({report.skipped_unknown_branch} skipped).")
+
+
+@app.command("expire-reservations")
+def expire_reservations_cmd() -> None:
+    """Cancel reserved orders whose hold has expired and release their stock."""
+    from db.repositories.orders import expire_reservations
+
+    with session_scope(_engine(get_settings()), write=True) as session:
+        folios = expire_reservations(session, actor=f"{CLI_ACTOR}:expiry")
+    typer.echo(f"Expired {len(folios)} reservations" + (f": {', '.join(folios)}" if folios else "."))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except DomainError as exc:  # a last guard: domain errors are user errors, not tracebacks
+        typer.secho(f"error: {exc.message}", fg=typer.colors.RED, err=True)
+        sys.exit(2)

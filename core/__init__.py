@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: settings, errors, logging, security."""

@@ -1,0 +1,116 @@
+"""One settings object for the whole service, read from TOPLLANTAS_* environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"changethis", "secret", "changeme", ""})
+
+
+class RateLimitSettings(BaseModel):
+    """Per-API-key token bucket."""
+
+    per_minute: int = Field(default=1200, ge=1, description="Sustained requests per minute per key")
+    burst: int = Field(default=100, ge=1, description="Requests allowed at once before throttling")
+
+
+class AuthSettings(BaseModel):
+    """API keys and OAuth 2.0 client-credentials tokens."""
+
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs OAuth access tokens (JWT, HS256). Development: generated and kept in "
+        "DATA_DIR/secret_key when unset. Production: required.",
+    )
+    token_ttl_seconds: int = Field(default=900, ge=60, le=86400)
+    key_cache_seconds: float = Field(
+        default=30.0, ge=0, description="How long a verified API key is trusted without a DB look-up"
+    )
+
+
+class ErpSettings(BaseModel):
+    """Which store of record the service reads and writes."""
+
+    provider: Literal["sql", "rest"] = "sql"
+    rest_base_url: str = "http://127.0.0.1:8001"
+    rest_api_key: SecretStr | None = None
+    rest_timeout_seconds: float = Field(default=10.0, gt=0)
+    rest_retries: int = Field(default=3, ge=1, le=10)
+
+
+class DemoSettings(BaseModel):
+    """Deterministic demo data."""
+
+    seed: int = 7
+    history_days: int = Field(default=760, ge=30, le=3650)
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; see the README table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TOPLLANTAS_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default sqlite:///DATA_DIR/topllantas.db"
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    reservation_hold_hours: int = Field(default=48, ge=1, le=24 * 14)
+    max_page_size: int = Field(default=200, ge=10, le=1000)
+    auth: AuthSettings = AuthSettings()
+    rate_limit: RateLimitSettings = RateLimitSettings()
+    erp: ErpSettings = ErpSettings()
+    demo: DemoSettings = DemoSettings()
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        key = self.auth.secret_key
+        if self.environment == "production":
+            if key is None or key.get_secret_value().lower() in PLACEHOLDER_SECRETS:
+                raise ValueError("TOPLLANTAS_AUTH__SECRET_KEY must be set to a real secret in production")
+            if len(key.get_secret_value()) < 32:
+                raise ValueError("TOPLLANTAS_AUTH__SECRET_KEY must be at least 32 characters")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'topllantas.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the store of record is a SQLite file (the embedded default)."""
+        return self.resolved_database_url.startswith("sqlite")
+
+    def jwt_secret(self) -> str:
+        """The token-signing secret; in development it is generated once and kept on disk."""
+        if self.auth.secret_key is not None:
+            return self.auth.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

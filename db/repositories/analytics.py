@@ -1,0 +1,133 @@
+"""Sales and inventory reports computed in SQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from core.errors import InvalidRequest
+from db.tables import Branch, Product, SalesDaily, Stock
+from domain.analytics import (
+    InventoryBranchReport,
+    InventoryReport,
+    SalesGroup,
+    SalesReport,
+    SalesRowPublic,
+)
+
+
+def latest_sales_day(session: Session) -> date | None:
+    """The most recent day with sales, or None for an empty history."""
+    return session.exec(select(sa.func.max(SalesDaily.day))).one()
+
+
+def sales_report(
+    session: Session, *, date_from: date | None, date_to: date | None, group_by: SalesGroup, limit: int
+) -> SalesReport:
+    """Units and net revenue in a period (default: the last 30 days of history), grouped."""
+    end = date_to or latest_sales_day(session) or date.today()
+    start = date_from or end - timedelta(days=29)
+    if start > end:
+        raise InvalidRequest("date_from is after date_to", field="date_from")
+    if (end - start).days > 3660:
+        raise InvalidRequest("the period may span at most 10 years", field="date_from")
+    key: sa.ColumnElement[str]
+    query = select(SalesDaily.units, SalesDaily.revenue_cents)
+    if group_by == "branch":
+        key = col(Branch.code)
+    elif group_by == "brand":
+        key = col(Product.brand)
+    elif group_by == "size":
+        key = col(Product.size)
+    elif group_by == "month":
+        key = sa.func.substr(sa.cast(SalesDaily.day, sa.String), 1, 7)
+    else:
+        key = sa.cast(SalesDaily.day, sa.String)
+    units = sa.func.sum(SalesDaily.units)
+    revenue = sa.func.sum(SalesDaily.revenue_cents)
+    query = (
+        select(key, units, revenue)
+        .select_from(SalesDaily)
+        .join(Product, col(Product.id) == SalesDaily.product_id)
+        .join(Branch, col(Branch.id) == SalesDaily.branch_id)
+        .where(col(SalesDaily.day) >= start, col(SalesDaily.day) <= end)
+        .group_by(key)
+    )
+    order = key.asc() if group_by in ("month", "day") else revenue.desc()
+    rows = session.exec(query.order_by(order)).all()
+    total_units = sum(int(r[1] or 0) for r in rows)
+    total_revenue = sum(int(r[2] or 0) for r in rows)
+    return SalesReport(
+        date_from=start,
+        date_to=end,
+        group_by=group_by,
+        total_units=total_units,
+        total_revenue_cents=total_revenue,
+        rows=[
+            SalesRowPublic(
+                key=str(k)[:10], units=int(u or 0), revenue_cents=int(r or 0),
+                share=round(int(r or 0) / total_revenue, 4) if total_revenue else 0.0,
+            )
+            for k, u, r in rows[:limit]
+        ],
+    )
+
+
+def inventory_report(session: Session, *, as_of: date | None = None) -> InventoryReport:
+    """Inventory value at cost, rotation over the last 90 days of sales and low-stock counts."""
+    as_of = as_of or latest_sales_day(session) or date.today()
+    available = col(Stock.on_hand) - col(Stock.reserved)
+    stock_rows = session.exec(
+        select(
+            Branch.code,
+            sa.func.count().filter(col(Stock.on_hand) > 0),
+            sa.func.coalesce(sa.func.sum(Stock.on_hand), 0),
+            sa.func.coalesce(sa.func.sum(Stock.reserved), 0),
+            sa.func.coalesce(sa.func.sum(col(Stock.on_hand) * col(Product.cost_cents)), 0),
+            sa.func.count().filter(available <= col(Stock.reorder_point)),
+            sa.func.count().filter(available <= 0),
+        )
+        .select_from(Stock)
+        .join(Product, col(Product.id) == Stock.product_id)
+        .join(Branch, col(Branch.id) == Stock.branch_id)
+        .group_by(Branch.code)
+        .order_by(Branch.code)
+    ).all()
+    since = as_of - timedelta(days=89)
+    cogs = dict(
+        session.exec(
+            select(Branch.code, sa.func.sum(col(SalesDaily.units) * col(Product.cost_cents)))
+            .select_from(SalesDaily)
+            .join(Product, col(Product.id) == SalesDaily.product_id)
+            .join(Branch, col(Branch.id) == SalesDaily.branch_id)
+            .where(col(SalesDaily.day) >= since, col(SalesDaily.day) <= as_of)
+            .group_by(Branch.code)
+        ).all()
+    )
+    branches = []
+    for code, skus, on_hand, reserved, value, low, out in stock_rows:
+        cogs_90 = int(cogs.get(code) or 0)
+        value = int(value)
+        daily_cogs = cogs_90 / 90
+        branches.append(
+            InventoryBranchReport(
+                branch_code=code,
+                skus_stocked=int(skus),
+                units_on_hand=int(on_hand),
+                units_reserved=int(reserved),
+                value_cents=value,
+                low_stock_skus=int(low),
+                out_of_stock_skus=int(out),
+                cogs_90d_cents=cogs_90,
+                rotation_per_year=round(cogs_90 * 365 / 90 / value, 2) if value else 0.0,
+                days_of_supply=round(value / daily_cogs, 1) if daily_cogs else None,
+            )
+        )
+    return InventoryReport(
+        as_of=as_of,
+        branches=branches,
+        total_value_cents=sum(b.value_cents for b in branches),
+        total_low_stock_skus=sum(b.low_stock_skus for b in branches),
+    )

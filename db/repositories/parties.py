@@ -1,0 +1,74 @@
+"""Customers and suppliers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from db.tables import Customer, Product, Supplier, SupplierPrice
+from domain.catalog import Page
+from domain.enums import CustomerKind
+from domain.parties import CustomerPublic, PriceBreak, SupplierPublic
+
+
+def customer_public(c: Customer) -> CustomerPublic:
+    """The public view of a customer."""
+    return CustomerPublic(
+        id=c.id or 0, kind=CustomerKind(c.kind), dealer_type=c.dealer_type, name=c.name,
+        phone=c.phone, whatsapp_id=c.whatsapp_id, email=c.email, rfc=c.rfc, city=c.city,
+        discount_bp=c.discount_bp, credit_limit_cents=c.credit_limit_cents,
+        consent_marketing=c.consent_marketing, consent_notifications=c.consent_notifications,
+    )
+
+
+def list_customers(
+    session: Session, *, kind: CustomerKind | None, q: str | None, phone: str | None, limit: int, offset: int
+) -> Page[CustomerPublic]:
+    """Customers filtered by kind, name/e-mail text or exact E.164 phone."""
+    conds: list[sa.ColumnElement[bool]] = []
+    if kind is not None:
+        conds.append(col(Customer.kind) == kind.value)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        conds.append(sa.or_(sa.func.lower(Customer.name).like(pattern), sa.func.lower(Customer.email).like(pattern)))
+    if phone:
+        conds.append(col(Customer.phone) == phone.strip())
+    where = sa.and_(sa.true(), *conds)
+    total = session.exec(select(sa.func.count()).select_from(Customer).where(where)).one()
+    rows = session.exec(select(Customer).where(where).order_by(Customer.id).limit(limit).offset(offset)).all()
+    return Page[CustomerPublic](items=[customer_public(c) for c in rows], total=total, limit=limit, offset=offset)
+
+
+def list_suppliers(
+    session: Session, *, brand: str | None, sku: str | None, include_price_breaks: bool
+) -> list[SupplierPublic]:
+    """Suppliers; price breaks for one SKU, or for all when ``include_price_breaks``."""
+    suppliers = session.exec(select(Supplier).order_by(Supplier.name)).all()
+    if brand:
+        wanted = brand.strip().lower()
+        suppliers = [s for s in suppliers if wanted in (b.lower() for b in s.brands)]
+    breaks: dict[int, list[PriceBreak]] = defaultdict(list)
+    ids = [s.id for s in suppliers]
+    if ids and (sku or include_price_breaks):
+        query = (
+            select(SupplierPrice, Product.sku).join(Product, col(Product.id) == SupplierPrice.product_id)
+            .where(col(SupplierPrice.supplier_id).in_(ids))
+            .order_by(SupplierPrice.supplier_id, Product.sku, SupplierPrice.min_quantity)
+        )
+        if sku:
+            query = query.where(col(Product.sku) == sku.strip().upper())
+        rows = session.exec(query).all()
+        for price, price_sku in rows:
+            breaks[price.supplier_id].append(
+                PriceBreak(product_id=price.product_id, sku=price_sku, min_quantity=price.min_quantity,
+                           unit_cost_cents=price.unit_cost_cents)
+            )
+    if sku:
+        suppliers = [s for s in suppliers if breaks.get(s.id or 0)]
+    return [
+        SupplierPublic(id=s.id or 0, name=s.name, rfc=s.rfc, email=s.email, phone=s.phone,
+                       lead_time_days=s.lead_time_days, brands=list(s.brands), price_breaks=breaks.get(s.id or 0, []))
+        for s in suppliers
+    ]

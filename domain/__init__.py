@@ -1,0 +1,1 @@
+"""Pure business types and rules: no I/O."""

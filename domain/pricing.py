@@ -1,0 +1,58 @@
+"""Money rules: integer cents, IVA at 16 %, dealer discounts; half-up rounding, never floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+IVA_RATE_BP = 1600  # basis points: 16 %
+BP = 10_000
+
+
+def _round_half_up(numerator: int, denominator: int) -> int:
+    return (numerator * 2 + denominator) // (denominator * 2)
+
+
+def with_iva(net_cents: int, iva_bp: int = IVA_RATE_BP) -> int:
+    """The price including IVA for a net price (cents, rounded half-up)."""
+    return net_cents + iva_of(net_cents, iva_bp)
+
+
+def iva_of(net_cents: int, iva_bp: int = IVA_RATE_BP) -> int:
+    """The IVA on a net amount (cents, rounded half-up)."""
+    return _round_half_up(net_cents * iva_bp, BP)
+
+
+def apply_discount(net_cents: int, discount_bp: int) -> int:
+    """The discount amount (cents) for a net amount and a discount in basis points."""
+    if not 0 <= discount_bp <= BP:
+        raise ValueError(f"discount {discount_bp} bp is outside 0-10000")
+    return _round_half_up(net_cents * discount_bp, BP)
+
+
+@dataclass(frozen=True, slots=True)
+class LineAmounts:
+    """Amounts of one order line, all in cents."""
+
+    unit_price_cents: int  # net of IVA, before discount
+    quantity: int
+    subtotal_cents: int  # unit x quantity
+    discount_cents: int
+    iva_cents: int
+    total_cents: int  # what the customer pays for the line
+
+
+def price_line(unit_price_cents: int, quantity: int, discount_bp: int = 0) -> LineAmounts:
+    """Price one line: subtotal, discount, IVA on the discounted amount, total."""
+    if quantity <= 0:
+        raise ValueError("quantity must be positive")
+    subtotal = unit_price_cents * quantity
+    discount = apply_discount(subtotal, discount_bp)
+    iva = iva_of(subtotal - discount)
+    return LineAmounts(unit_price_cents, quantity, subtotal, discount, iva, subtotal - discount + iva)
+
+
+def format_mxn(cents: int) -> str:
+    """Mexican peso format: ``$2,890`` or ``$2,890.50``."""
+    pesos, rest = divmod(abs(cents), 100)
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${pesos:,}" + (f".{rest:02d}" if rest else "")
