@@ -40,7 +40,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = db_engine
     app.state.jwt_secret = settings.jwt_secret()
     app.state.key_cache = KeyCache(settings.auth.key_cache_seconds)
-    app.state.rate_limiter = RateLimiter(per_minute=settings.rate_limit.per_minute, burst=settings.rate_limit.burst)
+    app.state.rate_limiter = RateLimiter(
+        per_minute=settings.rate_limit.per_minute, burst=settings.rate_limit.burst
+    )
     install_error_handlers(app)
     for module in (health, auth, products, inventory, orders, parties, analytics):
         app.include_router(module.router)

@@ -79,7 +79,9 @@ def get_principal(
 ) -> Principal:
     """The verified caller; 401 without valid credentials, 429 when over the rate limit."""
     if credentials is None or not credentials.credentials:
-        raise Unauthenticated("missing Authorization: Bearer <API key or access token>", field="Authorization")
+        raise Unauthenticated(
+            "missing Authorization: Bearer <API key or access token>", field="Authorization"
+        )
     token = credentials.credentials
     cache: KeyCache = request.app.state.key_cache
     if token.startswith(f"{KEY_PREFIX}_"):

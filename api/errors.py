@@ -47,9 +47,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        status, code = next((v for k, v in STATUS.items() if isinstance(exc, k)), (400, "bad_request"))
+        status, code = next(
+            (v for k, v in STATUS.items() if isinstance(exc, k)), (400, "bad_request")
+        )
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(error_body(code, exc.message, exc.field), status_code=status, headers=headers)
+        return JSONResponse(
+            error_body(code, exc.message, exc.field), status_code=status, headers=headers
+        )
 
     @app.exception_handler(RateLimited)
     async def rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
@@ -61,19 +65,29 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field(e.get("loc", ())), "message": str(e.get("msg", "invalid"))} for e in exc.errors()]
+        errors = [
+            {"field": _field(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
+            for e in exc.errors()
+        ]
         first = errors[0] if errors else {"field": "request", "message": "invalid request"}
-        body = error_body("validation_error", f"{first['field']}: {first['message']}", first["field"])
+        body = error_body(
+            "validation_error", f"{first['field']}: {first['message']}", first["field"]
+        )
         body["errors"] = errors
         return JSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse(
+            error_body(code, str(exc.detail)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(error_body("internal_error", "internal error; it has been logged"), status_code=500)
+        return JSONResponse(
+            error_body("internal_error", "internal error; it has been logged"), status_code=500
+        )

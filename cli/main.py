@@ -42,7 +42,9 @@ def _fail(message: str) -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Default: TOPLLANTAS_HOST (127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="Default: TOPLLANTAS_PORT (8000)")] = None,
-    seed_if_empty: Annotated[bool, typer.Option(help="Load the demo data into an empty database")] = True,
+    seed_if_empty: Annotated[
+        bool, typer.Option(help="Load the demo data into an empty database")
+    ] = True,
 ) -> None:
     """Migrate the database, load the demo data if it is empty, and serve the API."""
     import uvicorn
@@ -55,10 +57,17 @@ def serve(
     if seed_if_empty and not is_seeded(engine):
         typer.echo("Loading the demo data (first start only)...")
         report = seed_demo(engine, seed=settings.demo.seed, history_days=settings.demo.history_days)
-        typer.echo(f"Demo data: {report.products} products, {report.orders} orders, {report.sales_rows} sales rows.")
+        typer.echo(
+            f"Demo data: {report.products} products, {report.orders} orders, "
+            f"{report.sales_rows} sales rows."
+        )
         _hint_key(engine)
-    uvicorn.run(create_app(settings, engine=engine), host=host or settings.host, port=port or settings.port,
-                log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(settings, engine=engine),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+    )
 
 
 def _hint_key(engine: Engine) -> None:
@@ -66,13 +75,19 @@ def _hint_key(engine: Engine) -> None:
 
     with session_scope(engine) as session:
         if not list_keys(session):
-            typer.echo("No API keys yet: create one with  topllantas keys create --role admin --name me")
+            typer.echo(
+                "No API keys yet: create one with  topllantas keys create --role admin --name me"
+            )
 
 
 @app.command()
 def seed(
-    reset: Annotated[bool, typer.Option(help="Delete all data (not API keys) and load it again")] = False,
-    anchor: Annotated[str | None, typer.Option(help="Last day of history + 1, YYYY-MM-DD (default today)")] = None,
+    reset: Annotated[
+        bool, typer.Option(help="Delete all data (not API keys) and load it again")
+    ] = False,
+    anchor: Annotated[
+        str | None, typer.Option(help="Last day of history + 1, YYYY-MM-DD (default today)")
+    ] = None,
     history_days: Annotated[int | None, typer.Option(help="Days of sales history")] = None,
 ) -> None:
     """Load the deterministic demo data; does nothing on an already seeded database."""
@@ -84,13 +99,21 @@ def seed(
     except ValueError:
         _fail(f"--anchor '{anchor}' is not a date like 2026-11-27")
         return
-    report = seed_demo(_engine(settings), seed=settings.demo.seed, anchor=anchor_day,
-                       history_days=history_days or settings.demo.history_days, reset=reset)
+    report = seed_demo(
+        _engine(settings),
+        seed=settings.demo.seed,
+        anchor=anchor_day,
+        history_days=history_days or settings.demo.history_days,
+        reset=reset,
+    )
     if report.skipped:
         typer.echo("The database already has data; nothing done (use --reset to reload).")
         return
-    typer.echo(f"Seeded: {report.products} products, {report.fitment} fitment rows, {report.customers} customers, "
-               f"{report.orders} orders, {report.sales_rows} daily sales rows.")
+    typer.echo(
+        f"Seeded: {report.products} products, {report.fitment} fitment rows, "
+        f"{report.customers} customers, "
+        f"{report.orders} orders, {report.sales_rows} daily sales rows."
+    )
 
 
 @keys_app.command("create")
@@ -108,8 +131,11 @@ def keys_create(
         _fail(exc.message)
         return
     typer.echo(key)
-    typer.echo(f"(role {info.role.value}, prefix {info.prefix}; store it now, it is not shown again; "
-               f"OAuth client_id = {info.prefix})", err=True)
+    typer.echo(
+        f"(role {info.role.value}, prefix {info.prefix}; store it now, it is not shown again; "
+        f"OAuth client_id = {info.prefix})",
+        err=True,
+    )
 
 
 @keys_app.command("list")
@@ -149,7 +175,12 @@ def _read_csv(path: Path) -> str:
 
 
 @fitment_app.command("import")
-def fitment_import(path: Annotated[Path, typer.Argument(help="CSV: make,model,year_from,year_to,trim,front_size,rear_size,notes")]) -> None:
+def fitment_import(
+    path: Annotated[
+        Path,
+        typer.Argument(help="CSV: make,model,year_from,year_to,trim,front_size,rear_size,notes"),
+    ],
+) -> None:
     """Import a licensed fitment catalogue; any bad row aborts the whole import."""
     from adapters.erp.csv_import import import_fitment
 
@@ -204,8 +235,12 @@ def erp_sync() -> None:
     if key is None:
         _fail("set TOPLLANTAS_ERP__REST_API_KEY to an API key of the remote ERP")
         return
-    source = RestErp(settings.erp.rest_base_url, api_key=key.get_secret_value(),
-                     timeout_s=settings.erp.rest_timeout_seconds, retries=settings.erp.rest_retries)
+    source = RestErp(
+        settings.erp.rest_base_url,
+        api_key=key.get_secret_value(),
+        timeout_s=settings.erp.rest_timeout_seconds,
+        retries=settings.erp.rest_retries,
+    )
     try:
         report = sync_catalog(source, _engine(settings), actor=f"{CLI_ACTOR}:sync")
     except DomainError as exc:
@@ -213,8 +248,10 @@ def erp_sync() -> None:
         return
     finally:
         source.close()
-    typer.echo(f"Synced: {report.products_created} new and {report.products_updated} updated products, "
-               f"{report.stock_rows} stock rows ({report.skipped_unknown_branch} skipped).")
+    typer.echo(
+        f"Synced: {report.products_created} new and {report.products_updated} updated products, "
+        f"{report.stock_rows} stock rows ({report.skipped_unknown_branch} skipped)."
+    )
 
 
 @app.command("expire-reservations")
@@ -224,7 +261,9 @@ def expire_reservations_cmd() -> None:
 
     with session_scope(_engine(get_settings()), write=True) as session:
         folios = expire_reservations(session, actor=f"{CLI_ACTOR}:expiry")
-    typer.echo(f"Expired {len(folios)} reservations" + (f": {', '.join(folios)}" if folios else "."))
+    typer.echo(
+        f"Expired {len(folios)} reservations" + (f": {', '.join(folios)}" if folios else ".")
+    )
 
 
 def main() -> None:
@@ -234,3 +273,7 @@ def main() -> None:
     except DomainError as exc:  # a last guard: domain errors are user errors, not tracebacks
         typer.secho(f"error: {exc.message}", fg=typer.colors.RED, err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

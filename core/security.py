@@ -107,9 +107,18 @@ def read_token(token: str, *, secret: str) -> Principal:
         Unauthenticated: bad signature, expired or malformed.
     """
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], issuer="topllantas",
-                            options={"require": ["exp", "sub", "role"]})
-        return Principal(key_prefix=str(claims["sub"]), name=str(claims.get("name", "")), role=Role(claims["role"]))
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            issuer="topllantas",
+            options={"require": ["exp", "sub", "role"]},
+        )
+        return Principal(
+            key_prefix=str(claims["sub"]),
+            name=str(claims.get("name", "")),
+            role=Role(claims["role"]),
+        )
     except jwt.ExpiredSignatureError as exc:
         raise Unauthenticated("access token expired") from exc
     except (jwt.InvalidTokenError, ValueError) as exc:

@@ -30,7 +30,9 @@ class AuthSettings(BaseModel):
     )
     token_ttl_seconds: int = Field(default=900, ge=60, le=86400)
     key_cache_seconds: float = Field(
-        default=30.0, ge=0, description="How long a verified API key is trusted without a DB look-up"
+        default=30.0,
+        ge=0,
+        description="How long a verified API key is trusted without a DB look-up",
     )
 
 
@@ -81,7 +83,9 @@ class Settings(BaseSettings):
         key = self.auth.secret_key
         if self.environment == "production":
             if key is None or key.get_secret_value().lower() in PLACEHOLDER_SECRETS:
-                raise ValueError("TOPLLANTAS_AUTH__SECRET_KEY must be set to a real secret in production")
+                raise ValueError(
+                    "TOPLLANTAS_AUTH__SECRET_KEY must be set to a real secret in production"
+                )
             if len(key.get_secret_value()) < 32:
                 raise ValueError("TOPLLANTAS_AUTH__SECRET_KEY must be at least 32 characters")
         return self

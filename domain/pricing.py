@@ -48,7 +48,9 @@ def price_line(unit_price_cents: int, quantity: int, discount_bp: int = 0) -> Li
     subtotal = unit_price_cents * quantity
     discount = apply_discount(subtotal, discount_bp)
     iva = iva_of(subtotal - discount)
-    return LineAmounts(unit_price_cents, quantity, subtotal, discount, iva, subtotal - discount + iva)
+    return LineAmounts(
+        unit_price_cents, quantity, subtotal, discount, iva, subtotal - discount + iva
+    )
 
 
 def format_mxn(cents: int) -> str:

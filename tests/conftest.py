@@ -60,7 +60,9 @@ def pg_create(name: str, template: str | None = None) -> str:
     admin = _pg_admin()
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        conn.exec_driver_sql(
+            f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+        )
     admin.dispose()
     return pg_database_url(name)
 
@@ -127,7 +129,9 @@ def keys(engine: Engine) -> dict[Role, str]:
     made = {}
     with session_scope(engine, write=True) as session:
         for role in Role:
-            made[role], _ = create_key(session, role=role.value, name=f"test-{role.value}", actor="test")
+            made[role], _ = create_key(
+                session, role=role.value, name=f"test-{role.value}", actor="test"
+            )
     return made
 
 

@@ -1,1 +1,1 @@
-"""ERP adapters: the built-in SQL store of record, a REST client for an existing ERP, CSV imports."""
+"""ERP adapters: the built-in SQL store of record, a REST client for another ERP, CSV imports."""

@@ -27,17 +27,26 @@ class ErpClient(Protocol):
         ...
 
     def list_inventory(
-        self, *, branch: str | None = None, low_stock: bool = False, sku: str | None = None,
-        limit: int = 100, offset: int = 0,
+        self,
+        *,
+        branch: str | None = None,
+        low_stock: bool = False,
+        sku: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
     ) -> Page[InventoryItem]:
         """Stock rows per branch."""
         ...
 
-    def find_fitment(self, *, make: str | None, model: str | None, year: int | None) -> list[FitmentPublic]:
+    def find_fitment(
+        self, *, make: str | None, model: str | None, year: int | None
+    ) -> list[FitmentPublic]:
         """OE sizes of a vehicle."""
         ...
 
-    def create_order(self, payload: OrderCreate, *, idempotency_key: str | None = None) -> OrderPublic:
+    def create_order(
+        self, payload: OrderCreate, *, idempotency_key: str | None = None
+    ) -> OrderPublic:
         """Create an order (reserving stock unless it is a quote)."""
         ...
 
@@ -50,17 +59,26 @@ class ErpClient(Protocol):
         ...
 
     def list_customers(
-        self, *, kind: CustomerKind | None = None, q: str | None = None, phone: str | None = None,
-        limit: int = 50, offset: int = 0,
+        self,
+        *,
+        kind: CustomerKind | None = None,
+        q: str | None = None,
+        phone: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
     ) -> Page[CustomerPublic]:
         """Customers."""
         ...
 
-    def list_suppliers(self, *, brand: str | None = None, sku: str | None = None) -> list[SupplierPublic]:
+    def list_suppliers(
+        self, *, brand: str | None = None, sku: str | None = None
+    ) -> list[SupplierPublic]:
         """Suppliers, with price breaks when a SKU is given."""
         ...
 
-    def list_purchase_orders(self, *, status: str | None = None, limit: int = 50, offset: int = 0) -> Page[PurchaseOrderPublic]:
+    def list_purchase_orders(
+        self, *, status: str | None = None, limit: int = 50, offset: int = 0
+    ) -> Page[PurchaseOrderPublic]:
         """Purchase orders to suppliers."""
         ...
 

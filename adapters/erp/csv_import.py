@@ -13,16 +13,39 @@ from sqlmodel import Session, select
 
 from core.errors import InvalidRequest
 from db.repositories.audit import record
+from db.repositories.lots import adjust_lots
 from db.tables import Branch, Fitment, Product, Stock
 from domain.clock import utcnow
 from domain.enums import Terrain, Tier, VehicleType
 from domain.text import fold
 from domain.tire_size import parse_tire_size
 
-FITMENT_COLUMNS = ("make", "model", "year_from", "year_to", "trim", "front_size", "rear_size", "notes")
+FITMENT_COLUMNS = (
+    "make",
+    "model",
+    "year_from",
+    "year_to",
+    "trim",
+    "front_size",
+    "rear_size",
+    "notes",
+)
 PRODUCT_COLUMNS = (
-    "sku", "brand", "line", "size", "load_index", "speed_rating", "run_flat", "vehicle_type",
-    "terrain", "tier", "price_mxn", "cost_mxn", "warranty_km", "warranty_months", "active",
+    "sku",
+    "brand",
+    "line",
+    "size",
+    "load_index",
+    "speed_rating",
+    "run_flat",
+    "vehicle_type",
+    "terrain",
+    "tier",
+    "price_mxn",
+    "cost_mxn",
+    "warranty_km",
+    "warranty_months",
+    "active",
 )
 STOCK_COLUMNS = ("sku", "branch_code", "on_hand", "reorder_point", "max_level")
 CURRENT_YEAR_CAP = 2100
@@ -87,12 +110,17 @@ def _choice(row: dict[str, str], name: str, allowed: Iterable[str]) -> str:
     return raw
 
 
-def _read(text: str, columns: tuple[str, ...], required: set[str]) -> list[tuple[int, dict[str, str]]]:
+def _read(
+    text: str, columns: tuple[str, ...], required: set[str]
+) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = sorted(required - set(header))
     if missing:
-        raise InvalidRequest(f"line 1: missing columns: {', '.join(missing)}; expected {', '.join(columns)}", field="file")
+        raise InvalidRequest(
+            f"line 1: missing columns: {', '.join(missing)}; expected {', '.join(columns)}",
+            field="file",
+        )
     unknown = sorted(set(header) - set(columns))
     if unknown:
         raise InvalidRequest(f"line 1: unknown columns: {', '.join(unknown)}", field="file")
@@ -104,7 +132,9 @@ def _read(text: str, columns: tuple[str, ...], required: set[str]) -> list[tuple
     return rows
 
 
-def _validate(rows: list[tuple[int, dict[str, str]]], parse: Callable[[dict[str, str]], R]) -> list[tuple[int, R]]:
+def _validate(
+    rows: list[tuple[int, dict[str, str]]], parse: Callable[[dict[str, str]], R]
+) -> list[tuple[int, R]]:
     parsed: list[tuple[int, R]] = []
     errors: list[str] = []
     for line, row in rows:
@@ -113,7 +143,10 @@ def _validate(rows: list[tuple[int, dict[str, str]]], parse: Callable[[dict[str,
         except (RowError, InvalidRequest) as exc:
             errors.append(f"line {line}: {exc.message if isinstance(exc, InvalidRequest) else exc}")
     if errors:
-        raise InvalidRequest("; ".join(errors[:50]) + (f"; and {len(errors) - 50} more" if len(errors) > 50 else ""), field="file")
+        raise InvalidRequest(
+            "; ".join(errors[:50]) + (f"; and {len(errors) - 50} more" if len(errors) > 50 else ""),
+            field="file",
+        )
     return parsed
 
 
@@ -134,9 +167,16 @@ def _parse_fitment(row: dict[str, str]) -> dict[str, Any]:
         raise RowError(f"year_to {year_to} is before year_from {year_from}")
     rear = _size(row, "rear_size") if row.get("rear_size") else None
     return {
-        "make": make, "model": model, "make_key": fold(make), "model_key": fold(model),
-        "year_from": year_from, "year_to": year_to, "trim": row.get("trim", "")[:80],
-        "front_size": _size(row, "front_size"), "rear_size": rear, "notes": row.get("notes", "")[:200],
+        "make": make,
+        "model": model,
+        "make_key": fold(make),
+        "model_key": fold(model),
+        "year_from": year_from,
+        "year_to": year_to,
+        "trim": row.get("trim", "")[:80],
+        "front_size": _size(row, "front_size"),
+        "rear_size": rear,
+        "notes": row.get("notes", "")[:200],
     }
 
 
@@ -146,12 +186,21 @@ def import_fitment(session: Session, text: str, *, actor: str, current_year: int
     parsed = _validate(rows, _parse_fitment)
     report = ImportReport(kind="fitment", rows=len(parsed))
     seen: dict[tuple[Any, ...], int] = {}
-    existing = {(f.make_key, f.model_key, f.year_from, f.year_to, f.trim): f for f in session.exec(select(Fitment)).all()}
+    existing = {
+        (f.make_key, f.model_key, f.year_from, f.year_to, f.trim): f
+        for f in session.exec(select(Fitment)).all()
+    }
     errors = []
     for line, values in parsed:
         if values["year_to"] == CURRENT_YEAR_CAP:
             values["year_to"] = current_year
-        key = (values["make_key"], values["model_key"], values["year_from"], values["year_to"], values["trim"])
+        key = (
+            values["make_key"],
+            values["model_key"],
+            values["year_from"],
+            values["year_to"],
+            values["trim"],
+        )
         if key in seen:
             errors.append(f"line {line}: duplicates line {seen[key]}")
             continue
@@ -168,8 +217,16 @@ def import_fitment(session: Session, text: str, *, actor: str, current_year: int
     if errors:
         raise InvalidRequest("; ".join(errors[:50]), field="file")
     session.flush()
-    record(session, actor=actor, action="import", entity="fitment", entity_id="csv",
-           rows=report.rows, created=report.created, updated=report.updated)
+    record(
+        session,
+        actor=actor,
+        action="import",
+        entity="fitment",
+        entity_id="csv",
+        rows=report.rows,
+        created=report.created,
+        updated=report.updated,
+    )
     return report
 
 
@@ -185,16 +242,23 @@ def _parse_product(row: dict[str, str]) -> dict[str, Any]:
         raise RowError(f"speed_rating '{speed}' must be one letter")
     price, cost = _cents(row, "price_mxn"), _cents(row, "cost_mxn")
     return {
-        "sku": sku, "brand": row.get("brand") or "", "line": row.get("line") or "",
-        "size": size.canonical, "width": size.width, "aspect": size.aspect,
-        "construction": size.construction, "rim": size.rim,
+        "sku": sku,
+        "brand": row.get("brand") or "",
+        "line": row.get("line") or "",
+        "size": size.canonical,
+        "width": size.width,
+        "aspect": size.aspect,
+        "construction": size.construction,
+        "rim": size.rim,
         "size_prefix": "LT" if size.canonical.startswith("LT") or size.is_flotation else "",
-        "load_index": _int(row, "load_index", 50, 150), "speed_rating": speed,
+        "load_index": _int(row, "load_index", 50, 150),
+        "speed_rating": speed,
         "run_flat": _bool(row, "run_flat", False),
         "vehicle_type": _choice(row, "vehicle_type", (v.value for v in VehicleType)),
         "terrain": _choice(row, "terrain", (t.value for t in Terrain)),
         "tier": _choice(row, "tier", (t.value for t in Tier)),
-        "price_cents": price, "cost_cents": cost,
+        "price_cents": price,
+        "cost_cents": cost,
         "warranty_km": _int(row, "warranty_km", 0, 200_000, default=0),
         "warranty_months": _int(row, "warranty_months", 0, 120, default=0),
         "active": _bool(row, "active", True),
@@ -203,13 +267,23 @@ def _parse_product(row: dict[str, str]) -> dict[str, Any]:
 
 def import_products(session: Session, text: str, *, actor: str) -> ImportReport:
     """Upsert products by SKU. Prices are pesos net of IVA (``2491.38``)."""
-    parsed = _validate(_read(text, PRODUCT_COLUMNS, set(PRODUCT_COLUMNS) - {"active", "warranty_km", "warranty_months", "run_flat"}), _parse_product)
+    parsed = _validate(
+        _read(
+            text,
+            PRODUCT_COLUMNS,
+            set(PRODUCT_COLUMNS) - {"active", "warranty_km", "warranty_months", "run_flat"},
+        ),
+        _parse_product,
+    )
     report = ImportReport(kind="products", rows=len(parsed))
     existing = {p.sku: p for p in session.exec(select(Product)).all()}
     seen: dict[str, int] = {}
     for line, values in parsed:
         if values["sku"] in seen:
-            raise InvalidRequest(f"line {line}: SKU {values['sku']} duplicates line {seen[values['sku']]}", field="file")
+            raise InvalidRequest(
+                f"line {line}: SKU {values['sku']} duplicates line {seen[values['sku']]}",
+                field="file",
+            )
         seen[values["sku"]] = line
         product = existing.get(values["sku"])
         if product is None:
@@ -222,8 +296,16 @@ def import_products(session: Session, text: str, *, actor: str) -> ImportReport:
             session.add(product)
             report.updated += 1
     session.flush()
-    record(session, actor=actor, action="import", entity="product", entity_id="csv",
-           rows=report.rows, created=report.created, updated=report.updated)
+    record(
+        session,
+        actor=actor,
+        action="import",
+        entity="product",
+        entity_id="csv",
+        rows=report.rows,
+        created=report.created,
+        updated=report.updated,
+    )
     return report
 
 
@@ -232,14 +314,15 @@ def import_stock(session: Session, text: str, *, actor: str) -> ImportReport:
     products = {p.sku: p.id for p in session.exec(select(Product)).all()}
     branches = {b.code: b.id for b in session.exec(select(Branch)).all()}
 
-    def parse(row: dict[str, str]) -> dict[str, int]:
+    def parse(row: dict[str, str]) -> dict[str, Any]:
         sku, code = row.get("sku", "").upper(), row.get("branch_code", "").upper()
         if sku not in products:
             raise RowError(f"SKU '{sku}' is not in the catalogue")
         if code not in branches:
             raise RowError(f"branch_code '{code}' is unknown; known: {', '.join(sorted(branches))}")
         return {
-            "product_id": products[sku] or 0, "branch_id": branches[code] or 0,
+            "product_id": products[sku] or 0,
+            "branch_id": branches[code] or 0,
             "on_hand": _int(row, "on_hand", 0, 1_000_000),
             "reorder_point": _int(row, "reorder_point", 0, 1_000_000, default=0),
             "max_level": _int(row, "max_level", 0, 1_000_000, default=0),
@@ -252,19 +335,38 @@ def import_stock(session: Session, text: str, *, actor: str) -> ImportReport:
     for line, values in parsed:
         stock = existing.get((values["product_id"], values["branch_id"]))
         if stock is None:
-            session.add(Stock(**values))
+            stock = Stock(**values)
+            session.add(stock)
+            session.flush()
+            adjust_lots(session, stock.id or 0, stock.on_hand)
             report.created += 1
             continue
         if values["on_hand"] < stock.reserved:
-            errors.append(f"line {line}: on_hand {values['on_hand']} is below the {stock.reserved} units reserved")
+            errors.append(
+                f"line {line}: on_hand {values['on_hand']} is below "
+                f"the {stock.reserved} units reserved"
+            )
             continue
-        stock.on_hand, stock.reorder_point, stock.max_level = values["on_hand"], values["reorder_point"], values["max_level"]
+        adjust_lots(session, stock.id or 0, values["on_hand"] - stock.on_hand)
+        stock.on_hand, stock.reorder_point, stock.max_level = (
+            values["on_hand"],
+            values["reorder_point"],
+            values["max_level"],
+        )
         stock.updated_at = utcnow()
         session.add(stock)
         report.updated += 1
     if errors:
         raise InvalidRequest("; ".join(errors[:50]), field="file")
     session.flush()
-    record(session, actor=actor, action="import", entity="stock", entity_id="csv",
-           rows=report.rows, created=report.created, updated=report.updated)
+    record(
+        session,
+        actor=actor,
+        action="import",
+        entity="stock",
+        entity_id="csv",
+        rows=report.rows,
+        created=report.created,
+        updated=report.updated,
+    )
     return report

@@ -27,8 +27,12 @@ from domain.sales import OrderCreate, OrderPublic, OrderUpdate
 M = TypeVar("M", bound=BaseModel)
 RETRY_STATUS = frozenset({429, 502, 503, 504})
 _ERRORS: dict[int, type[DomainError]] = {
-    400: InvalidRequest, 401: Unauthenticated, 403: PermissionDenied, 404: NotFound,
-    409: Conflict, 422: InvalidRequest,
+    400: InvalidRequest,
+    401: Unauthenticated,
+    403: PermissionDenied,
+    404: NotFound,
+    409: Conflict,
+    422: InvalidRequest,
 }
 
 
@@ -56,9 +60,13 @@ class RestErp:
             raise ValueError("RestErp needs api_key, or client_id and client_secret")
         self.actor = f"erp:{base_url}"
         self._api_key = api_key
-        self._client_credentials = (client_id, client_secret) if client_id and client_secret else None
+        self._client_credentials = (
+            (client_id, client_secret) if client_id and client_secret else None
+        )
         self._token: tuple[str, float] | None = None
-        self._client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout_s, transport=transport)
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"), timeout=timeout_s, transport=transport
+        )
         self._retries = retries
 
     def close(self) -> None:
@@ -72,16 +80,26 @@ class RestErp:
             return self._token[0]
         assert self._client_credentials is not None
         client_id, secret = self._client_credentials
-        response = self._client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                                     auth=(client_id or "", secret or ""))
+        response = self._client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(client_id or "", secret or ""),
+        )
         if response.status_code != 200:
             raise Unauthenticated(f"ERP refused the client credentials ({response.status_code})")
         body = response.json()
         self._token = (body["access_token"], time.monotonic() + float(body.get("expires_in", 300)))
         return self._token[0]
 
-    def _request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                 json: Any = None, headers: dict[str, str] | None = None) -> Any:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         @retry(
             retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
             stop=stop_after_attempt(self._retries),
@@ -91,8 +109,11 @@ class RestErp:
         def attempt() -> httpx.Response:
             try:
                 response = self._client.request(
-                    method, path, params={k: v for k, v in (params or {}).items() if v is not None},
-                    json=json, headers={"Authorization": f"Bearer {self._bearer()}", **(headers or {})},
+                    method,
+                    path,
+                    params={k: v for k, v in (params or {}).items() if v is not None},
+                    json=json,
+                    headers={"Authorization": f"Bearer {self._bearer()}", **(headers or {})},
                 )
             except httpx.TimeoutException as exc:
                 raise _Retryable(f"{method} {path} timed out") from exc
@@ -132,7 +153,11 @@ class RestErp:
     ) -> Page[ProductPublic]:
         """GET /api/v1/products."""
         params = flt.model_dump(exclude_none=True, exclude_defaults=True, mode="json")
-        data = self._request("GET", "/api/v1/products", params={**params, "limit": limit, "offset": offset, "sort": sort})
+        data = self._request(
+            "GET",
+            "/api/v1/products",
+            params={**params, "limit": limit, "offset": offset, "sort": sort},
+        )
         return Page[ProductPublic].model_validate(data)
 
     def get_product(self, product_id: int) -> ProductPublic:
@@ -140,23 +165,45 @@ class RestErp:
         return self._parse(ProductPublic, self._request("GET", f"/api/v1/products/{product_id}"))
 
     def list_inventory(
-        self, *, branch: str | None = None, low_stock: bool = False, sku: str | None = None,
-        limit: int = 100, offset: int = 0,
+        self,
+        *,
+        branch: str | None = None,
+        low_stock: bool = False,
+        sku: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
     ) -> Page[InventoryItem]:
         """GET /api/v1/inventory."""
-        data = self._request("GET", "/api/v1/inventory", params={"branch": branch, "low_stock": low_stock or None,
-                                                                  "sku": sku, "limit": limit, "offset": offset})
+        data = self._request(
+            "GET",
+            "/api/v1/inventory",
+            params={
+                "branch": branch,
+                "low_stock": low_stock or None,
+                "sku": sku,
+                "limit": limit,
+                "offset": offset,
+            },
+        )
         return Page[InventoryItem].model_validate(data)
 
-    def find_fitment(self, *, make: str | None, model: str | None, year: int | None) -> list[FitmentPublic]:
+    def find_fitment(
+        self, *, make: str | None, model: str | None, year: int | None
+    ) -> list[FitmentPublic]:
         """GET /api/v1/fitment."""
-        data = self._request("GET", "/api/v1/fitment", params={"make": make, "model": model, "year": year})
+        data = self._request(
+            "GET", "/api/v1/fitment", params={"make": make, "model": model, "year": year}
+        )
         return TypeAdapter(list[FitmentPublic]).validate_python(data)
 
-    def create_order(self, payload: OrderCreate, *, idempotency_key: str | None = None) -> OrderPublic:
+    def create_order(
+        self, payload: OrderCreate, *, idempotency_key: str | None = None
+    ) -> OrderPublic:
         """POST /api/v1/orders (idempotency key forwarded, so a retried POST never orders twice)."""
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-        data = self._request("POST", "/api/v1/orders", json=payload.model_dump(mode="json"), headers=headers)
+        data = self._request(
+            "POST", "/api/v1/orders", json=payload.model_dump(mode="json"), headers=headers
+        )
         return self._parse(OrderPublic, data)
 
     def get_order(self, order_id: int) -> OrderPublic:
@@ -165,29 +212,57 @@ class RestErp:
 
     def update_order(self, order_id: int, change: OrderUpdate) -> OrderPublic:
         """PUT /api/v1/orders/{id}."""
-        data = self._request("PUT", f"/api/v1/orders/{order_id}", json=change.model_dump(mode="json", exclude_none=True))
+        data = self._request(
+            "PUT",
+            f"/api/v1/orders/{order_id}",
+            json=change.model_dump(mode="json", exclude_none=True),
+        )
         return self._parse(OrderPublic, data)
 
     def list_customers(
-        self, *, kind: CustomerKind | None = None, q: str | None = None, phone: str | None = None,
-        limit: int = 50, offset: int = 0,
+        self,
+        *,
+        kind: CustomerKind | None = None,
+        q: str | None = None,
+        phone: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
     ) -> Page[CustomerPublic]:
         """GET /api/v1/customers."""
-        data = self._request("GET", "/api/v1/customers", params={"kind": kind.value if kind else None, "q": q,
-                                                                  "phone": phone, "limit": limit, "offset": offset})
+        data = self._request(
+            "GET",
+            "/api/v1/customers",
+            params={
+                "kind": kind.value if kind else None,
+                "q": q,
+                "phone": phone,
+                "limit": limit,
+                "offset": offset,
+            },
+        )
         return Page[CustomerPublic].model_validate(data)
 
-    def list_suppliers(self, *, brand: str | None = None, sku: str | None = None) -> list[SupplierPublic]:
+    def list_suppliers(
+        self, *, brand: str | None = None, sku: str | None = None
+    ) -> list[SupplierPublic]:
         """GET /api/v1/suppliers."""
         data = self._request("GET", "/api/v1/suppliers", params={"brand": brand, "sku": sku})
         return TypeAdapter(list[SupplierPublic]).validate_python(data)
 
-    def list_purchase_orders(self, *, status: str | None = None, limit: int = 50, offset: int = 0) -> Page[PurchaseOrderPublic]:
+    def list_purchase_orders(
+        self, *, status: str | None = None, limit: int = 50, offset: int = 0
+    ) -> Page[PurchaseOrderPublic]:
         """GET /api/v1/purchase-orders."""
-        data = self._request("GET", "/api/v1/purchase-orders", params={"status": status, "limit": limit, "offset": offset})
+        data = self._request(
+            "GET",
+            "/api/v1/purchase-orders",
+            params={"status": status, "limit": limit, "offset": offset},
+        )
         return Page[PurchaseOrderPublic].model_validate(data)
 
     def create_purchase_order(self, payload: PurchaseOrderCreate) -> PurchaseOrderPublic:
         """POST /api/v1/purchase-orders."""
-        data = self._request("POST", "/api/v1/purchase-orders", json=payload.model_dump(mode="json"))
+        data = self._request(
+            "POST", "/api/v1/purchase-orders", json=payload.model_dump(mode="json")
+        )
         return self._parse(PurchaseOrderPublic, data)

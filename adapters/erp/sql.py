@@ -35,22 +35,42 @@ class SqlErp:
             return catalog.get_product(session, product_id)
 
     def list_inventory(
-        self, *, branch: str | None = None, low_stock: bool = False, sku: str | None = None,
-        limit: int = 100, offset: int = 0,
+        self,
+        *,
+        branch: str | None = None,
+        low_stock: bool = False,
+        sku: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
     ) -> Page[InventoryItem]:
         """Stock rows per branch."""
         with session_scope(self.engine) as session:
-            return catalog.list_inventory(session, branch=branch, low_stock=low_stock, sku=sku, limit=limit, offset=offset)
+            return catalog.list_inventory(
+                session, branch=branch, low_stock=low_stock, sku=sku, limit=limit, offset=offset
+            )
 
-    def find_fitment(self, *, make: str | None, model: str | None, year: int | None) -> list[FitmentPublic]:
+    def find_fitment(
+        self, *, make: str | None, model: str | None, year: int | None
+    ) -> list[FitmentPublic]:
         """OE sizes of a vehicle."""
         with session_scope(self.engine) as session:
-            return [catalog.fitment_public(f) for f in catalog.find_fitment(session, make=make, model=model, year=year)]
+            return [
+                catalog.fitment_public(f)
+                for f in catalog.find_fitment(session, make=make, model=model, year=year)
+            ]
 
-    def create_order(self, payload: OrderCreate, *, idempotency_key: str | None = None) -> OrderPublic:
+    def create_order(
+        self, payload: OrderCreate, *, idempotency_key: str | None = None
+    ) -> OrderPublic:
         """Create an order, reserving stock atomically."""
-        order, _ = create_order_once(self.engine, payload, actor=self.actor, principal=self.actor,
-                                     key=idempotency_key, hold_hours=self.hold_hours)
+        order, _ = create_order_once(
+            self.engine,
+            payload,
+            actor=self.actor,
+            principal=self.actor,
+            key=idempotency_key,
+            hold_hours=self.hold_hours,
+        )
         return order
 
     def get_order(self, order_id: int) -> OrderPublic:
@@ -61,25 +81,40 @@ class SqlErp:
     def update_order(self, order_id: int, change: OrderUpdate) -> OrderPublic:
         """A legal status move and/or notes."""
         with session_scope(self.engine, write=True) as session:
-            return orders.update_order(session, order_id, change, actor=self.actor, hold_hours=self.hold_hours)
+            return orders.update_order(
+                session, order_id, change, actor=self.actor, hold_hours=self.hold_hours
+            )
 
     def list_customers(
-        self, *, kind: CustomerKind | None = None, q: str | None = None, phone: str | None = None,
-        limit: int = 50, offset: int = 0,
+        self,
+        *,
+        kind: CustomerKind | None = None,
+        q: str | None = None,
+        phone: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
     ) -> Page[CustomerPublic]:
         """Customers."""
         with session_scope(self.engine) as session:
-            return parties.list_customers(session, kind=kind, q=q, phone=phone, limit=limit, offset=offset)
+            return parties.list_customers(
+                session, kind=kind, q=q, phone=phone, limit=limit, offset=offset
+            )
 
-    def list_suppliers(self, *, brand: str | None = None, sku: str | None = None) -> list[SupplierPublic]:
+    def list_suppliers(
+        self, *, brand: str | None = None, sku: str | None = None
+    ) -> list[SupplierPublic]:
         """Suppliers, with price breaks for a SKU."""
         with session_scope(self.engine) as session:
             return parties.list_suppliers(session, brand=brand, sku=sku, include_price_breaks=False)
 
-    def list_purchase_orders(self, *, status: str | None = None, limit: int = 50, offset: int = 0) -> Page[PurchaseOrderPublic]:
+    def list_purchase_orders(
+        self, *, status: str | None = None, limit: int = 50, offset: int = 0
+    ) -> Page[PurchaseOrderPublic]:
         """Purchase orders."""
         with session_scope(self.engine) as session:
-            return purchasing.list_purchase_orders(session, status=status, limit=limit, offset=offset)
+            return purchasing.list_purchase_orders(
+                session, status=status, limit=limit, offset=offset
+            )
 
     def create_purchase_order(self, payload: PurchaseOrderCreate) -> PurchaseOrderPublic:
         """A draft purchase order."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -10,6 +11,7 @@ from sqlmodel import select
 from adapters.erp.base import ErpClient
 from db.engine import session_scope
 from db.repositories.audit import record
+from db.repositories.lots import adjust_lots
 from db.tables import Branch, Product, Stock
 from domain.catalog import InventoryItem, ProductFilter, ProductPublic
 from domain.clock import utcnow
@@ -31,7 +33,9 @@ class SyncReport:
 def _all_products(source: ErpClient) -> list[ProductPublic]:
     items: list[ProductPublic] = []
     while True:
-        page = source.search_products(ProductFilter(include_inactive=True), limit=PAGE, offset=len(items), sort="brand")
+        page = source.search_products(
+            ProductFilter(include_inactive=True), limit=PAGE, offset=len(items), sort="brand"
+        )
         items.extend(page.items)
         if not page.items or len(items) >= page.total:
             return items
@@ -60,14 +64,25 @@ def sync_catalog(source: ErpClient, engine: Engine, *, actor: str) -> SyncReport
         local = {p.sku: p for p in session.exec(select(Product)).all()}
         for item in products:
             size = parse_tire_size(item.size)
-            values = {
-                "brand": item.brand, "line": item.line, "size": size.canonical, "width": size.width,
-                "aspect": size.aspect, "construction": size.construction, "rim": size.rim,
+            values: dict[str, Any] = {
+                "brand": item.brand,
+                "line": item.line,
+                "size": size.canonical,
+                "width": size.width,
+                "aspect": size.aspect,
+                "construction": size.construction,
+                "rim": size.rim,
                 "size_prefix": "LT" if size.canonical.startswith("LT") or size.is_flotation else "",
-                "load_index": item.load_index, "speed_rating": item.speed_rating, "run_flat": item.run_flat,
-                "vehicle_type": item.vehicle_type.value, "terrain": item.terrain.value, "tier": item.tier.value,
-                "price_cents": item.price.net_cents, "warranty_km": item.warranty_km,
-                "warranty_months": item.warranty_months, "active": item.active,
+                "load_index": item.load_index,
+                "speed_rating": item.speed_rating,
+                "run_flat": item.run_flat,
+                "vehicle_type": item.vehicle_type.value,
+                "terrain": item.terrain.value,
+                "tier": item.tier.value,
+                "price_cents": item.price.net_cents,
+                "warranty_km": item.warranty_km,
+                "warranty_months": item.warranty_months,
+                "active": item.active,
             }
             product = local.get(item.sku)
             if product is None:
@@ -91,12 +106,30 @@ def sync_catalog(source: ErpClient, engine: Engine, *, actor: str) -> SyncReport
                 report.skipped_unknown_branch += 1
                 continue
             product_id = local[inv.sku].id or 0
-            row = stock.get((product_id, branch_id)) or Stock(product_id=product_id, branch_id=branch_id)
-            row.on_hand = max(inv.on_hand, row.reserved)
-            row.reorder_point, row.max_level, row.updated_at = inv.reorder_point, inv.max_level, utcnow()
+            row = stock.get((product_id, branch_id)) or Stock(
+                product_id=product_id, branch_id=branch_id
+            )
+            session.add(row)
+            session.flush()
+            new_on_hand = max(inv.on_hand, row.reserved)
+            adjust_lots(session, row.id or 0, new_on_hand - row.on_hand)
+            row.on_hand = new_on_hand
+            row.reorder_point, row.max_level, row.updated_at = (
+                inv.reorder_point,
+                inv.max_level,
+                utcnow(),
+            )
             session.add(row)
             report.stock_rows += 1
-        record(session, actor=actor, action="sync", entity="catalog", entity_id=source.actor,
-               products_created=report.products_created, products_updated=report.products_updated,
-               stock_rows=report.stock_rows, skipped=report.skipped_unknown_branch)
+        record(
+            session,
+            actor=actor,
+            action="sync",
+            entity="catalog",
+            entity_id=source.actor,
+            products_created=report.products_created,
+            products_updated=report.products_updated,
+            stock_rows=report.stock_rows,
+            skipped=report.skipped_unknown_branch,
+        )
     return report

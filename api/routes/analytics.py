@@ -12,8 +12,11 @@ from core.security import Scope
 from db.repositories import analytics
 from domain.analytics import InventoryReport, SalesGroup, SalesReport
 
-router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"],
-                   dependencies=[Depends(require(Scope.ANALYTICS_READ))])
+router = APIRouter(
+    prefix="/api/v1/analytics",
+    tags=["analytics"],
+    dependencies=[Depends(require(Scope.ANALYTICS_READ))],
+)
 
 
 @router.get("/sales", summary="Sales report")
@@ -26,7 +29,9 @@ def sales_report(
 ) -> SalesReport:
     """Units and net revenue in a period (default: the last 30 days of history), grouped by
     branch, brand, size, month or day."""
-    return analytics.sales_report(session, date_from=date_from, date_to=date_to, group_by=group_by, limit=limit)
+    return analytics.sales_report(
+        session, date_from=date_from, date_to=date_to, group_by=group_by, limit=limit
+    )
 
 
 @router.get("/inventory", summary="Inventory report")

@@ -31,7 +31,9 @@ class TokenResponse(BaseModel):
 
 def _oauth_error(error: str, description: str, status: int) -> JSONResponse:
     headers = {"WWW-Authenticate": 'Basic realm="topllantas"'} if status == 401 else None
-    return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
+    return JSONResponse(
+        {"error": error, "error_description": description}, status_code=status, headers=headers
+    )
 
 
 def _basic(request: Request) -> tuple[str, str] | None:
@@ -63,7 +65,11 @@ def token(
         client_id, client_secret = basic
     if not client_id or not client_secret:
         return _oauth_error("invalid_client", "client_id and client_secret are required", 401)
-    key = client_secret if client_secret.startswith(f"{KEY_PREFIX}_") else f"{KEY_PREFIX}_{client_id}_{client_secret}"
+    key = (
+        client_secret
+        if client_secret.startswith(f"{KEY_PREFIX}_")
+        else f"{KEY_PREFIX}_{client_id}_{client_secret}"
+    )
     try:
         with session_scope(engine) as session:
             principal = verify_key(session, key)
@@ -72,7 +78,13 @@ def token(
     if principal.key_prefix != client_id:
         return _oauth_error("invalid_client", "client_id does not match the secret", 401)
     if principal.role not in TOKEN_ROLES:
-        return _oauth_error("unauthorized_client", "only integration clients may use client credentials", 400)
+        return _oauth_error(
+            "unauthorized_client", "only integration clients may use client credentials", 400
+        )
     ttl = settings.auth.token_ttl_seconds
     access = issue_token(principal, secret=request.app.state.jwt_secret, ttl_seconds=ttl)
-    return TokenResponse(access_token=access, expires_in=ttl, scope=" ".join(sorted(s.value for s in principal.scopes)))
+    return TokenResponse(
+        access_token=access,
+        expires_in=ttl,
+        scope=" ".join(sorted(s.value for s in principal.scopes)),
+    )

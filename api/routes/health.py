@@ -27,7 +27,12 @@ def readyz(engine: EngineDep) -> dict[str, str] | JSONResponse:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
     except Exception as exc:  # any driver error means "not ready"
-        return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "database": type(exc).__name__}, status_code=503
+        )
     if current != head:
-        return JSONResponse({"status": "unavailable", "database": f"schema at {current}, expected {head}"}, status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "database": f"schema at {current}, expected {head}"},
+            status_code=503,
+        )
     return {"status": "ready", "database": "ok", "schema": str(head)}

@@ -15,7 +15,9 @@ from domain.catalog import BranchPublic, FitmentPublic, InventoryItem, Page
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
 
 
-@router.get("/inventory", dependencies=[Depends(require(Scope.INVENTORY_READ))], summary="Stock levels")
+@router.get(
+    "/inventory", dependencies=[Depends(require(Scope.INVENTORY_READ))], summary="Stock levels"
+)
 def list_inventory(
     session: SessionDep,
     settings: SettingsDep,
@@ -27,8 +29,14 @@ def list_inventory(
 ) -> Page[InventoryItem]:
     """Stock per product and branch with DOT lots; ``low_stock=true`` keeps rows at or below
     their reorder point."""
-    return catalog.list_inventory(session, branch=branch, low_stock=low_stock, sku=sku,
-                                  limit=min(limit, settings.max_page_size), offset=offset)
+    return catalog.list_inventory(
+        session,
+        branch=branch,
+        low_stock=low_stock,
+        sku=sku,
+        limit=min(limit, settings.max_page_size),
+        offset=offset,
+    )
 
 
 @router.get("/branches", dependencies=[Depends(require(Scope.CATALOG_READ))], summary="Branches")
@@ -37,7 +45,9 @@ def list_branches(session: SessionDep) -> list[BranchPublic]:
     return catalog.list_branches(session)
 
 
-@router.get("/fitment", dependencies=[Depends(require(Scope.CATALOG_READ))], summary="Vehicle fitment")
+@router.get(
+    "/fitment", dependencies=[Depends(require(Scope.CATALOG_READ))], summary="Vehicle fitment"
+)
 def find_fitment(
     session: SessionDep,
     make: Annotated[str | None, Query(max_length=40)] = None,
@@ -47,4 +57,7 @@ def find_fitment(
     """Original-equipment sizes for a vehicle; give at least the make or the model."""
     if not make and not model:
         raise InvalidRequest("give make and/or model", field="model")
-    return [catalog.fitment_public(f) for f in catalog.find_fitment(session, make=make, model=model, year=year)]
+    return [
+        catalog.fitment_public(f)
+        for f in catalog.find_fitment(session, make=make, model=model, year=year)
+    ]

@@ -16,7 +16,12 @@ from domain.sales import OrderCreate, OrderPublic, OrderUpdate
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 
 
-@router.post("", status_code=201, dependencies=[Depends(require(Scope.ORDERS_WRITE))], summary="Create an order")
+@router.post(
+    "",
+    status_code=201,
+    dependencies=[Depends(require(Scope.ORDERS_WRITE))],
+    summary="Create an order",
+)
 def create_order(
     payload: OrderCreate,
     response: Response,
@@ -28,24 +33,43 @@ def create_order(
     """Create an order. ``reserved`` (default) holds the stock at the branch atomically until
     it expires; 409 when the branch has too few units (nothing is written). Send an
     ``Idempotency-Key`` header to make retries safe: the same key returns the same order."""
-    order, replayed = create_order_once(engine, payload, actor=principal.actor, principal=principal.key_prefix,
-                                        key=idempotency_key, hold_hours=settings.reservation_hold_hours)
+    order, replayed = create_order_once(
+        engine,
+        payload,
+        actor=principal.actor,
+        principal=principal.key_prefix,
+        key=idempotency_key,
+        hold_hours=settings.reservation_hold_hours,
+    )
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return order
 
 
-@router.get("/{order_id}", dependencies=[Depends(require(Scope.ORDERS_READ))], summary="Order status")
+@router.get(
+    "/{order_id}", dependencies=[Depends(require(Scope.ORDERS_READ))], summary="Order status"
+)
 def get_order(order_id: int, session: SessionDep) -> OrderPublic:
     """An order with lines, totals and reservations."""
     return orders.order_public(session, orders.get_order_row(session, order_id))
 
 
-@router.put("/{order_id}", dependencies=[Depends(require(Scope.ORDERS_WRITE))], summary="Update an order")
+@router.put(
+    "/{order_id}", dependencies=[Depends(require(Scope.ORDERS_WRITE))], summary="Update an order"
+)
 def update_order(
-    order_id: int, change: OrderUpdate, principal: PrincipalDep, engine: EngineDep, settings: SettingsDep
+    order_id: int,
+    change: OrderUpdate,
+    principal: PrincipalDep,
+    engine: EngineDep,
+    settings: SettingsDep,
 ) -> OrderPublic:
     """Move an order along its status machine (409 for an illegal move) and/or change notes."""
     with session_scope(engine, write=True) as session:
-        return orders.update_order(session, order_id, change, actor=principal.actor,
-                                   hold_hours=settings.reservation_hold_hours)
+        return orders.update_order(
+            session,
+            order_id,
+            change,
+            actor=principal.actor,
+            hold_hours=settings.reservation_hold_hours,
+        )

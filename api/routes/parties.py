@@ -18,7 +18,9 @@ from domain.purchasing import PurchaseOrderCreate, PurchaseOrderPublic
 router = APIRouter(prefix="/api/v1", tags=["customers and suppliers"])
 
 
-@router.get("/customers", dependencies=[Depends(require(Scope.CUSTOMERS_READ))], summary="Customers")
+@router.get(
+    "/customers", dependencies=[Depends(require(Scope.CUSTOMERS_READ))], summary="Customers"
+)
 def list_customers(
     session: SessionDep,
     settings: SettingsDep,
@@ -29,22 +31,38 @@ def list_customers(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[CustomerPublic]:
     """Retail customers, dealers (discount and credit limit) and fleets."""
-    return parties.list_customers(session, kind=kind, q=q, phone=phone,
-                                  limit=min(limit, settings.max_page_size), offset=offset)
+    return parties.list_customers(
+        session,
+        kind=kind,
+        q=q,
+        phone=phone,
+        limit=min(limit, settings.max_page_size),
+        offset=offset,
+    )
 
 
-@router.get("/suppliers", dependencies=[Depends(require(Scope.SUPPLIERS_READ))], summary="Suppliers")
+@router.get(
+    "/suppliers", dependencies=[Depends(require(Scope.SUPPLIERS_READ))], summary="Suppliers"
+)
 def list_suppliers(
     session: SessionDep,
     brand: Annotated[str | None, Query(max_length=40)] = None,
-    sku: Annotated[str | None, Query(max_length=40, description="Include this SKU's price breaks")] = None,
+    sku: Annotated[
+        str | None, Query(max_length=40, description="Include this SKU's price breaks")
+    ] = None,
     include_price_breaks: bool = False,
 ) -> list[SupplierPublic]:
     """Suppliers with lead times, brands and (for a SKU, or on request) volume price breaks."""
-    return parties.list_suppliers(session, brand=brand, sku=sku, include_price_breaks=include_price_breaks)
+    return parties.list_suppliers(
+        session, brand=brand, sku=sku, include_price_breaks=include_price_breaks
+    )
 
 
-@router.get("/purchase-orders", dependencies=[Depends(require(Scope.SUPPLIERS_READ))], summary="Purchase orders")
+@router.get(
+    "/purchase-orders",
+    dependencies=[Depends(require(Scope.SUPPLIERS_READ))],
+    summary="Purchase orders",
+)
 def list_purchase_orders(
     session: SessionDep,
     settings: SettingsDep,
@@ -53,13 +71,23 @@ def list_purchase_orders(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[PurchaseOrderPublic]:
     """Purchase orders to suppliers, newest first."""
-    return purchasing.list_purchase_orders(session, status=status.value if status else None,
-                                           limit=min(limit, settings.max_page_size), offset=offset)
+    return purchasing.list_purchase_orders(
+        session,
+        status=status.value if status else None,
+        limit=min(limit, settings.max_page_size),
+        offset=offset,
+    )
 
 
-@router.post("/purchase-orders", status_code=201, dependencies=[Depends(require(Scope.ORDERS_WRITE))],
-             summary="Create a draft purchase order")
-def create_purchase_order(payload: PurchaseOrderCreate, principal: PrincipalDep, engine: EngineDep) -> PurchaseOrderPublic:
+@router.post(
+    "/purchase-orders",
+    status_code=201,
+    dependencies=[Depends(require(Scope.ORDERS_WRITE))],
+    summary="Create a draft purchase order",
+)
+def create_purchase_order(
+    payload: PurchaseOrderCreate, principal: PrincipalDep, engine: EngineDep
+) -> PurchaseOrderPublic:
     """A draft purchase order priced with the supplier's volume breaks."""
     with session_scope(engine, write=True) as session:
         return purchasing.create_purchase_order(session, payload, actor=principal.actor)

@@ -11,7 +11,11 @@ from core.security import Scope
 from db.repositories import catalog
 from domain.catalog import Page, ProductFilter, ProductPublic
 
-router = APIRouter(prefix="/api/v1/products", tags=["catalogue"], dependencies=[Depends(require(Scope.CATALOG_READ))])
+router = APIRouter(
+    prefix="/api/v1/products",
+    tags=["catalogue"],
+    dependencies=[Depends(require(Scope.CATALOG_READ))],
+)
 
 
 @router.get("", summary="Search products")
@@ -25,7 +29,9 @@ def search_products(
 ) -> Page[ProductPublic]:
     """Products by size (any format: ``205/55R16``, ``205 55 16``, ``P205/55R16 91V``...), brand,
     line, vehicle (make/model/year through the fitment table), price range and stock."""
-    return catalog.search_products(session, flt, limit=min(limit, settings.max_page_size), offset=offset, sort=sort)
+    return catalog.search_products(
+        session, flt, limit=min(limit, settings.max_page_size), offset=offset, sort=sort
+    )
 
 
 @router.get("/{product_id}", summary="One product with stock per branch")

@@ -66,30 +66,43 @@ _GROUPS: dict[str, str] = {
     "U18": "215/55R18 225/55R18 235/55R18 235/60R18 255/55R18",
     "P18": "225/40R18 225/45R18 235/45R18 245/45R18",
     "P19": "245/40R19 255/35R19",
-    "PU": "245/70R16 255/70R16 265/70R16 265/75R16 245/65R17 265/65R17 265/70R17 265/60R18 "
+    "PU": "245/70R16 255/70R16 265/70R16 265/75R16 245/65R17 265/65R17 265/70R17 235/75R17 265/60R18 "
     "275/65R18 255/60R19 275/55R20",
-    "VAN": "195/70R15C 225/70R15C 195/75R16C 205/75R16C 215/65R16C 225/65R16C",
-    "LT": "LT235/75R15 LT245/75R16 LT265/75R16 LT265/70R17 LT275/65R18 LT285/70R17",
+    "VAN": "195/70R15C 205/70R15C 225/70R15C 195/75R16C 205/75R16C 215/65R16C 225/65R16C "
+    "205/80R16C",
+    "LT": "LT235/75R15 LT245/75R16 LT265/75R16 LT265/70R17 LT275/65R18 LT285/70R17 LT255/75R17 "
+    "LT275/70R18 LT315/70R17",
     "FL": "31x10.50R15 33x12.50R15 33x12.50R20 35x12.50R17",
     "RF": "205/55R16 225/45R17 225/50R17 225/45R18 245/45R18",
+    # Less common OE sizes of db/demo/data/fitment.csv
+    "X14": "155/70R14 165/65R14 185/70R14",
+    "X15": "155/80R15 175/55R15 175/60R15 175/65R15 205/65R15",
+    "X16": "185/55R16 185/60R16 195/60R16 205/65R16 215/55R16 215/45R16",
+    "X17": "195/45R17 205/45R17 205/55R17 215/40R17 215/50R17",
+    "X18": "215/45R18 215/50R18 225/50R18 235/40R18 235/50R18",
+    "X19": "195/50R19 235/35R19 235/40R19 235/45R19 255/40R19 255/45R19 275/40R19",
+    "XSUV": "215/65R17 235/55R17 235/60R17 225/60R18 245/60R18 255/60R18 255/65R18 265/65R18 "
+    "255/70R18 225/55R19 235/55R19 255/55R20 255/50R20 265/50R20 255/45R20 275/45R21 275/60R20",
+    "XPU": "205/70R16 205/75R15 195/80R15 215/70R16 225/70R16 235/70R16 225/75R16 245/75R16 "
+    "255/70R15 245/70R17 245/75R17 255/70R17 285/70R17",
 }
 
 # fmt: off
 _LINES: tuple[_Line, ...] = (
     _Line("Michelin", "PRI4", "Primacy 4+", "auto", "highway", "premium", "205/55R16", 3150, "H",
-          70_000, 60, "185/65R15 195/65R15 S16 S17 225/45R18 235/45R18 215/55R18"),
+          70_000, 60, "185/65R15 195/65R15 S16 S17 225/45R18 235/45R18 215/55R18 X17 X18 X19"),
     _Line("Michelin", "PRI3ZP", "Primacy 3 ZP", "auto", "highway", "premium", "205/55R16", 4250,
           "V", 0, 60, "205/55R16 225/45R17 225/50R17 245/45R18", 0.8, True),
     _Line("Michelin", "EXM2", "Energy XM2+", "auto", "highway", "premium", "175/70R14", 2050, "H",
-          60_000, 60, "T13 T14 T15 195/55R16 205/55R16", 1.4),
+          60_000, 60, "T13 T14 T15 195/55R16 205/55R16 X14 X15 X16", 1.4),
     _Line("Michelin", "PS4", "Pilot Sport 4", "auto", "performance", "premium", "225/45R17", 4350,
           "W", 0, 60, "205/55R16 S17 P18", 0.8),
     _Line("Michelin", "PS5", "Pilot Sport 5", "auto", "performance", "premium", "225/45R18", 5200,
           "Y", 0, 60, "215/45R17 225/45R17 P18 P19", 0.7),
     _Line("Michelin", "PSUV", "Primacy SUV+", "suv", "highway", "premium", "225/65R17", 4300, "H",
-          70_000, 60, "215/65R16 U17 U18 255/60R19"),
+          70_000, 60, "215/65R16 U17 U18 255/60R19 XSUV"),
     _Line("Michelin", "LTXF", "LTX Force", "camioneta", "all_terrain", "premium", "265/70R17",
-          5400, "T", 60_000, 60, "PU 235/75R15"),
+          5400, "T", 60_000, 60, "PU 235/75R15 XPU"),
     _Line("Michelin", "DLTX", "Defender LTX M/S2", "camioneta", "all_season", "premium",
           "265/70R17", 6100, "T", 110_000, 60, "PU 235/65R17 235/60R18 255/55R18"),
     _Line("Michelin", "AGI3", "Agilis 3", "comercial", "highway", "premium", "195/75R16C", 4200,
@@ -166,12 +179,12 @@ _LINES: tuple[_Line, ...] = (
           "LT265/70R17", 7400, "Q", 0, 60, "LT245/75R16 LT265/75R16 LT265/70R17 LT275/65R18 "
           "LT285/70R17 FL", 0.7),
     _Line("Hankook", "KEX", "Kinergy EX", "auto", "highway", "mid", "185/65R15", 1700, "H", 0, 48,
-          "T13 T14 T15 195/55R16 205/55R16 205/60R16", 1.2),
+          "T13 T14 T15 195/55R16 205/55R16 205/60R16 X14 X15 X16", 1.2),
     _Line("Hankook", "VP4", "Ventus Prime 4", "auto", "highway", "mid", "205/55R16", 2300, "V", 0,
-          48, "185/65R15 195/65R15 S16 S17 225/45R18 235/45R18"),
+          48, "185/65R15 195/65R15 S16 S17 225/45R18 235/45R18 X17 X18 X19"),
     _Line("Hankook", "DYNHT", "Dynapro HT", "suv", "highway", "mid", "235/65R17", 3300, "H", 0, 48,
           "215/65R16 U17 245/65R17 265/65R17 265/70R17 245/70R16 265/70R16 255/70R16 235/60R18 "
-          "275/65R18 265/60R18 275/55R20"),
+          "275/65R18 265/60R18 275/55R20 XPU"),
     _Line("Hankook", "DYNAT2", "Dynapro AT2", "camioneta", "all_terrain", "mid", "265/70R17",
           4300, "T", 0, 48, "245/70R16 265/70R16 265/75R16 265/65R17 265/70R17 245/65R17 "
           "275/65R18 265/60R18 LT245/75R16 LT265/75R16 LT265/70R17 LT275/65R18 31x10.50R15"),
@@ -187,12 +200,11 @@ _LINES: tuple[_Line, ...] = (
     _Line("Kumho", "TA31", "Solus TA31", "auto", "all_season", "mid", "205/55R16", 2050, "H",
           80_000, 48, "T14 T15 S16 215/55R17 225/55R17 225/60R17"),
     _Line("Kumho", "HP71", "Crugen HP71", "suv", "highway", "mid", "235/65R17", 3300, "H", 0, 48,
-          "215/65R16 U17 U18 245/65R17 265/65R17 255/60R19 275/55R20 265/60R18"),
+          "215/65R16 U17 U18 245/65R17 265/65R17 255/60R19 275/55R20 265/60R18 XSUV"),
     _Line("General Tire", "RT45", "Altimax RT45", "auto", "all_season", "mid", "205/55R16", 2150,
           "H", 100_000, 60, "T14 T15 S16 215/55R17 225/55R17 225/60R17"),
     _Line("General Tire", "AT3", "Grabber AT3", "camioneta", "all_terrain", "mid", "265/70R17",
-          4400, "T", 80_000, 60, "PU 235/75R15 LT235/75R15 LT245/75R16 LT265/75R16 LT265/70R17 "
-          "31x10.50R15"),
+          4400, "T", 80_000, 60, "PU 235/75R15 LT 31x10.50R15"),
     _Line("General Tire", "HTS60", "Grabber HTS60", "camioneta", "highway", "mid", "265/70R17",
           3900, "T", 100_000, 60, "PU 235/75R15 225/65R17 235/65R17"),
     _Line("Euzkadi", "ED2", "Euro Drive 2", "auto", "highway", "economy", "175/70R14", 1350, "H",
@@ -211,7 +223,7 @@ _LINES: tuple[_Line, ...] = (
     _Line("Landsail", "LS388", "LS388", "auto", "highway", "economy", "185/65R15", 1250, "H", 0,
           36, "T13 T14 T15 S16 S17", 1.2),
     _Line("Landsail", "LS588", "LS588 UHP", "auto", "performance", "economy", "225/45R17", 1750,
-          "W", 0, 36, "S17 P18 P19"),
+          "W", 0, 36, "S17 P18 P19 X18 X19"),
     _Line("Landsail", "LSV88", "LSV88", "comercial", "highway", "economy", "195/75R16C", 2100, "R",
           0, 36, "VAN"),
     _Line("Sailun", "ATREL", "Atrezzo Elite", "auto", "highway", "economy", "185/65R15", 1300, "H",
@@ -219,18 +231,18 @@ _LINES: tuple[_Line, ...] = (
     _Line("Sailun", "TERAT", "Terramax A/T", "camioneta", "all_terrain", "economy", "265/70R17",
           3100, "S", 0, 36, "PU LT FL"),
     _Line("Triangle", "TE301", "TE301", "auto", "highway", "economy", "185/65R15", 1200, "H", 0, 36,
-          "T13 T14 T15 S16"),
+          "T13 T14 T15 S16 X14 X15 X16"),
     _Line("Triangle", "TR257", "TR257", "suv", "highway", "economy", "235/65R17", 2300, "H", 0, 36,
           "215/65R16 U17 U18 245/65R17 265/65R17 265/70R17 245/70R16 265/70R16 275/55R20 "
-          "255/60R19"),
+          "255/60R19 XSUV"),
     _Line("Westlake", "RP18", "RP18", "auto", "highway", "economy", "175/70R13", 950, "T", 0, 36,
-          "T13 T14 T15 S16"),
+          "T13 T14 T15 S16 X14 X15"),
     _Line("Westlake", "SL369", "SL369 A/T", "camioneta", "all_terrain", "economy", "265/70R17",
-          2900, "S", 0, 36, "PU 235/75R15 LT245/75R16 LT265/70R17"),
+          2900, "S", 0, 36, "PU 235/75R15 LT245/75R16 LT265/70R17 XPU"),
     _Line("Westlake", "H188", "H188", "comercial", "highway", "economy", "195/75R16C", 2000, "R",
           0, 36, "VAN"),
     _Line("Linglong", "HP010", "Green-Max HP010", "auto", "highway", "economy", "205/55R16", 1500,
-          "V", 0, 36, "T15 S16 S17 P18"),
+          "V", 0, 36, "T15 S16 S17 P18 X17 X18 X19"),
     _Line("Dunlop", "SPTR1", "SP Touring R1", "auto", "highway", "mid", "185/65R15", 1700, "T", 0,
           48, "T13 T14 T15 205/55R16"),
     _Line("Dunlop", "AT5", "Grandtrek AT5", "camioneta", "all_terrain", "mid", "265/70R17", 4100,
@@ -255,11 +267,11 @@ _LOAD_INDEX: dict[str, int] = {
     "255/55R18": 109, "245/40R19": 98, "255/35R19": 96, "245/70R16": 107, "265/70R16": 112,
     "265/75R16": 116, "255/70R16": 111, "265/65R17": 112, "265/70R17": 115, "245/65R17": 107,
     "275/65R18": 116, "265/60R18": 110, "275/55R20": 113, "255/60R19": 108, "235/75R15": 109,
-    "195/75R16C": 107, "195/70R15C": 104, "205/75R16C": 110, "225/70R15C": 112,
-    "215/65R16C": 109, "225/65R16C": 112, "LT235/75R15": 104, "LT245/75R16": 120,
-    "LT265/75R16": 123, "LT265/70R17": 121, "LT275/65R18": 123, "LT285/70R17": 121,
-    "LT265/70R16": 121, "LT245/70R17": 119, "LT275/70R18": 125, "31x10.50R15": 109,
-    "33x12.50R15": 108, "33x12.50R20": 114, "35x12.50R17": 121,
+    "195/75R16C": 107, "195/70R15C": 104, "205/75R16C": 110, "225/70R15C": 112, "215/65R16C": 109,
+    "225/65R16C": 112, "LT235/75R15": 104, "LT245/75R16": 120, "LT265/75R16": 123,
+    "LT265/70R17": 121, "LT275/65R18": 123, "LT285/70R17": 121, "LT265/70R16": 121,
+    "LT245/70R17": 119, "LT275/70R18": 125, "31x10.50R15": 109, "33x12.50R15": 108,
+    "33x12.50R20": 114, "35x12.50R17": 121, "LT255/75R17": 115, "LT315/70R17": 121,
 }  # fmt: skip
 
 # Relative demand of a size in Mexico (1.0 = the best sellers); unknown sizes get _RARE_SIZE.
@@ -275,12 +287,16 @@ _SIZE_DEMAND: dict[str, float] = {
     "265/70R16": 0.45, "265/75R16": 0.3, "245/65R17": 0.25, "265/65R17": 0.3, "265/70R17": 0.45,
     "265/60R18": 0.25, "275/65R18": 0.2, "275/55R20": 0.15, "235/75R15": 0.25, "195/75R16C": 0.35,
     "195/70R15C": 0.25, "205/75R16C": 0.2, "215/65R16C": 0.2, "LT265/70R17": 0.2,
-    "LT245/75R16": 0.15, "LT235/75R15": 0.15, "31x10.50R15": 0.12,
+    "LT245/75R16": 0.15, "LT235/75R15": 0.15, "31x10.50R15": 0.12, "175/65R15": 0.4,
+    "185/55R16": 0.4, "165/65R14": 0.3, "205/65R16": 0.3, "225/60R18": 0.3, "225/55R19": 0.2,
+    "235/55R19": 0.2, "215/70R16": 0.25, "245/70R17": 0.25, "275/60R20": 0.2,
 }  # fmt: skip
 _RARE_SIZE = 0.08
-_SIZE_SKEW = 1.8  # best-selling sizes concentrate demand (top decile of SKUs ~ half the units)
+_SIZE_SKEW = (
+    3.0  # best-selling sizes concentrate demand (top decile of SKUs ~ two thirds of the units)
+)
 _TIER_DEMAND: dict[Tier, float] = {"economy": 1.0, "mid": 0.75, "premium": 0.4}
-_POPULARITY_SCALE = 4.5  # popularity ~ units/day at a branch of weight 1.0 (db.demo.history)
+_POPULARITY_SCALE = 3.0  # popularity ~ units/day at a branch of weight 1.0 (db.demo.history)
 _COST_RATIO: dict[Tier, tuple[float, float]] = {
     "premium": (0.70, 0.78), "mid": (0.66, 0.75), "economy": (0.62, 0.72),
 }  # fmt: skip

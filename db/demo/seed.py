@@ -19,6 +19,7 @@ from db.demo.catalog import ProductSpec, build_catalog
 from db.demo.history import demand_profiles, generate_sales_history
 from db.engine import session_scope
 from db.repositories.audit import record
+from db.repositories.lots import adjust_lots
 from db.repositories.orders import create_order, update_order
 from domain.clock import utcnow
 from domain.enums import CustomerKind, DealerType, DeliveryStatus, OrderStatus, PurchaseOrderStatus
@@ -75,7 +76,12 @@ def clear(engine: Engine) -> None:
 
 
 def seed_demo(
-    engine: Engine, *, seed: int = 7, anchor: date | None = None, history_days: int = 760, reset: bool = False
+    engine: Engine,
+    *,
+    seed: int = 7,
+    anchor: date | None = None,
+    history_days: int = 760,
+    reset: bool = False,
 ) -> SeedReport:
     """Fill an empty, migrated database with the demo data; a seeded one is left alone.
 
@@ -94,8 +100,12 @@ def seed_demo(
         branches = _branches(session)
         products = _products(session, specs)
         if FITMENT_CSV.exists():
-            report.fitment = import_fitment(session, FITMENT_CSV.read_text(encoding="utf-8"), actor=ACTOR,
-                                            current_year=anchor.year).rows
+            report.fitment = import_fitment(
+                session,
+                FITMENT_CSV.read_text(encoding="utf-8"),
+                actor=ACTOR,
+                current_year=anchor.year,
+            ).rows
         _stock(session, rng, specs, products, branches, anchor)
         customers = _customers(session, rng, branches)
         suppliers = _suppliers(session, rng, specs, products)
@@ -106,17 +116,34 @@ def seed_demo(
         _purchase_orders(session, rng, suppliers, specs, products, branches, anchor)
     report.sales_rows = _history(engine, specs, products, branches, anchor, history_days, seed)
     with session_scope(engine, write=True) as session:
-        record(session, actor=ACTOR, action="seed", entity="database", entity_id=str(seed),
-               anchor=anchor.isoformat(), products=report.products, orders=report.orders,
-               sales_rows=report.sales_rows)
+        record(
+            session,
+            actor=ACTOR,
+            action="seed",
+            entity="database",
+            entity_id=str(seed),
+            anchor=anchor.isoformat(),
+            products=report.products,
+            orders=report.orders,
+            sales_rows=report.sales_rows,
+        )
     return report
 
 
 def _branches(session: Session) -> dict[str, t.Branch]:
     rows = {}
     for code, name, city, state, address, lat, lon, phone in BRANCHES:
-        branch = t.Branch(code=code, name=name, city=city, state=state, address=address,
-                          latitude=lat, longitude=lon, phone=phone, opening_hours=dict(HOURS))
+        branch = t.Branch(
+            code=code,
+            name=name,
+            city=city,
+            state=state,
+            address=address,
+            latitude=lat,
+            longitude=lon,
+            phone=phone,
+            opening_hours=dict(HOURS),
+        )
         session.add(branch)
         rows[code] = branch
     session.flush()
@@ -128,12 +155,24 @@ def _products(session: Session, specs: list[ProductSpec]) -> dict[str, t.Product
     for spec in specs:
         size = parse_tire_size(spec.size)
         product = t.Product(
-            sku=spec.sku, brand=spec.brand, line=spec.line, size=size.canonical, width=size.width,
-            aspect=size.aspect, construction=size.construction, rim=size.rim,
+            sku=spec.sku,
+            brand=spec.brand,
+            line=spec.line,
+            size=size.canonical,
+            width=size.width,
+            aspect=size.aspect,
+            construction=size.construction,
+            rim=size.rim,
             size_prefix="LT" if size.canonical.startswith("LT") or size.is_flotation else "",
-            load_index=spec.load_index, speed_rating=spec.speed_rating, run_flat=spec.run_flat,
-            vehicle_type=spec.vehicle_type, terrain=spec.terrain, tier=spec.tier,
-            price_cents=spec.price_cents, cost_cents=spec.cost_cents, warranty_km=spec.warranty_km,
+            load_index=spec.load_index,
+            speed_rating=spec.speed_rating,
+            run_flat=spec.run_flat,
+            vehicle_type=spec.vehicle_type,
+            terrain=spec.terrain,
+            tier=spec.tier,
+            price_cents=spec.price_cents,
+            cost_cents=spec.cost_cents,
+            warranty_km=spec.warranty_km,
             warranty_months=spec.warranty_months,
         )
         session.add(product)
@@ -142,8 +181,14 @@ def _products(session: Session, specs: list[ProductSpec]) -> dict[str, t.Product
     return rows
 
 
-def _stock(session: Session, rng: random.Random, specs: list[ProductSpec], products: dict[str, t.Product],
-           branches: dict[str, t.Branch], anchor: date) -> None:
+def _stock(
+    session: Session,
+    rng: random.Random,
+    specs: list[ProductSpec],
+    products: dict[str, t.Product],
+    branches: dict[str, t.Branch],
+    anchor: date,
+) -> None:
     """Stock sized from demand: reorder point covers a week of lead time plus safety stock."""
     for spec in specs:
         for code, branch in branches.items():
@@ -157,8 +202,13 @@ def _stock(session: Session, rng: random.Random, specs: list[ProductSpec], produ
                 on_hand = rng.randint(1, reorder_point)
             else:
                 on_hand = rng.randint(reorder_point + 1, max_level)
-            stock = t.Stock(product_id=products[spec.sku].id or 0, branch_id=branch.id or 0, on_hand=on_hand,
-                            reorder_point=reorder_point, max_level=max_level)
+            stock = t.Stock(
+                product_id=products[spec.sku].id or 0,
+                branch_id=branch.id or 0,
+                on_hand=on_hand,
+                reorder_point=reorder_point,
+                max_level=max_level,
+            )
             session.add(stock)
             session.flush()
             left = on_hand
@@ -166,11 +216,20 @@ def _stock(session: Session, rng: random.Random, specs: list[ProductSpec], produ
                 quantity = left if left <= 4 else rng.randint(4, left)
                 produced = anchor - timedelta(days=rng.randint(20, 700))
                 week = min(52, produced.isocalendar().week)
-                session.add(t.StockLot(stock_id=stock.id or 0, dot_week=week, dot_year=produced.year, quantity=quantity))
+                session.add(
+                    t.StockLot(
+                        stock_id=stock.id or 0,
+                        dot_week=week,
+                        dot_year=produced.year,
+                        quantity=quantity,
+                    )
+                )
                 left -= quantity
 
 
-def _customers(session: Session, rng: random.Random, branches: dict[str, t.Branch]) -> list[t.Customer]:
+def _customers(
+    session: Session, rng: random.Random, branches: dict[str, t.Branch]
+) -> list[t.Customer]:
     used: set[str] = set()
     rows: list[t.Customer] = []
     codes = list(branches)
@@ -179,44 +238,79 @@ def _customers(session: Session, rng: random.Random, branches: dict[str, t.Branc
         number = people.phone(rng, code, used)
         name = people.person(rng)
         on_whatsapp = rng.random() < 0.85
-        rows.append(t.Customer(
-            kind=CustomerKind.RETAIL, name=name, phone=number, whatsapp_id=number.lstrip("+") if on_whatsapp else None,
-            email=f"{name.split()[0].lower()}.{i}@example.mx".encode("ascii", "ignore").decode() if rng.random() < 0.6 else None,
-            rfc=None, city=people.CITY[code], consent_marketing=rng.random() < 0.4,
-            consent_notifications=rng.random() < 0.92,
-        ))
+        rows.append(
+            t.Customer(
+                kind=CustomerKind.RETAIL,
+                name=name,
+                phone=number,
+                whatsapp_id=number.lstrip("+") if on_whatsapp else None,
+                email=f"{name.split()[0].lower()}.{i}@example.mx".encode("ascii", "ignore").decode()
+                if rng.random() < 0.6
+                else None,
+                rfc=None,
+                city=people.CITY[code],
+                consent_marketing=rng.random() < 0.4,
+                consent_notifications=rng.random() < 0.92,
+            )
+        )
     for i in range(24):
         code = codes[i % len(codes)]
         name = rng.choice(people.DEALERS).format(rng.choice(people.LAST))
         number = people.phone(rng, code, used)
         tier = rng.choice((500, 800, 1200))
-        rows.append(t.Customer(
-            kind=CustomerKind.DEALER, dealer_type=rng.choice(list(DealerType)), name=name, phone=number,
-            whatsapp_id=number.lstrip("+"), email=f"compras{i}@dealer-example.mx", rfc=people.rfc_company(rng, name),
-            city=people.CITY[code], discount_bp=tier, credit_limit_cents=rng.choice((150_000, 300_000, 600_000)) * 100,
-            consent_marketing=True, consent_notifications=True,
-        ))
+        rows.append(
+            t.Customer(
+                kind=CustomerKind.DEALER,
+                dealer_type=rng.choice(list(DealerType)),
+                name=name,
+                phone=number,
+                whatsapp_id=number.lstrip("+"),
+                email=f"compras{i}@dealer-example.mx",
+                rfc=people.rfc_company(rng, name),
+                city=people.CITY[code],
+                discount_bp=tier,
+                credit_limit_cents=rng.choice((150_000, 300_000, 600_000)) * 100,
+                consent_marketing=True,
+                consent_notifications=True,
+            )
+        )
     for i in range(10):
         code = codes[i % len(codes)]
         name = rng.choice(people.FLEETS).format(rng.choice(people.LAST))
         number = people.phone(rng, code, used)
-        rows.append(t.Customer(
-            kind=CustomerKind.FLEET, name=name, phone=number, whatsapp_id=number.lstrip("+"),
-            email=f"flotilla{i}@fleet-example.mx", rfc=people.rfc_company(rng, name), city=people.CITY[code],
-            discount_bp=rng.choice((300, 600)), credit_limit_cents=rng.choice((400_000, 1_000_000)) * 100,
-            consent_marketing=False, consent_notifications=True,
-        ))
+        rows.append(
+            t.Customer(
+                kind=CustomerKind.FLEET,
+                name=name,
+                phone=number,
+                whatsapp_id=number.lstrip("+"),
+                email=f"flotilla{i}@fleet-example.mx",
+                rfc=people.rfc_company(rng, name),
+                city=people.CITY[code],
+                discount_bp=rng.choice((300, 600)),
+                credit_limit_cents=rng.choice((400_000, 1_000_000)) * 100,
+                consent_marketing=False,
+                consent_notifications=True,
+            )
+        )
     session.add_all(rows)
     session.flush()
     return rows
 
 
-def _suppliers(session: Session, rng: random.Random, specs: list[ProductSpec],
-               products: dict[str, t.Product]) -> list[t.Supplier]:
+def _suppliers(
+    session: Session, rng: random.Random, specs: list[ProductSpec], products: dict[str, t.Product]
+) -> list[t.Supplier]:
     rows = []
     for name, brands, lead in SUPPLIERS:
-        supplier = t.Supplier(name=name, rfc=people.rfc_company(rng, name), email=f"ventas@{people.fold_domain(name)}.mx",
-                              phone=f"+5255{rng.randrange(10**8):08d}", lead_time_days=lead, brands=list(brands))
+        supplier = t.Supplier(
+            name=name,
+            rfc=people.rfc_company(rng, name),
+            email=f"ventas@{people.fold_domain(name)}.mx",
+            phone=f"+5255{rng.randrange(10**8):08d}",
+            lead_time_days=lead,
+            brands=list(brands),
+        )
         session.add(supplier)
         rows.append(supplier)
     session.flush()
@@ -227,8 +321,14 @@ def _suppliers(session: Session, rng: random.Random, specs: list[ProductSpec],
     for spec in specs:
         supplier = by_brand.get(spec.brand, importer)
         for min_quantity, factor in ((1, 1.0), (20, 0.96), (100, 0.92)):
-            session.add(t.SupplierPrice(supplier_id=supplier.id or 0, product_id=products[spec.sku].id or 0,
-                                        min_quantity=min_quantity, unit_cost_cents=round(spec.cost_cents * factor)))
+            session.add(
+                t.SupplierPrice(
+                    supplier_id=supplier.id or 0,
+                    product_id=products[spec.sku].id or 0,
+                    min_quantity=min_quantity,
+                    unit_cost_cents=round(spec.cost_cents * factor),
+                )
+            )
     session.flush()
     return rows
 
@@ -237,10 +337,22 @@ def _fleet(session: Session, rng: random.Random, branches: dict[str, t.Branch]) 
     kinds = (("Nissan NP300 Estacas", 40), ("Isuzu ELF 400", 120), ("Chevrolet Tornado Van", 24))
     for code, branch in branches.items():
         for n, (kind, capacity) in enumerate(kinds[: 3 if code == "CDMX" else 2]):
-            session.add(t.FleetVehicle(plate=f"{code[:2]}-{rng.randrange(100, 999)}-{n}{rng.choice('ABCDEFGH')}",
-                                       branch_id=branch.id or 0, kind=kind, capacity_tires=capacity))
+            session.add(
+                t.FleetVehicle(
+                    plate=f"{code[:2]}-{rng.randrange(100, 999)}-{n}{rng.choice('ABCDEFGH')}",
+                    branch_id=branch.id or 0,
+                    kind=kind,
+                    capacity_tires=capacity,
+                )
+            )
         for _ in range(3 if code == "CDMX" else 2):
-            session.add(t.Driver(name=people.person(rng), phone=people.phone(rng, code, set()), branch_id=branch.id or 0))
+            session.add(
+                t.Driver(
+                    name=people.person(rng),
+                    phone=people.phone(rng, code, set()),
+                    branch_id=branch.id or 0,
+                )
+            )
     session.flush()
 
 
@@ -253,7 +365,12 @@ ORDER_PATHS: dict[OrderStatus, tuple[OrderStatus, ...]] = {
     OrderStatus.OUT_FOR_DELIVERY: (OrderStatus.PAID, OrderStatus.OUT_FOR_DELIVERY),
     OrderStatus.DELIVERED: (OrderStatus.PAID, OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED),
     OrderStatus.CANCELLED: (OrderStatus.CANCELLED,),
-    OrderStatus.RETURNED: (OrderStatus.PAID, OrderStatus.READY_FOR_PICKUP, OrderStatus.DELIVERED, OrderStatus.RETURNED),
+    OrderStatus.RETURNED: (
+        OrderStatus.PAID,
+        OrderStatus.READY_FOR_PICKUP,
+        OrderStatus.DELIVERED,
+        OrderStatus.RETURNED,
+    ),
 }
 ORDER_COUNTS = {
     OrderStatus.QUOTE: 12, OrderStatus.RESERVED: 10, OrderStatus.PAID: 8, OrderStatus.READY_FOR_PICKUP: 8,
@@ -261,8 +378,15 @@ ORDER_COUNTS = {
 }  # fmt: skip
 
 
-def _orders(engine: Engine, rng: random.Random, specs: list[ProductSpec], products: dict[str, t.Product],
-            customers: list[t.Customer], branches: dict[str, t.Branch], anchor: date) -> int:
+def _orders(
+    engine: Engine,
+    rng: random.Random,
+    specs: list[ProductSpec],
+    products: dict[str, t.Product],
+    customers: list[t.Customer],
+    branches: dict[str, t.Branch],
+    anchor: date,
+) -> int:
     """Orders in every status, made through the same code path as the API (stock stays consistent)."""
     popular = sorted(specs, key=lambda s: -s.popularity)[:150]
     plan = [status for status, n in ORDER_COUNTS.items() for _ in range(n)]
@@ -272,74 +396,132 @@ def _orders(engine: Engine, rng: random.Random, specs: list[ProductSpec], produc
         customer = rng.choice(customers)
         spec = rng.choice(popular)
         code = rng.choice(list(branches))
-        quantity = rng.choice((2, 4, 4, 4)) if customer.kind == CustomerKind.RETAIL else rng.choice((8, 12, 20))
-        delivery = final in (OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED) or rng.random() < 0.2
+        quantity = (
+            rng.choice((2, 4, 4, 4))
+            if customer.kind == CustomerKind.RETAIL
+            else rng.choice((8, 12, 20))
+        )
+        delivery = (
+            final in (OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED) or rng.random() < 0.2
+        )
         payload = OrderCreate(
-            customer_id=customer.id or 0, branch_code=code, lines=[OrderLineCreate(sku=spec.sku, quantity=quantity)],
+            customer_id=customer.id or 0,
+            branch_code=code,
+            lines=[OrderLineCreate(sku=spec.sku, quantity=quantity)],
             status="quote" if final == OrderStatus.QUOTE else "reserved",
             channel=rng.choice(["whatsapp", "whatsapp", "web", "store", "phone"]),
             fulfillment="delivery" if delivery else "pickup",
         )
         with session_scope(engine, write=True) as session:
-            stock = session.exec(select(t.Stock).where(t.Stock.product_id == products[spec.sku].id,
-                                                       t.Stock.branch_id == branches[code].id)).one()
+            stock = session.exec(
+                select(t.Stock).where(
+                    t.Stock.product_id == products[spec.sku].id,
+                    t.Stock.branch_id == branches[code].id,
+                )
+            ).one()
             if payload.status == "reserved" and stock.on_hand - stock.reserved < quantity:
                 stock.on_hand += quantity  # a restock before this order, so the seed never fails
+                adjust_lots(session, stock.id or 0, quantity, received=anchor - timedelta(days=70))
                 session.add(stock)
                 session.flush()
             order = create_order(session, payload, actor=ACTOR, hold_hours=48)
             for step in ORDER_PATHS[final]:
-                order = update_order(session, order.id, OrderUpdate(status=step), actor=ACTOR, hold_hours=48)
+                order = update_order(
+                    session, order.id, OrderUpdate(status=step), actor=ACTOR, hold_hours=48
+                )
             row = session.get(t.Order, order.id)
             assert row is not None
-            age = timedelta(days=rng.randint(0, 2) if final in (OrderStatus.RESERVED, OrderStatus.QUOTE)
-                            else rng.randint(1, 60), hours=rng.randint(0, 10))
+            age = timedelta(
+                days=rng.randint(0, 2)
+                if final in (OrderStatus.RESERVED, OrderStatus.QUOTE)
+                else rng.randint(1, 60),
+                hours=rng.randint(0, 10),
+            )
             created = datetime.combine(anchor, time(17, 0), tzinfo=utcnow().tzinfo) - age
             row.created_at, row.updated_at = created, created + timedelta(hours=rng.randint(1, 30))
             session.add(row)
             if delivery and final != OrderStatus.CANCELLED:
-                day = (created + timedelta(days=1)).replace(hour=15 + rng.choice((0, 1, 2)), minute=0)
+                day = (created + timedelta(days=1)).replace(
+                    hour=15 + rng.choice((0, 1, 2)), minute=0
+                )
                 branch = branches[code]
-                session.add(t.Delivery(
-                    order_id=order.id, address=f"Calle {rng.choice(people.LAST)} {rng.randint(1, 999)}, {branch.city}",
-                    latitude=branch.latitude + rng.uniform(-0.08, 0.08), longitude=branch.longitude + rng.uniform(-0.08, 0.08),
-                    window_start=day, window_end=day + timedelta(hours=3),
-                    status={OrderStatus.OUT_FOR_DELIVERY: DeliveryStatus.OUT_FOR_DELIVERY,
+                session.add(
+                    t.Delivery(
+                        order_id=order.id,
+                        address=f"Calle {rng.choice(people.LAST)} {rng.randint(1, 999)}, {branch.city}",
+                        latitude=branch.latitude + rng.uniform(-0.08, 0.08),
+                        longitude=branch.longitude + rng.uniform(-0.08, 0.08),
+                        window_start=day,
+                        window_end=day + timedelta(hours=3),
+                        status={
+                            OrderStatus.OUT_FOR_DELIVERY: DeliveryStatus.OUT_FOR_DELIVERY,
                             OrderStatus.DELIVERED: DeliveryStatus.DELIVERED,
-                            OrderStatus.RETURNED: DeliveryStatus.DELIVERED}.get(final, DeliveryStatus.SCHEDULED),
-                ))
+                            OrderStatus.RETURNED: DeliveryStatus.DELIVERED,
+                        }.get(final, DeliveryStatus.SCHEDULED),
+                    )
+                )
         made += 1
     return made
 
 
-def _purchase_orders(session: Session, rng: random.Random, suppliers: list[t.Supplier], specs: list[ProductSpec],
-                     products: dict[str, t.Product], branches: dict[str, t.Branch], anchor: date) -> None:
-    statuses = [PurchaseOrderStatus.DRAFT] * 3 + [PurchaseOrderStatus.SENT] * 4 + [PurchaseOrderStatus.RECEIVED] * 8 \
+def _purchase_orders(
+    session: Session,
+    rng: random.Random,
+    suppliers: list[t.Supplier],
+    specs: list[ProductSpec],
+    products: dict[str, t.Product],
+    branches: dict[str, t.Branch],
+    anchor: date,
+) -> None:
+    statuses = (
+        [PurchaseOrderStatus.DRAFT] * 3
+        + [PurchaseOrderStatus.SENT] * 4
+        + [PurchaseOrderStatus.RECEIVED] * 8
         + [PurchaseOrderStatus.CANCELLED]
+    )
     by_brand: dict[str, list[ProductSpec]] = {}
     for spec in specs:
         by_brand.setdefault(spec.brand, []).append(spec)
     for n, status in enumerate(statuses, start=1):
         supplier = suppliers[n % len(suppliers)]
         choices = [s for b in supplier.brands for s in by_brand.get(b, [])]
-        created = datetime.combine(anchor - timedelta(days=rng.randint(1, 90)), time(10, 0), tzinfo=utcnow().tzinfo)
-        po = t.PurchaseOrder(supplier_id=supplier.id or 0, branch_id=rng.choice(list(branches.values())).id or 0,
-                             status=status, created_at=created,
-                             expected_on=(created + timedelta(days=supplier.lead_time_days)).date())
+        created = datetime.combine(
+            anchor - timedelta(days=rng.randint(1, 90)), time(10, 0), tzinfo=utcnow().tzinfo
+        )
+        po = t.PurchaseOrder(
+            supplier_id=supplier.id or 0,
+            branch_id=rng.choice(list(branches.values())).id or 0,
+            status=status,
+            created_at=created,
+            expected_on=(created + timedelta(days=supplier.lead_time_days)).date(),
+        )
         session.add(po)
         session.flush()
         po.folio = f"OC-{po.id:06d}"
         for spec in rng.sample(choices, k=min(4, len(choices))):
             quantity = rng.choice((20, 40, 100))
             cost = round(spec.cost_cents * (0.92 if quantity >= 100 else 0.96))
-            session.add(t.PurchaseOrderLine(purchase_order_id=po.id or 0, product_id=products[spec.sku].id or 0,
-                                            quantity=quantity, unit_cost_cents=cost))
+            session.add(
+                t.PurchaseOrderLine(
+                    purchase_order_id=po.id or 0,
+                    product_id=products[spec.sku].id or 0,
+                    quantity=quantity,
+                    unit_cost_cents=cost,
+                )
+            )
             po.total_cents += cost * quantity
         session.add(po)
 
 
-def _history(engine: Engine, specs: list[ProductSpec], products: dict[str, t.Product], branches: dict[str, t.Branch],
-             anchor: date, days: int, seed: int) -> int:
+def _history(
+    engine: Engine,
+    specs: list[ProductSpec],
+    products: dict[str, t.Product],
+    branches: dict[str, t.Branch],
+    anchor: date,
+    days: int,
+    seed: int,
+) -> int:
     """Bulk-insert the daily sales history (only days with sales)."""
     start, end = anchor - timedelta(days=days), anchor - timedelta(days=1)
     ids = {s.sku: (products[s.sku].id or 0, products[s.sku].price_cents) for s in specs}
@@ -351,8 +533,15 @@ def _history(engine: Engine, specs: list[ProductSpec], products: dict[str, t.Pro
     with engine.begin() as conn:
         for row in rows:
             product_id, price = ids[row.key]
-            batch.append({"day": row.day, "product_id": product_id, "branch_id": branch_ids[row.branch],
-                          "units": row.units, "revenue_cents": row.units * price})
+            batch.append(
+                {
+                    "day": row.day,
+                    "product_id": product_id,
+                    "branch_id": branch_ids[row.branch],
+                    "units": row.units,
+                    "revenue_cents": row.units * price,
+                }
+            )
             if len(batch) >= 20_000:
                 conn.execute(table.insert(), batch)
                 count += len(batch)

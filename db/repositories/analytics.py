@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -24,7 +25,12 @@ def latest_sales_day(session: Session) -> date | None:
 
 
 def sales_report(
-    session: Session, *, date_from: date | None, date_to: date | None, group_by: SalesGroup, limit: int
+    session: Session,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+    group_by: SalesGroup,
+    limit: int,
 ) -> SalesReport:
     """Units and net revenue in a period (default: the last 30 days of history), grouped."""
     end = date_to or latest_sales_day(session) or date.today()
@@ -33,8 +39,7 @@ def sales_report(
         raise InvalidRequest("date_from is after date_to", field="date_from")
     if (end - start).days > 3660:
         raise InvalidRequest("the period may span at most 10 years", field="date_from")
-    key: sa.ColumnElement[str]
-    query = select(SalesDaily.units, SalesDaily.revenue_cents)
+    key: Any
     if group_by == "branch":
         key = col(Branch.code)
     elif group_by == "brand":
@@ -48,7 +53,7 @@ def sales_report(
     units = sa.func.sum(SalesDaily.units)
     revenue = sa.func.sum(SalesDaily.revenue_cents)
     query = (
-        select(key, units, revenue)
+        sa.select(key, units, revenue)
         .select_from(SalesDaily)
         .join(Product, col(Product.id) == SalesDaily.product_id)
         .join(Branch, col(Branch.id) == SalesDaily.branch_id)
@@ -56,7 +61,7 @@ def sales_report(
         .group_by(key)
     )
     order = key.asc() if group_by in ("month", "day") else revenue.desc()
-    rows = session.exec(query.order_by(order)).all()
+    rows = session.execute(query.order_by(order)).all()
     total_units = sum(int(r[1] or 0) for r in rows)
     total_revenue = sum(int(r[2] or 0) for r in rows)
     return SalesReport(
@@ -67,7 +72,9 @@ def sales_report(
         total_revenue_cents=total_revenue,
         rows=[
             SalesRowPublic(
-                key=str(k)[:10], units=int(u or 0), revenue_cents=int(r or 0),
+                key=str(k)[:10],
+                units=int(u or 0),
+                revenue_cents=int(r or 0),
                 share=round(int(r or 0) / total_revenue, 4) if total_revenue else 0.0,
             )
             for k, u, r in rows[:limit]
@@ -79,9 +86,9 @@ def inventory_report(session: Session, *, as_of: date | None = None) -> Inventor
     """Inventory value at cost, rotation over the last 90 days of sales and low-stock counts."""
     as_of = as_of or latest_sales_day(session) or date.today()
     available = col(Stock.on_hand) - col(Stock.reserved)
-    stock_rows = session.exec(
-        select(
-            Branch.code,
+    stock_rows = session.execute(
+        sa.select(
+            col(Branch.code),
             sa.func.count().filter(col(Stock.on_hand) > 0),
             sa.func.coalesce(sa.func.sum(Stock.on_hand), 0),
             sa.func.coalesce(sa.func.sum(Stock.reserved), 0),

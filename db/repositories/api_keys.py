@@ -38,13 +38,26 @@ def create_key(session: Session, *, role: str, name: str, actor: str) -> tuple[s
     row = ApiKey(prefix=prefix, secret_hash=secret_hash, name=name.strip(), role=role_value.value)
     session.add(row)
     session.flush()
-    record(session, actor=actor, action="create", entity="api_key", entity_id=prefix, role=role_value.value, name=row.name)
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="api_key",
+        entity_id=prefix,
+        role=role_value.value,
+        name=row.name,
+    )
     return key, _info(row)
 
 
 def _info(row: ApiKey) -> ApiKeyInfo:
-    return ApiKeyInfo(prefix=row.prefix, name=row.name, role=Role(row.role), created_at=row.created_at,
-                      revoked_at=row.revoked_at)
+    return ApiKeyInfo(
+        prefix=row.prefix,
+        name=row.name,
+        role=Role(row.role),
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
 
 
 def list_keys(session: Session) -> list[ApiKeyInfo]:

@@ -73,7 +73,9 @@ def find_fitment(
         query = query.where(col(Fitment.model_key).in_(keys))
     if year is not None:
         query = query.where(Fitment.year_from <= year, Fitment.year_to >= year)
-    query = query.order_by(Fitment.make, Fitment.model, Fitment.year_from, Fitment.trim)
+    query = query.order_by(
+        col(Fitment.make), col(Fitment.model), col(Fitment.year_from), col(Fitment.trim)
+    )
     return list(session.exec(query).all())
 
 
@@ -91,10 +93,14 @@ def fitment_public(row: Fitment) -> FitmentPublic:
     )
 
 
-def sizes_for_vehicle(session: Session, make: str | None, model: str | None, year: int | None) -> list[str]:
+def sizes_for_vehicle(
+    session: Session, make: str | None, model: str | None, year: int | None
+) -> list[str]:
     """Every OE size (front and rear) of a vehicle, or NotFound naming what is unknown."""
     if not model:
-        raise InvalidRequest("vehicle_model is required to search by vehicle", field="vehicle_model")
+        raise InvalidRequest(
+            "vehicle_model is required to search by vehicle", field="vehicle_model"
+        )
     rows = find_fitment(session, make=make, model=model, year=year)
     if not rows:
         vehicle = " ".join(str(p) for p in (make, model, year) if p)
@@ -157,7 +163,9 @@ def search_products(
         conds.append(stock_q.exists())
     where = sa.and_(sa.true(), *conds)
     total = session.exec(select(sa.func.count()).select_from(Product).where(where)).one()
-    rows = session.exec(select(Product).where(where).order_by(*SORTS[sort]).limit(limit).offset(offset)).all()
+    rows = session.exec(
+        select(Product).where(where).order_by(*SORTS[sort]).limit(limit).offset(offset)
+    ).all()
     stock = stock_by_product(session, [p.id or 0 for p in rows], branch.id if branch else None)
     items = [product_public(p, stock.get(p.id or 0, [])) for p in rows]
     return Page[ProductPublic](items=items, total=total, limit=limit, offset=offset)
@@ -180,7 +188,9 @@ def stock_by_product(
     result: dict[int, list[BranchStock]] = defaultdict(list)
     for product_id, code, on_hand, reserved in session.exec(query).all():
         result[product_id].append(
-            BranchStock(branch_code=code, on_hand=on_hand, reserved=reserved, available=on_hand - reserved)
+            BranchStock(
+                branch_code=code, on_hand=on_hand, reserved=reserved, available=on_hand - reserved
+            )
         )
     return result
 
@@ -200,7 +210,9 @@ def product_public(product: Product, stock: list[BranchStock]) -> ProductPublic:
         vehicle_type=VehicleType(product.vehicle_type),
         terrain=Terrain(product.terrain),
         tier=Tier(product.tier),
-        price=Price(net_cents=product.price_cents, iva_cents=iva, total_cents=product.price_cents + iva),
+        price=Price(
+            net_cents=product.price_cents, iva_cents=iva, total_cents=product.price_cents + iva
+        ),
         warranty_km=product.warranty_km,
         warranty_months=product.warranty_months,
         active=product.active,
@@ -238,17 +250,24 @@ def list_inventory(
     base = select(Stock, Product, Branch).join(Product, col(Product.id) == Stock.product_id)
     base = base.join(Branch, col(Branch.id) == Stock.branch_id).where(where)
     total = session.exec(
-        select(sa.func.count()).select_from(Stock).join(Product, col(Product.id) == Stock.product_id).where(where)
+        select(sa.func.count())
+        .select_from(Stock)
+        .join(Product, col(Product.id) == Stock.product_id)
+        .where(where)
     ).one()
     rows = session.exec(base.order_by(Branch.code, Product.sku).limit(limit).offset(offset)).all()
     lots: dict[int, list[DotLot]] = defaultdict(list)
     stock_ids = [s.id for s, _, _ in rows]
     if stock_ids:
         lot_rows = session.exec(
-            select(StockLot).where(col(StockLot.stock_id).in_(stock_ids)).order_by(StockLot.dot_year, StockLot.dot_week)
+            select(StockLot)
+            .where(col(StockLot.stock_id).in_(stock_ids))
+            .order_by(col(StockLot.dot_year), col(StockLot.dot_week))
         ).all()
         for lot in lot_rows:
-            lots[lot.stock_id].append(DotLot(dot=f"{lot.dot_week:02d}{lot.dot_year % 100:02d}", quantity=lot.quantity))
+            lots[lot.stock_id].append(
+                DotLot(dot=f"{lot.dot_week:02d}{lot.dot_year % 100:02d}", quantity=lot.quantity)
+            )
     items = [
         InventoryItem(
             product_id=p.id or 0,

@@ -25,20 +25,34 @@ def request_fingerprint(payload: OrderCreate) -> str:
 def _stored(engine: Engine, principal: str, key: str, fingerprint: str) -> OrderPublic | None:
     with session_scope(engine) as session:
         rec = session.exec(
-            select(IdempotencyRecord).where(IdempotencyRecord.principal == principal, IdempotencyRecord.key == key)
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
+            )
         ).first()
     if rec is None:
         return None
     if rec.request_hash != fingerprint:
-        raise InvalidRequest("this Idempotency-Key was already used with a different request body",
-                             field="Idempotency-Key")
+        raise InvalidRequest(
+            "this Idempotency-Key was already used with a different request body",
+            field="Idempotency-Key",
+        )
     return OrderPublic.model_validate(rec.response)
 
 
 def create_order_once(
-    engine: Engine, payload: OrderCreate, *, actor: str, principal: str, key: str | None, hold_hours: int
+    engine: Engine,
+    payload: OrderCreate,
+    *,
+    actor: str,
+    principal: str,
+    key: str | None,
+    hold_hours: int,
 ) -> tuple[OrderPublic, bool]:
-    """Create an order, or replay the one made earlier with the same key; returns (order, replayed)."""
+    """Create an order, or replay the one made earlier with the same key.
+
+    Returns:
+        The order and whether it was replayed from an earlier request.
+    """
     if key is not None and not 1 <= len(key) <= 120:
         raise InvalidRequest("Idempotency-Key must be 1-120 characters", field="Idempotency-Key")
     fingerprint = request_fingerprint(payload)
@@ -50,8 +64,15 @@ def create_order_once(
         with session_scope(engine, write=True) as session:
             order = create_order(session, payload, actor=actor, hold_hours=hold_hours)
             if key is not None:
-                session.add(IdempotencyRecord(principal=principal, key=key, request_hash=fingerprint,
-                                              status_code=201, response=order.model_dump(mode="json")))
+                session.add(
+                    IdempotencyRecord(
+                        principal=principal,
+                        key=key,
+                        request_hash=fingerprint,
+                        status_code=201,
+                        response=order.model_dump(mode="json"),
+                    )
+                )
     except IntegrityError:
         # A concurrent request with the same key won the race; answer with its order.
         if key is None:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from core.errors import Conflict, InvalidRequest, NotFound
 from db.repositories.audit import record
 from db.repositories.catalog import branch_by_code
+from db.repositories.lots import adjust_lots, stock_id_of
 from db.tables import Branch, Customer, Order, OrderLine, Product, Reservation, Stock
 from domain.clock import utcnow
 from domain.enums import OrderStatus, ReservationStatus
@@ -69,9 +70,14 @@ def _move_stock(session: Session, order: Order, effect: StockEffect) -> None:
         return
     on_hand_sign, reserved_sign = deltas
     for line in lines:
+        stock_id = stock_id_of(session, line.product_id, order.branch_id)
+        if stock_id is not None:
+            adjust_lots(session, stock_id, on_hand_sign * line.quantity)
         session.execute(
             sa.update(Stock)
-            .where(col(Stock.product_id) == line.product_id, col(Stock.branch_id) == order.branch_id)
+            .where(
+                col(Stock.product_id) == line.product_id, col(Stock.branch_id) == order.branch_id
+            )
             .values(
                 on_hand=col(Stock.on_hand) + on_hand_sign * line.quantity,
                 reserved=col(Stock.reserved) + reserved_sign * line.quantity,
@@ -89,7 +95,9 @@ def _resolve_products(session: Session, payload: OrderCreate) -> list[tuple[Prod
             product = session.get(Product, line.product_id)
             missing = f"product {line.product_id} does not exist"
         else:
-            product = session.exec(select(Product).where(Product.sku == (line.sku or "").upper())).first()
+            product = session.exec(
+                select(Product).where(Product.sku == (line.sku or "").upper())
+            ).first()
             missing = f"SKU '{line.sku}' does not exist"
         if product is None:
             raise InvalidRequest(missing, field=field)
@@ -100,7 +108,9 @@ def _resolve_products(session: Session, payload: OrderCreate) -> list[tuple[Prod
     return [(products[pid], qty) for pid, qty in wanted.items()]
 
 
-def create_order(session: Session, payload: OrderCreate, *, actor: str, hold_hours: int) -> OrderPublic:
+def create_order(
+    session: Session, payload: OrderCreate, *, actor: str, hold_hours: int
+) -> OrderPublic:
     """Create an order; a ``reserved`` order holds its stock until it expires.
 
     Raises:
@@ -147,7 +157,7 @@ def create_order(session: Session, payload: OrderCreate, *, actor: str, hold_hou
         order.discount_cents += amounts.discount_cents
         order.iva_cents += amounts.iva_cents
         order.total_cents += amounts.total_cents
-        if payload.status == OrderStatus.RESERVED:
+        if payload.status == OrderStatus.RESERVED.value:
             _take_stock(session, product, branch, quantity)
             session.add(
                 Reservation(
@@ -161,9 +171,16 @@ def create_order(session: Session, payload: OrderCreate, *, actor: str, hold_hou
     if order.deposit_cents > order.total_cents:
         raise InvalidRequest("deposit_cents is larger than the order total", field="deposit_cents")
     session.flush()
-    record(session, actor=actor, action="create", entity="order", entity_id=order.folio,
-           status=order.status, total_cents=order.total_cents,
-           lines=[{"sku": p.sku, "quantity": q} for p, q in items])
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="order",
+        entity_id=order.folio,
+        status=order.status,
+        total_cents=order.total_cents,
+        lines=[{"sku": p.sku, "quantity": q} for p, q in items],
+    )
     return order_public(session, order)
 
 
@@ -178,7 +195,9 @@ def get_order_row(session: Session, order_id: int, *, lock: bool = False) -> Ord
     return order
 
 
-def update_order(session: Session, order_id: int, change: OrderUpdate, *, actor: str, hold_hours: int) -> OrderPublic:
+def update_order(
+    session: Session, order_id: int, change: OrderUpdate, *, actor: str, hold_hours: int
+) -> OrderPublic:
     """Apply a legal status move (with its stock effect) and/or new notes.
 
     Raises:
@@ -197,19 +216,36 @@ def update_order(session: Session, order_id: int, change: OrderUpdate, *, actor:
     order.updated_at = utcnow()
     session.add(order)
     session.flush()
-    record(session, actor=actor, action="update", entity="order", entity_id=order.folio,
-           status_from=before, status_to=order.status, notes_changed=change.notes is not None)
+    record(
+        session,
+        actor=actor,
+        action="update",
+        entity="order",
+        entity_id=order.folio,
+        status_from=before,
+        status_to=order.status,
+        notes_changed=change.notes is not None,
+    )
     return order_public(session, order)
 
 
-def _update_reservations(session: Session, order: Order, target: OrderStatus, hold_hours: int) -> None:
+def _update_reservations(
+    session: Session, order: Order, target: OrderStatus, hold_hours: int
+) -> None:
     rows = session.exec(select(Reservation).where(Reservation.order_id == order.id)).all()
     if target == OrderStatus.RESERVED:
         lines = session.exec(select(OrderLine).where(OrderLine.order_id == order.id)).all()
         expires = utcnow() + timedelta(hours=hold_hours)
         for line in lines:
-            session.add(Reservation(order_id=order.id or 0, product_id=line.product_id,
-                                    branch_id=order.branch_id, quantity=line.quantity, expires_at=expires))
+            session.add(
+                Reservation(
+                    order_id=order.id or 0,
+                    product_id=line.product_id,
+                    branch_id=order.branch_id,
+                    quantity=line.quantity,
+                    expires_at=expires,
+                )
+            )
         return
     new_status = {
         OrderStatus.PAID: ReservationStatus.CONFIRMED,
@@ -239,7 +275,10 @@ def expire_reservations(session: Session, *, actor: str, now: datetime | None = 
     for reservation_id, order_id in expired:
         released = session.execute(
             sa.update(Reservation)
-            .where(col(Reservation.id) == reservation_id, col(Reservation.status) == ReservationStatus.ACTIVE.value)
+            .where(
+                col(Reservation.id) == reservation_id,
+                col(Reservation.status) == ReservationStatus.ACTIVE.value,
+            )
             .values(status=ReservationStatus.RELEASED.value)
         )
         if released.rowcount != 1:  # type: ignore[attr-defined]
@@ -248,7 +287,10 @@ def expire_reservations(session: Session, *, actor: str, now: datetime | None = 
         assert reservation is not None
         session.execute(
             sa.update(Stock)
-            .where(col(Stock.product_id) == reservation.product_id, col(Stock.branch_id) == reservation.branch_id)
+            .where(
+                col(Stock.product_id) == reservation.product_id,
+                col(Stock.branch_id) == reservation.branch_id,
+            )
             .values(reserved=col(Stock.reserved) - reservation.quantity, updated_at=now)
         )
         order = session.get(Order, order_id)
@@ -257,8 +299,14 @@ def expire_reservations(session: Session, *, actor: str, now: datetime | None = 
             order.updated_at = now
             session.add(order)
             folios.append(order.folio or "")
-            record(session, actor=actor, action="expire", entity="order", entity_id=order.folio,
-                   reason="reservation expired")
+            record(
+                session,
+                actor=actor,
+                action="expire",
+                entity="order",
+                entity_id=order.folio,
+                reason="reservation expired",
+            )
     session.flush()
     return folios
 
@@ -266,12 +314,16 @@ def expire_reservations(session: Session, *, actor: str, now: datetime | None = 
 def order_public(session: Session, order: Order) -> OrderPublic:
     """The public view of an order with lines and reservations."""
     rows = session.exec(
-        select(OrderLine, Product).join(Product, col(Product.id) == OrderLine.product_id)
-        .where(OrderLine.order_id == order.id).order_by(OrderLine.id)
+        select(OrderLine, Product)
+        .join(Product, col(Product.id) == OrderLine.product_id)
+        .where(OrderLine.order_id == order.id)
+        .order_by(col(OrderLine.id))
     ).all()
     branch = session.get(Branch, order.branch_id)
     codes = {b.id: b.code for b in session.exec(select(Branch)).all()}
-    reservations = session.exec(select(Reservation).where(Reservation.order_id == order.id).order_by(Reservation.id)).all()
+    reservations = session.exec(
+        select(Reservation).where(Reservation.order_id == order.id).order_by(col(Reservation.id))
+    ).all()
     return OrderPublic(
         id=order.id or 0,
         folio=order.folio or "",
@@ -282,9 +334,14 @@ def order_public(session: Session, order: Order) -> OrderPublic:
         fulfillment=order.fulfillment,
         lines=[
             OrderLinePublic(
-                product_id=line.product_id, sku=p.sku, description=f"{p.brand} {p.line} {p.size}",
-                quantity=line.quantity, unit_price_cents=line.unit_price_cents,
-                discount_cents=line.discount_cents, iva_cents=line.iva_cents, total_cents=line.total_cents,
+                product_id=line.product_id,
+                sku=p.sku,
+                description=f"{p.brand} {p.line} {p.size}",
+                quantity=line.quantity,
+                unit_price_cents=line.unit_price_cents,
+                discount_cents=line.discount_cents,
+                iva_cents=line.iva_cents,
+                total_cents=line.total_cents,
             )
             for line, p in rows
         ],
@@ -295,8 +352,13 @@ def order_public(session: Session, order: Order) -> OrderPublic:
         deposit_cents=order.deposit_cents,
         notes=order.notes,
         reservations=[
-            ReservationPublic(product_id=r.product_id, branch_code=codes.get(r.branch_id, ""),
-                              quantity=r.quantity, status=r.status, expires_at=r.expires_at)
+            ReservationPublic(
+                product_id=r.product_id,
+                branch_code=codes.get(r.branch_id, ""),
+                quantity=r.quantity,
+                status=r.status,
+                expires_at=r.expires_at,
+            )
             for r in reservations
         ],
         created_at=order.created_at,

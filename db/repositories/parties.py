@@ -16,15 +16,30 @@ from domain.parties import CustomerPublic, PriceBreak, SupplierPublic
 def customer_public(c: Customer) -> CustomerPublic:
     """The public view of a customer."""
     return CustomerPublic(
-        id=c.id or 0, kind=CustomerKind(c.kind), dealer_type=c.dealer_type, name=c.name,
-        phone=c.phone, whatsapp_id=c.whatsapp_id, email=c.email, rfc=c.rfc, city=c.city,
-        discount_bp=c.discount_bp, credit_limit_cents=c.credit_limit_cents,
-        consent_marketing=c.consent_marketing, consent_notifications=c.consent_notifications,
+        id=c.id or 0,
+        kind=CustomerKind(c.kind),
+        dealer_type=c.dealer_type,
+        name=c.name,
+        phone=c.phone,
+        whatsapp_id=c.whatsapp_id,
+        email=c.email,
+        rfc=c.rfc,
+        city=c.city,
+        discount_bp=c.discount_bp,
+        credit_limit_cents=c.credit_limit_cents,
+        consent_marketing=c.consent_marketing,
+        consent_notifications=c.consent_notifications,
     )
 
 
 def list_customers(
-    session: Session, *, kind: CustomerKind | None, q: str | None, phone: str | None, limit: int, offset: int
+    session: Session,
+    *,
+    kind: CustomerKind | None,
+    q: str | None,
+    phone: str | None,
+    limit: int,
+    offset: int,
 ) -> Page[CustomerPublic]:
     """Customers filtered by kind, name/e-mail text or exact E.164 phone."""
     conds: list[sa.ColumnElement[bool]] = []
@@ -32,13 +47,22 @@ def list_customers(
         conds.append(col(Customer.kind) == kind.value)
     if q:
         pattern = f"%{q.strip().lower()}%"
-        conds.append(sa.or_(sa.func.lower(Customer.name).like(pattern), sa.func.lower(Customer.email).like(pattern)))
+        conds.append(
+            sa.or_(
+                sa.func.lower(Customer.name).like(pattern),
+                sa.func.lower(Customer.email).like(pattern),
+            )
+        )
     if phone:
         conds.append(col(Customer.phone) == phone.strip())
     where = sa.and_(sa.true(), *conds)
     total = session.exec(select(sa.func.count()).select_from(Customer).where(where)).one()
-    rows = session.exec(select(Customer).where(where).order_by(Customer.id).limit(limit).offset(offset)).all()
-    return Page[CustomerPublic](items=[customer_public(c) for c in rows], total=total, limit=limit, offset=offset)
+    rows = session.exec(
+        select(Customer).where(where).order_by(col(Customer.id)).limit(limit).offset(offset)
+    ).all()
+    return Page[CustomerPublic](
+        items=[customer_public(c) for c in rows], total=total, limit=limit, offset=offset
+    )
 
 
 def list_suppliers(
@@ -53,22 +77,37 @@ def list_suppliers(
     ids = [s.id for s in suppliers]
     if ids and (sku or include_price_breaks):
         query = (
-            select(SupplierPrice, Product.sku).join(Product, col(Product.id) == SupplierPrice.product_id)
+            select(SupplierPrice, Product.sku)
+            .join(Product, col(Product.id) == SupplierPrice.product_id)
             .where(col(SupplierPrice.supplier_id).in_(ids))
-            .order_by(SupplierPrice.supplier_id, Product.sku, SupplierPrice.min_quantity)
+            .order_by(
+                col(SupplierPrice.supplier_id), col(Product.sku), col(SupplierPrice.min_quantity)
+            )
         )
         if sku:
             query = query.where(col(Product.sku) == sku.strip().upper())
         rows = session.exec(query).all()
         for price, price_sku in rows:
             breaks[price.supplier_id].append(
-                PriceBreak(product_id=price.product_id, sku=price_sku, min_quantity=price.min_quantity,
-                           unit_cost_cents=price.unit_cost_cents)
+                PriceBreak(
+                    product_id=price.product_id,
+                    sku=price_sku,
+                    min_quantity=price.min_quantity,
+                    unit_cost_cents=price.unit_cost_cents,
+                )
             )
     if sku:
         suppliers = [s for s in suppliers if breaks.get(s.id or 0)]
     return [
-        SupplierPublic(id=s.id or 0, name=s.name, rfc=s.rfc, email=s.email, phone=s.phone,
-                       lead_time_days=s.lead_time_days, brands=list(s.brands), price_breaks=breaks.get(s.id or 0, []))
+        SupplierPublic(
+            id=s.id or 0,
+            name=s.name,
+            rfc=s.rfc,
+            email=s.email,
+            phone=s.phone,
+            lead_time_days=s.lead_time_days,
+            brands=list(s.brands),
+            price_breaks=breaks.get(s.id or 0, []),
+        )
         for s in suppliers
     ]

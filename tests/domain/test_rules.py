@@ -29,8 +29,14 @@ def test_legal_moves_and_their_stock_effect(current: S, target: S, effect: Stock
 
 @pytest.mark.parametrize(
     ("current", "target"),
-    [(S.QUOTE, S.DELIVERED), (S.DELIVERED, S.CANCELLED), (S.CANCELLED, S.RESERVED), (S.RETURNED, S.PAID),
-     (S.RESERVED, S.RESERVED), (S.OUT_FOR_DELIVERY, S.CANCELLED)],
+    [
+        (S.QUOTE, S.DELIVERED),
+        (S.DELIVERED, S.CANCELLED),
+        (S.CANCELLED, S.RESERVED),
+        (S.RETURNED, S.PAID),
+        (S.RESERVED, S.RESERVED),
+        (S.OUT_FOR_DELIVERY, S.CANCELLED),
+    ],
 )
 def test_illegal_moves_are_conflicts_that_say_what_is_allowed(current: S, target: S) -> None:
     with pytest.raises(Conflict) as err:

@@ -8,7 +8,16 @@ from domain.tire_size import parse_tire_size, try_parse_tire_size
 
 @pytest.mark.parametrize(
     "raw",
-    ["205/55R16", "205/55 R16", "205 55 16", "205/55/16", "20555r16", "P205/55R16 91V", "p205/55zr16", " 205-55-16 "],
+    [
+        "205/55R16",
+        "205/55 R16",
+        "205 55 16",
+        "205/55/16",
+        "20555r16",
+        "P205/55R16 91V",
+        "p205/55zr16",
+        " 205-55-16 ",
+    ],
 )
 def test_every_common_spelling_of_a_metric_size_normalises_the_same(raw: str) -> None:
     size = parse_tire_size(raw)
