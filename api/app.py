@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
+from api.cache import ResponseCache
 from api.deps import KeyCache
 from api.errors import install_error_handlers
 from api.ratelimit import RateLimiter
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = db_engine
     app.state.jwt_secret = settings.jwt_secret()
     app.state.key_cache = KeyCache(settings.auth.key_cache_seconds)
+    app.state.search_cache = ResponseCache(settings.search_cache_seconds)
     app.state.rate_limiter = RateLimiter(
         per_minute=settings.rate_limit.per_minute, burst=settings.rate_limit.burst
     )

@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     reservation_hold_hours: int = Field(default=48, ge=1, le=24 * 14)
     max_page_size: int = Field(default=200, ge=10, le=1000)
+    search_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=300,
+        description="Product-search answers are reused this long; this process's own writes "
+        "invalidate them at once, other processes' writes show within this time. 0 disables.",
+    )
     auth: AuthSettings = AuthSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     erp: ErpSettings = ErpSettings()

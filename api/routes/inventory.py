@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import SessionDep, SettingsDep, require
+from api.responses import json_response
 from core.errors import InvalidRequest
 from core.security import Scope
 from db.repositories import catalog
@@ -16,9 +17,12 @@ router = APIRouter(prefix="/api/v1", tags=["inventory"])
 
 
 @router.get(
-    "/inventory", dependencies=[Depends(require(Scope.INVENTORY_READ))], summary="Stock levels"
+    "/inventory",
+    dependencies=[Depends(require(Scope.INVENTORY_READ))],
+    summary="Stock levels",
+    response_model=Page[InventoryItem],
 )
-def list_inventory(
+async def list_inventory(
     session: SessionDep,
     settings: SettingsDep,
     branch: str | None = None,
@@ -26,10 +30,10 @@ def list_inventory(
     sku: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> Page[InventoryItem]:
+) -> Response:
     """Stock per product and branch with DOT lots; ``low_stock=true`` keeps rows at or below
     their reorder point."""
-    return catalog.list_inventory(
+    page = catalog.list_inventory(
         session,
         branch=branch,
         low_stock=low_stock,
@@ -37,10 +41,11 @@ def list_inventory(
         limit=min(limit, settings.max_page_size),
         offset=offset,
     )
+    return json_response(page)
 
 
 @router.get("/branches", dependencies=[Depends(require(Scope.CATALOG_READ))], summary="Branches")
-def list_branches(session: SessionDep) -> list[BranchPublic]:
+async def list_branches(session: SessionDep) -> list[BranchPublic]:
     """Branches with address, coordinates and opening hours."""
     return catalog.list_branches(session)
 
@@ -48,7 +53,7 @@ def list_branches(session: SessionDep) -> list[BranchPublic]:
 @router.get(
     "/fitment", dependencies=[Depends(require(Scope.CATALOG_READ))], summary="Vehicle fitment"
 )
-def find_fitment(
+async def find_fitment(
     session: SessionDep,
     make: Annotated[str | None, Query(max_length=40)] = None,
     model: Annotated[str | None, Query(max_length=60)] = None,

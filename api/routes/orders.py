@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 
-from api.deps import EngineDep, PrincipalDep, SessionDep, SettingsDep, require
+from api.deps import EngineDep, PrincipalDep, SessionDep, SettingsDep, require, run_write
 from core.security import Scope
 from db.engine import session_scope
 from db.repositories import orders
@@ -22,7 +23,8 @@ router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
     dependencies=[Depends(require(Scope.ORDERS_WRITE))],
     summary="Create an order",
 )
-def create_order(
+async def create_order(
+    request: Request,
     payload: OrderCreate,
     response: Response,
     principal: PrincipalDep,
@@ -33,13 +35,17 @@ def create_order(
     """Create an order. ``reserved`` (default) holds the stock at the branch atomically until
     it expires; 409 when the branch has too few units (nothing is written). Send an
     ``Idempotency-Key`` header to make retries safe: the same key returns the same order."""
-    order, replayed = create_order_once(
-        engine,
-        payload,
-        actor=principal.actor,
-        principal=principal.key_prefix,
-        key=idempotency_key,
-        hold_hours=settings.reservation_hold_hours,
+    order, replayed = await run_write(
+        request,
+        partial(
+            create_order_once,
+            engine,
+            payload,
+            actor=principal.actor,
+            principal=principal.key_prefix,
+            key=idempotency_key,
+            hold_hours=settings.reservation_hold_hours,
+        ),
     )
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -49,7 +55,7 @@ def create_order(
 @router.get(
     "/{order_id}", dependencies=[Depends(require(Scope.ORDERS_READ))], summary="Order status"
 )
-def get_order(order_id: int, session: SessionDep) -> OrderPublic:
+async def get_order(order_id: int, session: SessionDep) -> OrderPublic:
     """An order with lines, totals and reservations."""
     return orders.order_public(session, orders.get_order_row(session, order_id))
 
@@ -57,7 +63,8 @@ def get_order(order_id: int, session: SessionDep) -> OrderPublic:
 @router.put(
     "/{order_id}", dependencies=[Depends(require(Scope.ORDERS_WRITE))], summary="Update an order"
 )
-def update_order(
+async def update_order(
+    request: Request,
     order_id: int,
     change: OrderUpdate,
     principal: PrincipalDep,
@@ -65,11 +72,15 @@ def update_order(
     settings: SettingsDep,
 ) -> OrderPublic:
     """Move an order along its status machine (409 for an illegal move) and/or change notes."""
-    with session_scope(engine, write=True) as session:
-        return orders.update_order(
-            session,
-            order_id,
-            change,
-            actor=principal.actor,
-            hold_hours=settings.reservation_hold_hours,
-        )
+
+    def write() -> OrderPublic:
+        with session_scope(engine, write=True) as session:
+            return orders.update_order(
+                session,
+                order_id,
+                change,
+                actor=principal.actor,
+                hold_hours=settings.reservation_hold_hours,
+            )
+
+    return await run_write(request, write)

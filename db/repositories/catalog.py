@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -12,20 +13,27 @@ from core.errors import InvalidRequest, NotFound
 from db.tables import Branch, Fitment, Product, Stock, StockLot
 from domain.catalog import (
     BranchPublic,
-    BranchStock,
     DotLot,
     FitmentPublic,
     InventoryItem,
     Page,
-    Price,
     ProductFilter,
     ProductPublic,
 )
-from domain.enums import Terrain, Tier, VehicleType
 from domain.pricing import iva_of
 from domain.text import fold
 from domain.tire_size import parse_tire_size
 
+ProductPage = Page[ProductPublic]
+# What the public view needs; skips cost and timestamps on the hot search path.
+PUBLIC_COLUMNS = tuple(
+    Product.__table__.c[name]  # type: ignore[attr-defined]
+    for name in (
+        "id", "sku", "brand", "line", "size", "load_index", "speed_rating", "run_flat",
+        "vehicle_type", "terrain", "tier", "price_cents", "iva_bp", "warranty_km",
+        "warranty_months", "active",
+    )
+)  # fmt: skip
 SORTS = {
     "price": (col(Product.price_cents).asc(), col(Product.id).asc()),
     "-price": (col(Product.price_cents).desc(), col(Product.id).asc()),
@@ -162,18 +170,30 @@ def search_products(
             stock_q = stock_q.where(Stock.branch_id == branch.id)
         conds.append(stock_q.exists())
     where = sa.and_(sa.true(), *conds)
-    total = session.exec(select(sa.func.count()).select_from(Product).where(where)).one()
-    rows = session.exec(
-        select(Product).where(where).order_by(*SORTS[sort]).limit(limit).offset(offset)
+    # One round trip for the page and the total (a window count), plain rows instead of ORM
+    # objects: this is the hottest query of the service.
+    rows = session.execute(
+        sa.select(*PUBLIC_COLUMNS, sa.func.count().over().label("total_rows"))
+        .where(where)
+        .order_by(*SORTS[sort])
+        .limit(limit)
+        .offset(offset)
     ).all()
-    stock = stock_by_product(session, [p.id or 0 for p in rows], branch.id if branch else None)
-    items = [product_public(p, stock.get(p.id or 0, [])) for p in rows]
-    return Page[ProductPublic](items=items, total=total, limit=limit, offset=offset)
+    if rows:
+        total = int(rows[0].total_rows)
+    else:
+        total = session.exec(select(sa.func.count()).select_from(Product).where(where)).one()
+    stock = stock_by_product(session, [r.id for r in rows], branch.id if branch else None)
+    items = [_product_dict(r, stock.get(r.id, [])) for r in rows]
+    # One validation of the whole page runs in pydantic-core, faster than building each model.
+    return ProductPage.model_validate(
+        {"items": items, "total": total, "limit": limit, "offset": offset}
+    )
 
 
 def stock_by_product(
     session: Session, product_ids: Sequence[int], branch_id: int | None = None
-) -> dict[int, list[BranchStock]]:
+) -> dict[int, list[dict[str, Any]]]:
     """Per-branch stock of some products, keyed by product id."""
     if not product_ids:
         return {}
@@ -185,40 +205,49 @@ def stock_by_product(
     )
     if branch_id is not None:
         query = query.where(Stock.branch_id == branch_id)
-    result: dict[int, list[BranchStock]] = defaultdict(list)
+    result: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for product_id, code, on_hand, reserved in session.exec(query).all():
         result[product_id].append(
-            BranchStock(
-                branch_code=code, on_hand=on_hand, reserved=reserved, available=on_hand - reserved
-            )
+            {
+                "branch_code": code,
+                "on_hand": on_hand,
+                "reserved": reserved,
+                "available": on_hand - reserved,
+            }
         )
     return result
 
 
-def product_public(product: Product, stock: list[BranchStock]) -> ProductPublic:
-    """The public view of a product with the given stock rows."""
+def _product_dict(product: Product | sa.Row[Any], stock: list[dict[str, Any]]) -> dict[str, Any]:
     iva = iva_of(product.price_cents, product.iva_bp)
-    return ProductPublic(
-        id=product.id or 0,
-        sku=product.sku,
-        brand=product.brand,
-        line=product.line,
-        size=product.size,
-        load_index=product.load_index,
-        speed_rating=product.speed_rating,
-        run_flat=product.run_flat,
-        vehicle_type=VehicleType(product.vehicle_type),
-        terrain=Terrain(product.terrain),
-        tier=Tier(product.tier),
-        price=Price(
-            net_cents=product.price_cents, iva_cents=iva, total_cents=product.price_cents + iva
-        ),
-        warranty_km=product.warranty_km,
-        warranty_months=product.warranty_months,
-        active=product.active,
-        stock=stock,
-        available=sum(s.available for s in stock),
-    )
+    return {
+        "id": product.id,
+        "sku": product.sku,
+        "brand": product.brand,
+        "line": product.line,
+        "size": product.size,
+        "load_index": product.load_index,
+        "speed_rating": product.speed_rating,
+        "run_flat": product.run_flat,
+        "vehicle_type": product.vehicle_type,
+        "terrain": product.terrain,
+        "tier": product.tier,
+        "price": {
+            "net_cents": product.price_cents,
+            "iva_cents": iva,
+            "total_cents": product.price_cents + iva,
+        },
+        "warranty_km": product.warranty_km,
+        "warranty_months": product.warranty_months,
+        "active": product.active,
+        "stock": stock,
+        "available": sum(s["available"] for s in stock),
+    }
+
+
+def product_public(product: Product | sa.Row[Any], stock: list[dict[str, Any]]) -> ProductPublic:
+    """The public view of a product (table object or row) with the given stock rows."""
+    return ProductPublic.model_validate(_product_dict(product, stock))
 
 
 def get_product(session: Session, product_id: int) -> ProductPublic:

@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from core.errors import InvalidRequest
 from db.engine import session_scope
@@ -22,13 +22,12 @@ def request_fingerprint(payload: OrderCreate) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _stored(engine: Engine, principal: str, key: str, fingerprint: str) -> OrderPublic | None:
-    with session_scope(engine) as session:
-        rec = session.exec(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
-            )
-        ).first()
+def _stored(session: Session, principal: str, key: str, fingerprint: str) -> OrderPublic | None:
+    rec = session.exec(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
+        )
+    ).first()
     if rec is None:
         return None
     if rec.request_hash != fingerprint:
@@ -56,12 +55,12 @@ def create_order_once(
     if key is not None and not 1 <= len(key) <= 120:
         raise InvalidRequest("Idempotency-Key must be 1-120 characters", field="Idempotency-Key")
     fingerprint = request_fingerprint(payload)
-    if key is not None:
-        earlier = _stored(engine, principal, key, fingerprint)
-        if earlier is not None:
-            return earlier, True
     try:
         with session_scope(engine, write=True) as session:
+            if key is not None:
+                earlier = _stored(session, principal, key, fingerprint)
+                if earlier is not None:
+                    return earlier, True
             order = create_order(session, payload, actor=actor, hold_hours=hold_hours)
             if key is not None:
                 session.add(
@@ -77,7 +76,8 @@ def create_order_once(
         # A concurrent request with the same key won the race; answer with its order.
         if key is None:
             raise
-        earlier = _stored(engine, principal, key, fingerprint)
+        with session_scope(engine) as session:
+            earlier = _stored(session, principal, key, fingerprint)
         if earlier is None:
             raise
         return earlier, True

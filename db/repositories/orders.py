@@ -140,34 +140,36 @@ def create_order(
     session.flush()
     order.folio = format_folio(order.id or 0)
     expires = now + timedelta(hours=payload.hold_hours or hold_hours)
+    lines: list[OrderLine] = []
+    reservations: list[Reservation] = []
     for product, quantity in items:
         amounts = price_line(product.price_cents, quantity, customer.discount_bp)
-        session.add(
-            OrderLine(
-                order_id=order.id or 0,
-                product_id=product.id or 0,
-                quantity=quantity,
-                unit_price_cents=product.price_cents,
-                discount_cents=amounts.discount_cents,
-                iva_cents=amounts.iva_cents,
-                total_cents=amounts.total_cents,
-            )
+        line = OrderLine(
+            order_id=order.id or 0,
+            product_id=product.id or 0,
+            quantity=quantity,
+            unit_price_cents=product.price_cents,
+            discount_cents=amounts.discount_cents,
+            iva_cents=amounts.iva_cents,
+            total_cents=amounts.total_cents,
         )
+        session.add(line)
+        lines.append(line)
         order.subtotal_cents += amounts.subtotal_cents
         order.discount_cents += amounts.discount_cents
         order.iva_cents += amounts.iva_cents
         order.total_cents += amounts.total_cents
         if payload.status == OrderStatus.RESERVED.value:
             _take_stock(session, product, branch, quantity)
-            session.add(
-                Reservation(
-                    order_id=order.id or 0,
-                    product_id=product.id or 0,
-                    branch_id=branch.id or 0,
-                    quantity=quantity,
-                    expires_at=expires,
-                )
+            reservation = Reservation(
+                order_id=order.id or 0,
+                product_id=product.id or 0,
+                branch_id=branch.id or 0,
+                quantity=quantity,
+                expires_at=expires,
             )
+            session.add(reservation)
+            reservations.append(reservation)
     if order.deposit_cents > order.total_cents:
         raise InvalidRequest("deposit_cents is larger than the order total", field="deposit_cents")
     session.flush()
@@ -181,7 +183,14 @@ def create_order(
         total_cents=order.total_cents,
         lines=[{"sku": p.sku, "quantity": q} for p, q in items],
     )
-    return order_public(session, order)
+    # Built from what this transaction wrote: re-reading it costs more than the insert itself.
+    by_id = {p.id: p for p, _ in items}
+    return _public(
+        order,
+        branch.code,
+        [(line, by_id[line.product_id]) for line in lines],
+        [(r, branch.code) for r in reservations],
+    )
 
 
 def get_order_row(session: Session, order_id: int, *, lock: bool = False) -> Order:
@@ -319,16 +328,29 @@ def order_public(session: Session, order: Order) -> OrderPublic:
         .where(OrderLine.order_id == order.id)
         .order_by(col(OrderLine.id))
     ).all()
-    branch = session.get(Branch, order.branch_id)
     codes = {b.id: b.code for b in session.exec(select(Branch)).all()}
     reservations = session.exec(
         select(Reservation).where(Reservation.order_id == order.id).order_by(col(Reservation.id))
     ).all()
+    return _public(
+        order,
+        codes.get(order.branch_id, ""),
+        [(line, product) for line, product in rows],
+        [(r, codes.get(r.branch_id, "")) for r in reservations],
+    )
+
+
+def _public(
+    order: Order,
+    branch_code: str,
+    lines: list[tuple[OrderLine, Product]],
+    reservations: list[tuple[Reservation, str]],
+) -> OrderPublic:
     return OrderPublic(
         id=order.id or 0,
         folio=order.folio or "",
         customer_id=order.customer_id,
-        branch_code=branch.code if branch else "",
+        branch_code=branch_code,
         status=OrderStatus(order.status),
         channel=order.channel,
         fulfillment=order.fulfillment,
@@ -343,7 +365,7 @@ def order_public(session: Session, order: Order) -> OrderPublic:
                 iva_cents=line.iva_cents,
                 total_cents=line.total_cents,
             )
-            for line, p in rows
+            for line, p in lines
         ],
         subtotal_cents=order.subtotal_cents,
         discount_cents=order.discount_cents,
@@ -354,12 +376,12 @@ def order_public(session: Session, order: Order) -> OrderPublic:
         reservations=[
             ReservationPublic(
                 product_id=r.product_id,
-                branch_code=codes.get(r.branch_id, ""),
+                branch_code=code,
                 quantity=r.quantity,
                 status=r.status,
                 expires_at=r.expires_at,
             )
-            for r in reservations
+            for r, code in reservations
         ],
         created_at=order.created_at,
         updated_at=order.updated_at,

@@ -1,0 +1,14 @@
+"""Fast JSON responses for hot read paths."""
+
+from __future__ import annotations
+
+from fastapi import Response
+from pydantic import BaseModel
+
+
+def json_response(model: BaseModel) -> Response:
+    """Serialise a model once, in Rust, skipping FastAPI's second validation of the result.
+
+    Routes that use it declare ``response_model`` so the OpenAPI schema stays exact.
+    """
+    return Response(content=model.model_dump_json(), media_type="application/json")
