@@ -61,7 +61,8 @@ def serve(
             f"Demo data: {report.products} products, {report.orders} orders, "
             f"{report.sales_rows} sales rows."
         )
-        _hint_key(engine)
+        if settings.environment == "development":
+            _demo_key(engine, settings)
     uvicorn.run(
         create_app(settings, engine=engine),
         host=host or settings.host,
@@ -70,14 +71,18 @@ def serve(
     )
 
 
-def _hint_key(engine: Engine) -> None:
-    from db.repositories.api_keys import list_keys
+def _demo_key(engine: Engine, settings: Settings) -> None:
+    """On a fresh development database, make an admin key so the first curl works."""
+    from db.repositories.api_keys import create_key, list_keys
 
-    with session_scope(engine) as session:
-        if not list_keys(session):
-            typer.echo(
-                "No API keys yet: create one with  topllantas keys create --role admin --name me"
-            )
+    with session_scope(engine, write=True) as session:
+        if list_keys(session):
+            return
+        key, _ = create_key(session, role="admin", name="demo-admin", actor=CLI_ACTOR)
+    path = settings.data_dir / "demo_admin_key.txt"
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    typer.echo(f"Demo admin API key (also in {path}): {key}")
 
 
 @app.command()

@@ -37,9 +37,8 @@ class AuthSettings(BaseModel):
 
 
 class ErpSettings(BaseModel):
-    """Which store of record the service reads and writes."""
+    """The existing ERP that `topllantas erp sync` pulls the catalogue and stock from."""
 
-    provider: Literal["sql", "rest"] = "sql"
     rest_base_url: str = "http://127.0.0.1:8001"
     rest_api_key: SecretStr | None = None
     rest_timeout_seconds: float = Field(default=10.0, gt=0)

@@ -152,3 +152,43 @@ def test_no_key_or_a_bad_key_is_401(client: TestClient) -> None:
     assert r.json()["field"] == "Authorization"
     for bad in ("tl_nothere_secret", "garbage", "tl_"):
         assert client.get("/api/v1/products", headers=bearer(bad)).status_code == 401
+
+
+def test_cached_search_never_hides_this_process_writes(
+    client: TestClient, keys: dict[Role, str]
+) -> None:
+    h = bearer(keys[Role.STAFF])
+    params = {"size": "205/55R16", "branch": "CDMX", "in_stock": "true", "limit": 200}
+    first = client.get("/api/v1/products", params=params, headers=h).json()
+    target = first["items"][0]
+    assert (
+        client.get("/api/v1/products", params={**params, "size": "205 55 16"}, headers=h).json()
+        == first
+    )
+    customer = client.get("/api/v1/customers", params={"limit": 1}, headers=h).json()["items"][0][
+        "id"
+    ]
+    body = {
+        "customer_id": customer,
+        "branch_code": "CDMX",
+        "lines": [{"sku": target["sku"], "quantity": target["available"]}],
+    }
+    assert client.post("/api/v1/orders", json=body, headers=h).status_code == 201
+    after = client.get("/api/v1/products", params=params, headers=h).json()
+    assert target["sku"] not in {p["sku"] for p in after["items"]}
+    assert after["total"] == first["total"] - 1
+
+
+def test_response_cache_expires_and_stays_bounded() -> None:
+    from api.cache import ResponseCache
+
+    cache = ResponseCache(ttl_s=0.05, max_entries=2)
+    cache.put("a", b"1")
+    cache.put("b", b"2")
+    cache.put("c", b"3")
+    assert cache.get("a") is None and cache.get("c") == b"3"
+    import time
+
+    time.sleep(0.06)
+    assert cache.get("c") is None
+    assert not ResponseCache(ttl_s=0).enabled
