@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from api.cache import ResponseCache
 from api.deps import KeyCache
+from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.ratelimit import RateLimiter
 from api.routes import analytics, auth, health, inventory, orders, parties, products
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         description="ERP REST API of the TopLlantas store of record. Authenticate with "
         "`Authorization: Bearer <API key>` or an OAuth 2.0 access token from `/oauth/token`.",
         lifespan=lifespan,
+        docs_url=None,  # served below from local assets: /docs must work without a CDN
     )
     app.state.settings = settings
     app.state.engine = db_engine
@@ -46,6 +48,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         per_minute=settings.rate_limit.per_minute, burst=settings.rate_limit.burst
     )
     install_error_handlers(app)
+    install_docs(app)
     for module in (health, auth, products, inventory, orders, parties, analytics):
         app.include_router(module.router)
     logging.getLogger("topllantas").setLevel(settings.log_level)

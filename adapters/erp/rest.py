@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from core.errors import (
     Conflict,
@@ -103,7 +103,7 @@ class RestErp:
         @retry(
             retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
             stop=stop_after_attempt(self._retries),
-            wait=wait_exponential_jitter(initial=0.2, max=5),
+            wait=wait_random_exponential(multiplier=0.2, max=5),
             reraise=True,
         )
         def attempt() -> httpx.Response:
