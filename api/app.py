@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,7 +18,8 @@ from api.errors import install_error_handlers
 from api.ratelimit import RateLimiter
 from api.routes import analytics, auth, health, inventory, orders, parties, products
 from core.settings import Settings, get_settings
-from db.engine import make_engine
+from db.engine import make_engine, session_scope
+from db.repositories.orders import expire_reservations
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -27,7 +30,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        sweeper = None
+        if settings.reservation_sweep_seconds > 0:
+            sweeper = asyncio.create_task(
+                _sweep_reservations(db_engine, settings.reservation_sweep_seconds)
+            )
         yield
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
         if owns_engine:
             db_engine.dispose()
 
@@ -53,3 +65,21 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(module.router)
     logging.getLogger("topllantas").setLevel(settings.log_level)
     return app
+
+
+async def _sweep_reservations(engine: Engine, every_s: float) -> None:
+    """The in-process scheduler's one job for now: release holds that expired."""
+    log = logging.getLogger("topllantas.sweeper")
+    while True:
+        try:
+            folios = await asyncio.to_thread(_expire_once, engine)
+            if folios:
+                log.info("released expired reservations: %s", ", ".join(folios))
+        except Exception:  # a failed sweep must not stop the next one
+            log.exception("reservation sweep failed")
+        await asyncio.sleep(every_s)
+
+
+def _expire_once(engine: Engine) -> list[str]:
+    with session_scope(engine, write=True) as session:
+        return expire_reservations(session, actor="system:expiry")

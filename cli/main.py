@@ -236,13 +236,17 @@ def erp_sync() -> None:
     from adapters.erp.sync import sync_catalog
 
     settings = get_settings()
-    key = settings.erp.rest_api_key
-    if key is None:
-        _fail("set TOPLLANTAS_ERP__REST_API_KEY to an API key of the remote ERP")
+    erp = settings.erp
+    key = erp.rest_api_key.get_secret_value() if erp.rest_api_key else None
+    secret = erp.rest_client_secret.get_secret_value() if erp.rest_client_secret else None
+    if key is None and not (erp.rest_client_id and secret):
+        _fail("set TOPLLANTAS_ERP__REST_API_KEY, or REST_CLIENT_ID and REST_CLIENT_SECRET")
         return
     source = RestErp(
-        settings.erp.rest_base_url,
-        api_key=key.get_secret_value(),
+        erp.rest_base_url,
+        api_key=key,
+        client_id=erp.rest_client_id,
+        client_secret=secret,
         timeout_s=settings.erp.rest_timeout_seconds,
         retries=settings.erp.rest_retries,
     )

@@ -41,6 +41,10 @@ class ErpSettings(BaseModel):
 
     rest_base_url: str = "http://127.0.0.1:8001"
     rest_api_key: SecretStr | None = None
+    rest_client_id: str | None = Field(
+        default=None, description="OAuth client id, instead of a key"
+    )
+    rest_client_secret: SecretStr | None = None
     rest_timeout_seconds: float = Field(default=10.0, gt=0)
     rest_retries: int = Field(default=3, ge=1, le=10)
 
@@ -71,6 +75,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     reservation_hold_hours: int = Field(default=48, ge=1, le=24 * 14)
+    reservation_sweep_seconds: float = Field(
+        default=60.0, ge=0, description="How often the server releases expired holds; 0 = never"
+    )
     max_page_size: int = Field(default=200, ge=10, le=1000)
     search_cache_seconds: float = Field(
         default=2.0,
