@@ -1,6 +1,7 @@
 """All table=True models; importing this package registers every table on SQLModel.metadata."""
 
 from db.tables.catalog import Branch, Fitment, Product, Stock, StockLot
+from db.tables.conversations import ChatSession, Interaction, Lead, PaymentLink
 from db.tables.logistics import Delivery, Driver, FleetVehicle
 from db.tables.orders import Order, OrderLine, Reservation
 from db.tables.parties import Customer, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPrice
@@ -10,14 +11,18 @@ __all__ = [
     "ApiKey",
     "AuditLog",
     "Branch",
+    "ChatSession",
     "Customer",
     "Delivery",
     "Driver",
     "Fitment",
     "FleetVehicle",
     "IdempotencyRecord",
+    "Interaction",
+    "Lead",
     "Order",
     "OrderLine",
+    "PaymentLink",
     "Product",
     "PurchaseOrder",
     "PurchaseOrderLine",

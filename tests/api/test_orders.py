@@ -288,7 +288,9 @@ def test_stock_table_never_goes_negative(engine: Engine) -> None:
     assert bad == 0
 
 
-def test_the_server_sweeps_expired_holds_on_its_own(settings: Any, engine: Engine, keys: dict[Role, str]) -> None:
+def test_the_server_sweeps_expired_holds_on_its_own(
+    settings: Any, engine: Engine, keys: dict[Role, str]
+) -> None:
     import time
 
     from api.app import create_app
@@ -297,13 +299,22 @@ def test_the_server_sweeps_expired_holds_on_its_own(settings: Any, engine: Engin
     before = stock_of(engine, sku)
     fast = settings.model_copy(update={"reservation_sweep_seconds": 0.05})
     with TestClient(create_app(fast, engine=engine)) as c:
-        order = c.post("/api/v1/orders", json=order_body(engine, sku, 2), headers=bearer(keys[Role.STAFF])).json()
+        order = c.post(
+            "/api/v1/orders", json=order_body(engine, sku, 2), headers=bearer(keys[Role.STAFF])
+        ).json()
         with Session(engine) as s:
-            s.exec(sa.text("UPDATE reservation SET expires_at = :t WHERE order_id = :o"),  # type: ignore[call-overload]
-                   params={"t": "2000-01-01 00:00:00", "o": order["id"]})
+            s.exec(
+                sa.text("UPDATE reservation SET expires_at = :t WHERE order_id = :o"),  # type: ignore[call-overload]
+                params={"t": "2000-01-01 00:00:00", "o": order["id"]},
+            )
             s.commit()
         deadline = time.monotonic() + 10
         while stock_of(engine, sku) != before and time.monotonic() < deadline:
             time.sleep(0.05)
         assert stock_of(engine, sku) == before
-        assert c.get(f"/api/v1/orders/{order['id']}", headers=bearer(keys[Role.STAFF])).json()["status"] == "cancelled"
+        assert (
+            c.get(f"/api/v1/orders/{order['id']}", headers=bearer(keys[Role.STAFF])).json()[
+                "status"
+            ]
+            == "cancelled"
+        )
