@@ -49,6 +49,41 @@ class ErpSettings(BaseModel):
     rest_retries: int = Field(default=3, ge=1, le=10)
 
 
+class LlmSettings(BaseModel):
+    """Which brain the agents use: our offline Spanish model, or an OpenAI-compatible LLM."""
+
+    provider: Literal["offline", "openai", "azure", "openai_compatible"] = "offline"
+    model: str = Field(default="gpt-4o-mini", description="Default model name for every role")
+    supervisor_model: str | None = Field(
+        default=None, description="Overrides model for the supervisor"
+    )
+    agent_model: str | None = Field(default=None, description="Overrides model for the four agents")
+    base_url: str | None = Field(
+        default=None, description="openai_compatible: e.g. http://localhost:11434/v1"
+    )
+    api_key: SecretStr | None = None
+    azure_endpoint: str | None = None
+    azure_deployment: str | None = None
+    api_version: str = "2024-10-21"
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(
+        default=4, ge=1, le=10, description="Attempts on rate limits and timeouts"
+    )
+
+
+class PaymentSettings(BaseModel):
+    """Deposit payment links."""
+
+    provider: Literal["local"] = "local"
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs payment webhooks; development derives it from the auth secret",
+    )
+    deposit_cents: int = Field(default=50_000, ge=0, description="Deposit to hold tires ($500)")
+    link_ttl_hours: int = Field(default=48, ge=1, le=24 * 14)
+
+
 class DemoSettings(BaseModel):
     """Deterministic demo data."""
 
@@ -86,7 +121,13 @@ class Settings(BaseSettings):
         description="Product-search answers are reused this long; this process's own writes "
         "invalidate them at once, other processes' writes show within this time. 0 disables.",
     )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The URL customers and Twilio reach us at (payment links, webhook signatures)",
+    )
     auth: AuthSettings = AuthSettings()
+    llm: LlmSettings = LlmSettings()
+    payments: PaymentSettings = PaymentSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     erp: ErpSettings = ErpSettings()
     demo: DemoSettings = DemoSettings()

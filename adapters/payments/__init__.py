@@ -1,0 +1,1 @@
+"""Payment links: a provider Protocol and the built-in local provider."""

@@ -1,0 +1,1 @@
+"""The agents: one module per agent (sales, support, inventory, logistics)."""

@@ -1,0 +1,1 @@
+"""The LangGraph supervisor graph: state, runtime context, checkpointer."""

@@ -1,0 +1,1 @@
+"""Prompt files (Spanish), loaded by name."""

@@ -1,0 +1,1 @@
+"""Agent-facing tools: verb_noun functions that read identity from the runtime context."""
