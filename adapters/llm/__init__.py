@@ -1,1 +1,1 @@
-"""Language models behind one chat-model interface: the offline Spanish model and OpenAI-compatible LLMs."""
+"""Language models behind one chat-model interface: offline Spanish model and OpenAI-compatible."""
