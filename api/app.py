@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,7 +17,7 @@ from api.deps import KeyCache
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.ratelimit import RateLimiter
-from api.routes import analytics, auth, health, inventory, orders, parties, products
+from api.routes import analytics, auth, chat, health, inventory, orders, parties, payments, products
 from core.settings import Settings, get_settings
 from db.engine import make_engine, session_scope
 from db.repositories.orders import expire_reservations
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 _sweep_reservations(db_engine, settings.reservation_sweep_seconds)
             )
         yield
+        app.state.chat_resources.close()
         if sweeper is not None:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -56,12 +58,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.jwt_secret = settings.jwt_secret()
     app.state.key_cache = KeyCache(settings.auth.key_cache_seconds)
     app.state.search_cache = ResponseCache(settings.search_cache_seconds)
+    # The chat service (NLU, graph, checkpointer) starts on the first chat request.
+    app.state.chat_resources = contextlib.ExitStack()
+    app.state.chat_lock = threading.Lock()
     app.state.rate_limiter = RateLimiter(
         per_minute=settings.rate_limit.per_minute, burst=settings.rate_limit.burst
     )
     install_error_handlers(app)
     install_docs(app)
-    for module in (health, auth, products, inventory, orders, parties, analytics):
+    for module in (health, auth, products, inventory, orders, parties, analytics, payments, chat):
         app.include_router(module.router)
     logging.getLogger("topllantas").setLevel(settings.log_level)
     return app

@@ -275,6 +275,54 @@ def expire_reservations_cmd() -> None:
     )
 
 
+@app.command()
+def chat(
+    as_: Annotated[str, typer.Option("--as", help="customer, staff or technician")] = "customer",
+    phone: Annotated[
+        str | None, typer.Option(help="E.164 phone of the customer, e.g. +5215512345678")
+    ] = None,
+) -> None:
+    """Chat with the agents in the terminal, on this machine's database (write 'salir' to end)."""
+    import re
+
+    from db.repositories.chat import customer_by_phone, start_session
+    from graphs.service import open_chat_service
+
+    if as_ not in ("customer", "staff", "technician"):
+        _fail("--as must be customer, staff or technician")
+    if phone and (as_ != "customer" or not re.fullmatch(r"\+[1-9]\d{7,14}", phone)):
+        _fail("--phone takes an E.164 number (+52...) and only with --as customer")
+    settings = get_settings()
+    engine = _engine(settings)
+    with open_chat_service(settings, engine) as service:
+        with session_scope(engine, write=True) as session:
+            customer_id = (
+                customer_by_phone(session, phone, name="Cliente (terminal)", actor=CLI_ACTOR).id
+                if phone
+                else None
+            )
+            chat_session = start_session(
+                session,
+                owner=f"cli:{phone or as_}",
+                role=as_,
+                channel="cli",
+                customer_id=customer_id,
+            )
+        typer.echo(
+            f"Conversación {chat_session.id} como {as_}{' ' + phone if phone else ''}. Escribe 'salir' para terminar."
+        )
+        while True:
+            try:
+                text = input("tú> ")
+            except (EOFError, KeyboardInterrupt):
+                typer.echo("")
+                break
+            if text.strip().lower() in ("salir", "exit", "quit"):
+                break
+            result = service.run_turn(chat_session, text)
+            typer.echo(f"[{result.agent}] {result.reply}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -1,0 +1,1 @@
+"""The offline Spanish model: NLU, dialogue policies and response templates, no network."""

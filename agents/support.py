@@ -1,0 +1,11 @@
+"""The support agent: warranty, tire problems and care; escalates to a technician."""
+
+from agents.base import AgentSpec
+from tools.sales import GET_ORDER_STATUS, HANDOFF_TO_HUMAN
+
+AGENT = AgentSpec(
+    name="support",
+    description="Garantías, fallas y cuidados de llantas; pasa el caso a un técnico.",
+    tools=(GET_ORDER_STATUS, HANDOFF_TO_HUMAN),
+    prompt="support",
+)

@@ -1,0 +1,267 @@
+"""POST /v1/chat, POST /v1/chat/stream (SSE) and GET /v1/conversations/{id}."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+import anyio
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import bearer, get_principal
+from core.errors import NotFound, PermissionDenied
+from core.security import Principal
+from db.engine import session_scope
+from db.repositories.chat import customer_by_phone, load_session, start_session
+from db.tables import ChatSession
+from domain.enums import Role
+from graphs.service import ChatService, TurnResult, open_chat_service
+
+router = APIRouter(tags=["chat"])
+PERSONA_ROLES = {
+    Role.STAFF: "staff",
+    Role.TECHNICIAN: "technician",
+    Role.ADMIN: "staff",
+    Role.EVALUATOR: "staff",
+}
+MAY_IMPERSONATE = frozenset({Role.ADMIN, Role.EVALUATOR})
+
+
+class Persona(BaseModel):
+    """Who an evaluator or admin key speaks as."""
+
+    role: Literal["customer", "staff", "technician"]
+    phone: str | None = Field(
+        None, pattern=r"^\+[1-9]\d{7,14}$", description="E.164, customers only"
+    )
+
+
+class ChatRequest(BaseModel):
+    """A message in a conversation; ``session_id`` null starts a new one."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    session_id: str | None = Field(None, max_length=64)
+    message: str = Field(max_length=100_000)
+    as_: Persona | None = Field(None, alias="as")
+
+
+class ChatResponse(BaseModel):
+    """The agent's reply; ``trace`` only for evaluator and admin keys."""
+
+    session_id: str | None
+    reply: str
+    agent: str
+    trace: list[dict[str, Any]] | None = None
+
+
+async def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal | None:
+    """No Authorization header: an anonymous web customer. A header must be valid."""
+    if credentials is None:
+        return None
+    return await get_principal(request, credentials)
+
+
+def _persona(principal: Principal | None, wanted: Persona | None) -> tuple[str, str, str | None]:
+    """(owner, role, customer phone) from the key, never from the message."""
+    if principal is None:
+        if wanted is not None:
+            raise PermissionDenied(
+                "only evaluator and admin keys may speak as another persona", field="as"
+            )
+        return "anonymous", "customer", None
+    if wanted is not None:
+        if principal.role not in MAY_IMPERSONATE:
+            raise PermissionDenied(
+                "only evaluator and admin keys may speak as another persona", field="as"
+            )
+        if wanted.role != "customer" and wanted.phone:
+            raise PermissionDenied("phone applies to the customer persona only", field="as.phone")
+        return f"key:{principal.key_prefix}", wanted.role, wanted.phone
+    if principal.role not in PERSONA_ROLES:
+        raise PermissionDenied("integration keys are for the ERP API, not the chat")
+    return f"key:{principal.key_prefix}", PERSONA_ROLES[principal.role], None
+
+
+def _session(
+    request: Request, body: ChatRequest, principal: Principal | None
+) -> ChatSession | None:
+    owner, role, phone = _persona(principal, body.as_)
+    if phone:
+        owner = f"{owner}:{phone}"
+    engine = request.app.state.engine
+    with session_scope(engine, write=body.session_id is None) as session:
+        if body.session_id is not None:
+            return load_session(session, body.session_id, owner=owner, role=role)
+        if not body.message.strip():
+            return None  # nothing to remember yet: no session is written for an empty message
+        customer_id = None
+        if phone:
+            customer_id = customer_by_phone(
+                session, phone, name="Cliente (evaluación)", actor=owner
+            ).id
+        return start_session(
+            session, owner=owner, role=role, channel="web", customer_id=customer_id
+        )
+
+
+def _service(request: Request) -> ChatService:
+    state = request.app.state
+    service: ChatService | None = getattr(state, "chat", None)
+    if service is None:
+        with state.chat_lock:
+            service = getattr(state, "chat", None)
+            if service is None:
+                service = state.chat_resources.enter_context(
+                    open_chat_service(state.settings, state.engine)
+                )
+                state.chat = service
+    return service
+
+
+def _response(
+    chat: ChatSession | None, result: TurnResult, principal: Principal | None
+) -> ChatResponse:
+    show = principal is not None and principal.role in MAY_IMPERSONATE
+    return ChatResponse(
+        session_id=chat.id if chat else None,
+        reply=result.reply,
+        agent=result.agent,
+        trace=result.trace if show else None,
+    )
+
+
+@router.post("/v1/chat", summary="Chat with the agents")
+async def chat(
+    request: Request,
+    body: ChatRequest,
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> ChatResponse:
+    """Send a message. Without a key you are an anonymous web customer; a key's role decides the
+    persona; evaluator and admin keys may speak ``as`` a customer (by phone), staff or technician."""
+    service = await anyio.to_thread.run_sync(_service, request)
+    chat_session = await anyio.to_thread.run_sync(_session, request, body, principal)
+    if chat_session is None:
+        from graphs.service import EMPTY_REPLY
+
+        return ChatResponse(session_id=None, reply=EMPTY_REPLY, agent="supervisor")
+    result = await anyio.to_thread.run_sync(lambda: service.run_turn(chat_session, body.message))
+    return _response(chat_session, result, principal)
+
+
+@router.post("/v1/chat/stream", summary="Chat over Server-Sent Events")
+async def chat_stream(
+    request: Request,
+    body: ChatRequest,
+    principal: Annotated[Principal | None, Depends(optional_principal)],
+) -> StreamingResponse:
+    """The same turn as /v1/chat, as events: ``agent`` (hand-offs), ``tool``, ``message``, ``done``."""
+    service = await anyio.to_thread.run_sync(_service, request)
+    chat_session = await anyio.to_thread.run_sync(_session, request, body, principal)
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+    show_args = principal is not None and principal.role in MAY_IMPERSONATE
+
+    def push(event: dict[str, Any]) -> None:
+        if not show_args:
+            event = {k: v for k, v in event.items() if k != "args"}
+        loop.call_soon_threadsafe(queue.put_nowait, event)
+
+    async def run() -> None:
+        try:
+            if chat_session is None:
+                from graphs.service import EMPTY_REPLY
+
+                push({"event": "message", "agent": "supervisor", "reply": EMPTY_REPLY})
+            else:
+                result = await anyio.to_thread.run_sync(
+                    lambda: service.run_turn(chat_session, body.message, on_event=push)
+                )
+                if result.intent == "invalid":
+                    push({"event": "message", "agent": result.agent, "reply": result.reply})
+        finally:
+            loop.call_soon_threadsafe(
+                queue.put_nowait,
+                {"event": "done", "session_id": chat_session.id if chat_session else None},
+            )
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    async def events() -> AsyncIterator[str]:
+        task = asyncio.create_task(run())
+        while (event := await queue.get()) is not None:
+            name = event.pop("event")
+            yield f"event: {name}\ndata: {json.dumps(event, ensure_ascii=False, default=str)}\n\n"
+        await task
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+    )
+
+
+class ConversationMessage(BaseModel):
+    """One stored message."""
+
+    role: Literal["customer", "assistant", "tool"]
+    agent: str | None
+    content: str
+    tool_calls: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Conversation(BaseModel):
+    """A conversation as staff review it."""
+
+    session_id: str
+    channel: str
+    role: str
+    customer_id: int | None
+    active_agent: str | None
+    turns: int
+    messages: list[ConversationMessage]
+
+
+@router.get("/v1/conversations/{session_id}", summary="A stored conversation (staff, admin)")
+async def conversation(
+    request: Request, session_id: str, principal: Annotated[Principal, Depends(get_principal)]
+) -> Conversation:
+    """The whole conversation with agents and tool calls, for staff and admin keys."""
+    if principal.role not in (Role.ADMIN, Role.STAFF):
+        raise PermissionDenied(f"role '{principal.role.value}' may not read conversations")
+    with session_scope(request.app.state.engine) as session:
+        chat_session = session.get(ChatSession, session_id)
+        if chat_session is None:
+            raise NotFound(f"no conversation {session_id}", field="session_id")
+    service = await anyio.to_thread.run_sync(_service, request)
+    stored = await anyio.to_thread.run_sync(service.messages, session_id)
+    messages = []
+    for m in stored:
+        if isinstance(m, HumanMessage):
+            messages.append(
+                ConversationMessage(role="customer", agent=None, content=str(m.content))
+            )
+        elif isinstance(m, AIMessage):
+            calls = [{"name": c["name"], "args": c["args"]} for c in m.tool_calls]
+            messages.append(
+                ConversationMessage(
+                    role="assistant", agent=m.name, content=str(m.content), tool_calls=calls
+                )
+            )
+        elif isinstance(m, ToolMessage):
+            messages.append(ConversationMessage(role="tool", agent=m.name, content=str(m.content)))
+    return Conversation(
+        session_id=chat_session.id,
+        channel=chat_session.channel,
+        role=chat_session.role,
+        customer_id=chat_session.customer_id,
+        active_agent=chat_session.active_agent,
+        turns=chat_session.turns,
+        messages=messages,
+    )

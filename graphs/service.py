@@ -1,0 +1,210 @@
+"""ChatService: one customer or staff turn through the graph, with identity, CRM and trace."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from adapters.llm.factory import build_chat_model
+from adapters.llm.offline.brain import MEXICO, OfflineBrain
+from adapters.llm.offline.model import OfflineChatModel
+from adapters.llm.offline.nlu import NLU, Vocabulary
+from adapters.llm.offline.policies import POLICIES
+from core.settings import Settings
+from db.engine import session_scope
+from db.repositories.chat import log_turn
+from db.tables import Branch, ChatSession, Fitment, Product
+from graphs.checkpointer import open_checkpointer
+from graphs.supervisor import SUPERVISOR, build_graph
+from tools.base import ToolContext
+
+MAX_MESSAGE_BYTES = 4096
+REFUSALS = frozenset({"prompt_injection", "abuse", "out_of_scope"})
+EMPTY_REPLY = "¿Me escribes tu mensaje? Cuéntame para qué auto buscas llantas o en qué te ayudo 🙂"
+LONG_REPLY = "Tu mensaje es muy largo para mí 😅 ¿Me lo resumes en unas líneas?"
+BINARY_REPLY = "No pude leer ese mensaje. ¿Me lo escribes con texto, por favor?"
+
+
+def screen_message(text: str) -> str | None:
+    """A Spanish reply for a message that must not reach the agents (empty, huge, binary)."""
+    if not text or not text.strip():
+        return EMPTY_REPLY
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
+        return LONG_REPLY
+    printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
+    if "\x00" in text or printable / len(text) < 0.85:
+        return BINARY_REPLY
+    return None
+
+
+@dataclass
+class TurnResult:
+    """What a turn produced."""
+
+    reply: str
+    agent: str
+    trace: list[dict[str, Any]] = field(default_factory=list)
+    intent: str = ""
+
+
+def vocabulary_from_db(engine: Engine) -> Vocabulary:
+    """Makes, models, brands, lines and branches as the store of record has them."""
+    with Session(engine) as session:
+        vehicles = {(f.make, f.model) for f in session.exec(select(Fitment)).all()}
+        lines = {(p.brand, p.line) for p in session.exec(select(Product)).all()}
+        branches = {b.code: [b.city, b.name, b.state] for b in session.exec(select(Branch)).all()}
+    return Vocabulary.from_rows(
+        vehicles=sorted(vehicles), brand_lines=sorted(lines), branches=branches
+    )
+
+
+def model_factory(settings: Settings, nlu: NLU) -> Callable[[str], BaseChatModel]:
+    """The chat model of each role: the offline brain, or the configured LLM."""
+    brain = OfflineBrain(nlu, POLICIES)
+
+    def model_for(role: str) -> BaseChatModel:
+        def offline() -> BaseChatModel:
+            return OfflineChatModel(agent=role, brain=brain)
+
+        kind = "supervisor" if role == SUPERVISOR else "agent"
+        return build_chat_model(settings.llm, kind, offline=offline)
+
+    return model_for
+
+
+class ChatService:
+    """Runs turns; conversations live in the checkpointer, one turn at a time per conversation."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        checkpointer: Any,
+        nlu: NLU,
+        model_for: Callable[[str], BaseChatModel] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.nlu = nlu
+        self.graph = build_graph(
+            model_for or model_factory(settings, nlu),
+            checkpointer=checkpointer,
+            attempts=settings.llm.max_retries,
+        )
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _lock(self, session_id: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(session_id, threading.Lock())
+
+    def run_turn(
+        self,
+        chat: ChatSession,
+        text: str,
+        *,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+    ) -> TurnResult:
+        """One customer message in, one reply out (messages of a conversation in order)."""
+        screened = screen_message(text)
+        if screened is not None:
+            return TurnResult(reply=screened, agent=SUPERVISOR, intent="invalid")
+        with self._lock(chat.id):
+            ctx = ToolContext(
+                engine=self.engine,
+                settings=self.settings,
+                session_id=chat.id,
+                channel=chat.channel,
+                role=chat.role,
+                customer_id=chat.customer_id,
+                branch_code=chat.branch_code,
+            )
+            ctx.on_event = on_event
+            config = {"configurable": {"thread_id": chat.id}}
+            previous = self.graph.get_state(config).values.get("messages", [])  # type: ignore[arg-type]
+            ctx.transcript = transcript([*previous, HumanMessage(text)])
+            state = self.graph.invoke(
+                {"messages": [HumanMessage(content=text)]},
+                config=config,
+                context=ctx,  # type: ignore[arg-type]
+            )
+            reply = _last_text(state["messages"])
+            agent = state.get("last_agent", SUPERVISOR)
+            intent = self.nlu.analyze(text, now=datetime.now(MEXICO)).intent
+            outcome = _outcome(ctx.trace, intent)
+            with session_scope(self.engine, write=True) as session:
+                row = session.get(ChatSession, chat.id)
+                if row is not None:
+                    log_turn(
+                        session,
+                        row,
+                        agent=agent,
+                        intent=intent,
+                        outcome=outcome,
+                        customer_id=ctx.effective_customer_id,
+                    )
+            if on_event is not None:
+                on_event({"event": "message", "agent": agent, "reply": reply})
+            return TurnResult(reply=reply, agent=agent, trace=ctx.trace, intent=intent)
+
+    def messages(self, session_id: str) -> list[BaseMessage]:
+        """The stored conversation."""
+        state = self.graph.get_state({"configurable": {"thread_id": session_id}})  # type: ignore[arg-type]
+        return list(state.values.get("messages", []))
+
+
+def transcript(messages: list[BaseMessage]) -> list[str]:
+    """Customer and assistant lines of a conversation (for lead summaries)."""
+    lines = []
+    for m in messages:
+        if isinstance(m, HumanMessage):
+            lines.append(f"Cliente: {m.content}")
+        elif isinstance(m, AIMessage) and m.content and not m.tool_calls:
+            lines.append(f"TopLlantas: {m.content}")
+    return lines
+
+
+def _last_text(messages: list[BaseMessage]) -> str:
+    for m in reversed(messages):
+        if isinstance(m, AIMessage) and m.content and not m.tool_calls:
+            return str(m.content)
+        if isinstance(m, HumanMessage):
+            break
+    return "¿En qué más te ayudo?"
+
+
+def _outcome(trace: list[dict[str, Any]], intent: str) -> str:
+    done = {t["tool"] for t in trace if t.get("ok")}
+    for tool, outcome in (
+        ("create_reservation", "reserved"),
+        ("handoff_to_human", "handoff"),
+        ("quote_tires", "quoted"),
+        ("find_tires_for_vehicle", "quoted"),
+        ("search_tires", "quoted"),
+        ("get_order_status", "order_status"),
+    ):
+        if tool in done:
+            return outcome
+    return "refused" if intent in REFUSALS else "answered"
+
+
+@contextmanager
+def open_chat_service(settings: Settings, engine: Engine) -> Iterator[ChatService]:
+    """A chat service with its checkpointer, for the server's lifespan or a CLI session."""
+    nlu = NLU(vocabulary_from_db(engine), cache_dir=settings.data_dir / "cache")
+    with open_checkpointer(settings) as checkpointer:
+        yield ChatService(settings, engine, checkpointer, nlu)
+
+
+def tool_messages(messages: list[BaseMessage]) -> list[ToolMessage]:
+    """The tool results in a conversation."""
+    return [m for m in messages if isinstance(m, ToolMessage)]

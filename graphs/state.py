@@ -1,0 +1,16 @@
+"""The graph's state: the conversation and which agent holds it."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypedDict
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+
+
+class State(TypedDict, total=False):
+    """Checkpointed per conversation (thread id = chat session id)."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    active_agent: str | None  # the agent that answered last; follow-ups like "sí" go back to it
+    last_agent: str  # who answered this turn (the supervisor itself for small talk)
