@@ -17,7 +17,18 @@ from api.deps import KeyCache
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.ratelimit import RateLimiter
-from api.routes import analytics, auth, chat, health, inventory, orders, parties, payments, products
+from api.routes import (
+    analytics,
+    auth,
+    chat,
+    health,
+    inventory,
+    orders,
+    parties,
+    payments,
+    products,
+    whatsapp,
+)
 from core.settings import Settings, get_settings
 from db.engine import make_engine, session_scope
 from db.repositories.orders import expire_reservations
@@ -66,7 +77,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     install_error_handlers(app)
     install_docs(app)
-    for module in (health, auth, products, inventory, orders, parties, analytics, payments, chat):
+    for module in (health, auth, products, inventory, orders, parties, analytics, payments, chat, whatsapp):
         app.include_router(module.router)
     logging.getLogger("topllantas").setLevel(settings.log_level)
     return app

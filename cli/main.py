@@ -10,10 +10,12 @@ from typing import Annotated
 import typer
 from sqlalchemy.engine import Engine
 
+from cli.whatsapp import whatsapp_app
 from core.errors import DomainError
 from core.settings import Settings, get_settings
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
+from evals.cli import eval_app
 
 app = typer.Typer(no_args_is_help=True, help="TopLlantas AI service.", add_completion=False)
 keys_app = typer.Typer(no_args_is_help=True, help="API keys (only a hash is stored).")
@@ -24,6 +26,8 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(fitment_app, name="fitment")
 app.add_typer(import_app, name="import")
 app.add_typer(erp_app, name="erp")
+app.add_typer(eval_app, name="eval")
+app.add_typer(whatsapp_app, name="whatsapp")
 CLI_ACTOR = "cli"
 
 

@@ -84,6 +84,46 @@ class PaymentSettings(BaseModel):
     link_ttl_hours: int = Field(default=48, ge=1, le=24 * 14)
 
 
+class TwilioSettings(BaseModel):
+    """WhatsApp and SMS through Twilio; without credentials messages are logged, not sent."""
+
+    account_sid: str | None = Field(default=None, description="ACxxxxxxxx...")
+    auth_token: SecretStr | None = Field(
+        default=None,
+        description="Signs Twilio's webhooks and authenticates REST calls; unset = webhooks "
+        "are accepted unsigned (development only)",
+    )
+    whatsapp_from: str | None = Field(
+        default=None, description="Our WhatsApp sender, e.g. whatsapp:+14155238886"
+    )
+    sms_from: str | None = Field(default=None, description="Our SMS number, E.164")
+    api_base_url: str = Field(
+        default="https://api.twilio.com", description="Twilio REST API base (tests: a fake)"
+    )
+    reply_budget_seconds: float = Field(
+        default=8.0,
+        gt=0,
+        le=14,
+        description="Answer in the webhook's TwiML when the turn ends within this; otherwise "
+        "acknowledge at once and send the reply through the REST API",
+    )
+    templates: dict[str, str] = Field(
+        default_factory=dict,
+        description="Approved WhatsApp template (ContentSid) per notification kind, used "
+        "outside the 24-hour window",
+    )
+
+
+class SmtpSettings(BaseModel):
+    """E-mail notifications; without a host they are logged, not sent."""
+
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535, description="465 = TLS; else STARTTLS")
+    user: str | None = None
+    password: SecretStr | None = None
+    from_addr: str = "TopLlantas <no-reply@topllantas.mx>"
+
+
 class DemoSettings(BaseModel):
     """Deterministic demo data."""
 
@@ -130,6 +170,8 @@ class Settings(BaseSettings):
     payments: PaymentSettings = PaymentSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
     erp: ErpSettings = ErpSettings()
+    twilio: TwilioSettings = TwilioSettings()
+    smtp: SmtpSettings = SmtpSettings()
     demo: DemoSettings = DemoSettings()
 
     @model_validator(mode="after")

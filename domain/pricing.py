@@ -22,6 +22,17 @@ def iva_of(net_cents: int, iva_bp: int = IVA_RATE_BP) -> int:
     return _round_half_up(net_cents * iva_bp, BP)
 
 
+def net_for_shelf_price(gross_cents: int, iva_bp: int = IVA_RATE_BP) -> int:
+    """The net price whose price with IVA is ``gross_cents`` (shelf prices are IVA-inclusive).
+
+    Some gross amounts are unreachable after half-up rounding; then the closest net price
+    whose gross does not exceed the shelf price is returned.
+    """
+    guess = gross_cents * BP // (BP + iva_bp)
+    candidates = [n for n in range(guess - 2, guess + 3) if n >= 0 and with_iva(n, iva_bp) <= gross_cents]
+    return max(candidates, key=lambda n: (with_iva(n, iva_bp), n))
+
+
 def apply_discount(net_cents: int, discount_bp: int) -> int:
     """The discount amount (cents) for a net amount and a discount in basis points."""
     if not 0 <= discount_bp <= BP:

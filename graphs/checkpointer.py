@@ -25,10 +25,10 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver[Any]]:
         conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         with Connection.connect(
             conninfo, autocommit=True, prepare_threshold=0, row_factory=dict_row
-        ) as conn:
-            saver = PostgresSaver(conn)  # type: ignore[arg-type]
-            saver.setup()
-            yield saver
+        ) as pg:
+            postgres = PostgresSaver(pg)
+            postgres.setup()
+            yield postgres
         return
     from langgraph.checkpoint.sqlite import SqliteSaver
 
@@ -36,8 +36,8 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver[Any]]:
     conn = sqlite3.connect(settings.data_dir / "checkpoints.sqlite", check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     try:
-        saver = SqliteSaver(conn)
-        saver.setup()
-        yield saver
+        sqlite = SqliteSaver(conn)
+        sqlite.setup()
+        yield sqlite
     finally:
         conn.close()

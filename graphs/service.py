@@ -11,6 +11,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -75,8 +76,9 @@ def model_factory(settings: Settings, nlu: NLU) -> Callable[[str], BaseChatModel
         def offline() -> BaseChatModel:
             return OfflineChatModel(agent=role, brain=brain)
 
-        kind = "supervisor" if role == SUPERVISOR else "agent"
-        return build_chat_model(settings.llm, kind, offline=offline)
+        if role == SUPERVISOR:
+            return build_chat_model(settings.llm, "supervisor", offline=offline)
+        return build_chat_model(settings.llm, "agent", offline=offline)
 
     return model_for
 
@@ -129,14 +131,10 @@ class ChatService:
                 branch_code=chat.branch_code,
             )
             ctx.on_event = on_event
-            config = {"configurable": {"thread_id": chat.id}}
-            previous = self.graph.get_state(config).values.get("messages", [])  # type: ignore[arg-type]
+            config: RunnableConfig = {"configurable": {"thread_id": chat.id}}
+            previous = self.graph.get_state(config).values.get("messages", [])
             ctx.transcript = transcript([*previous, HumanMessage(text)])
-            state = self.graph.invoke(
-                {"messages": [HumanMessage(content=text)]},
-                config=config,
-                context=ctx,  # type: ignore[arg-type]
-            )
+            state = self.graph.invoke({"messages": [HumanMessage(content=text)]}, config, context=ctx)
             reply = _last_text(state["messages"])
             agent = state.get("last_agent", SUPERVISOR)
             intent = self.nlu.analyze(text, now=datetime.now(MEXICO)).intent
@@ -158,7 +156,7 @@ class ChatService:
 
     def messages(self, session_id: str) -> list[BaseMessage]:
         """The stored conversation."""
-        state = self.graph.get_state({"configurable": {"thread_id": session_id}})  # type: ignore[arg-type]
+        state = self.graph.get_state({"configurable": {"thread_id": session_id}})
         return list(state.values.get("messages", []))
 
 

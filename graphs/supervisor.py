@@ -92,7 +92,7 @@ def build_graph(
     )
     builder.add_node(SUPERVISOR, supervisor, destinations=(*names, END))
     for agent in agents:
-        builder.add_node(agent.name, _agent_node(agent, model_for(agent.name), attempts))
+        builder.add_node(agent.name, _agent_node(agent, model_for(agent.name), attempts))  # type: ignore[call-overload]
         builder.add_edge(agent.name, END)
     builder.add_edge(START, SUPERVISOR)
     return builder.compile(checkpointer=checkpointer)

@@ -173,24 +173,24 @@ FIND_TIRES_FOR_VEHICLE = ToolSpec(
     "recomendada / económica / premium con precio c/u con IVA, total por la cantidad, garantía y "
     "sucursal con existencia. Si no hay año, pregúntalo antes de llamarla.",
     VehicleArgs,
-    find_tires_for_vehicle,  # type: ignore[arg-type]
+    find_tires_for_vehicle,
 )
 SEARCH_TIRES = ToolSpec(
     "search_tires",
     "Busca llantas en existencia por medida (cualquier formato: 205/55R16, 205 55 16), con "
     "marca y precio máximo por llanta (con IVA) opcionales. Devuelve opciones agrupadas.",
     SearchArgs,
-    search_tires,  # type: ignore[arg-type]
+    search_tires,
 )
 GET_BRANCHES = ToolSpec(
     "get_branches",
     "Sucursales con dirección y horario. Úsala para preguntas de ubicación u horario.",
     NoArgs,
-    get_branches,  # type: ignore[arg-type]
+    get_branches,
 )
 GET_SERVICE_PRICES = ToolSpec(
     "get_service_prices",
     "Precios con IVA de instalación, balanceo, alineación, válvulas y nitrógeno.",
     NoArgs,
-    get_service_prices,  # type: ignore[arg-type]
+    get_service_prices,
 )

@@ -49,7 +49,7 @@ def check_stock(ctx: ToolContext, args: StockArgs) -> dict[str, Any]:
         "brand": args.brand,
         "branch": args.branch_code,
         "products": rows,
-        "total_available": sum(sum(r["stock"].values()) for r in rows),
+        "total_available": sum(p.available for p in page.items),
     }
 
 
@@ -77,13 +77,13 @@ CHECK_STOCK = ToolSpec(
     "check_stock",
     "Existencias disponibles por medida y/o marca, por sucursal (solo personal).",
     StockArgs,
-    check_stock,  # type: ignore[arg-type]
+    check_stock,
     roles=STAFF,
 )
 LIST_LOW_STOCK = ToolSpec(
     "list_low_stock",
     "Productos en o bajo su punto de reorden, por sucursal (solo personal).",
     LowStockArgs,
-    list_low_stock,  # type: ignore[arg-type]
+    list_low_stock,
     roles=STAFF,
 )

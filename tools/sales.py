@@ -14,7 +14,7 @@ from db.repositories import catalog
 from db.repositories.audit import record
 from db.repositories.idempotency import create_order_once
 from db.repositories.orders import order_public
-from db.tables import Branch, ChatSession, Customer, Delivery, Lead, Order, PaymentLink, Product
+from db.tables import Branch, ChatSession, Customer, Delivery, Lead, Order, Product
 from domain.clock import utcnow
 from domain.enums import Channel, CustomerKind
 from domain.orders import parse_folio
@@ -24,6 +24,7 @@ from domain.services import QUOTE_VALID_DAYS, SERVICES, msi_terms
 from tools.base import ToolContext, ToolRefused, ToolSpec
 
 CUSTOMER = frozenset({"customer"})
+MAIN_BRANCH = "CDMX"
 
 
 class QuoteArgs(BaseModel):
@@ -126,8 +127,10 @@ def _branch_for(session: Session, product: Product, quantity: int, wanted: str |
     stock = catalog.stock_by_product(session, [product.id or 0]).get(product.id or 0, [])
     if wanted:
         return catalog.branch_by_code(session, wanted, field="branch_code")
+    # The main branch when it can serve the order; otherwise the one with the most units.
     ok = sorted(
-        (s for s in stock if s["available"] >= quantity), key=lambda s: -int(s["available"])
+        (s for s in stock if s["available"] >= quantity),
+        key=lambda s: (s["branch_code"] != MAIN_BRANCH, -int(s["available"])),
     )
     if not ok:
         raise Conflict(f"no hay {quantity} piezas de {product.sku} en una sola sucursal")
@@ -167,24 +170,18 @@ def create_reservation(ctx: ToolContext, args: ReservationArgs) -> dict[str, Any
         hold_hours=settings.reservation_hold_hours,
     )
     with session_scope(ctx.engine, write=True) as session:
-        link = session.exec(
-            select(PaymentLink).where(
-                PaymentLink.order_id == order.id, PaymentLink.status == "pending"
-            )
-        ).first()
-        if link is not None:
-            url = f"{settings.public_base_url.rstrip('/')}/pay/{link.token}"
-        else:
-            url = create_payment_link(
-                session,
-                order_id=order.id,
-                amount_cents=min(
-                    order.deposit_cents or settings.payments.deposit_cents, order.total_cents
-                ),
-                ttl_hours=settings.payments.link_ttl_hours,
-                provider=build_payment_provider(settings),
-                actor=actor,
-            ).url
+        # The repository hands back the still-payable link when this is a repeated "sí".
+        link = create_payment_link(
+            session,
+            order_id=order.id,
+            amount_cents=min(
+                order.deposit_cents or settings.payments.deposit_cents, order.total_cents
+            ),
+            ttl_hours=settings.payments.link_ttl_hours,
+            provider=build_payment_provider(settings),
+            actor=actor,
+        )
+        url = link.url or f"{settings.public_base_url.rstrip('/')}/pay/{link.token}"
         branch_row = session.exec(select(Branch).where(Branch.code == order.branch_code)).one()
     return {
         "folio": order.folio,
@@ -271,7 +268,7 @@ QUOTE_TIRES = ToolSpec(
     "instalación gratis, complementos (balanceo, alineación, válvulas), meses sin intereses y "
     "vigencia. Úsala cuando el cliente eligió una llanta o pregunta por pagos.",
     QuoteArgs,
-    quote_tires,  # type: ignore[arg-type]
+    quote_tires,
 )
 CREATE_RESERVATION = ToolSpec(
     "create_reservation",
@@ -279,7 +276,7 @@ CREATE_RESERVATION = ToolSpec(
     "anticipo. SOLO después de que el cliente dijo que sí las quiere. Devuelve folio, sucursal, "
     "vigencia y link de pago.",
     ReservationArgs,
-    create_reservation,  # type: ignore[arg-type]
+    create_reservation,
     roles=CUSTOMER,
     writes=True,
 )
@@ -288,12 +285,12 @@ GET_ORDER_STATUS = ToolSpec(
     "Estado de un pedido del cliente que escribe (por folio TL-000123, o el último). Un cliente "
     "solo puede ver sus propios pedidos.",
     OrderStatusArgs,
-    get_order_status,  # type: ignore[arg-type]
+    get_order_status,
 )
 HANDOFF_TO_HUMAN = ToolSpec(
     "handoff_to_human",
     "Pasa la conversación a un asesor humano: crea un prospecto con el resumen de la plática.",
     HandoffArgs,
-    handoff_to_human,  # type: ignore[arg-type]
+    handoff_to_human,
     writes=True,
 )

@@ -7,6 +7,7 @@ from typing import Literal
 
 import numpy as np
 
+from domain.pricing import net_for_shelf_price, with_iva
 from domain.tire_size import TireSize, parse_tire_size
 
 VehicleType = Literal["auto", "suv", "camioneta", "comercial"]
@@ -367,6 +368,18 @@ def _brand_code(brand: str) -> str:
     return {"BFGoodrich": "BFG", "General Tire": "GEN"}.get(brand, brand[:3].upper())
 
 
+def _net_for_round_shelf_price(gross_cents: int) -> int:
+    """A net price whose IVA-inclusive price is exactly a multiple of $10 near ``gross_cents``.
+
+    Half-up IVA rounding cannot reach every gross amount; the next $10 step up always can.
+    """
+    for step in range(20):
+        net = net_for_shelf_price(gross_cents + step * 1000)
+        if with_iva(net) == gross_cents + step * 1000:
+            return net
+    raise RuntimeError(f"no net price reaches {gross_cents}")  # pragma: no cover
+
+
 def build_catalog(seed: int = 7) -> list[ProductSpec]:
     """Build the demo catalogue.
 
@@ -384,9 +397,10 @@ def build_catalog(seed: int = 7) -> list[ProductSpec]:
             size = parse_tire_size(raw)
             canonical = size.canonical
             price_iva = line.ref_price_iva * _price_factor(line, size) * rng.uniform(0.96, 1.04)
-            price_pesos = round(price_iva / _IVA)
+            # Shelf prices are IVA-inclusive round numbers ($2,890); the net is derived exactly.
+            price_net_cents = _net_for_round_shelf_price(round(price_iva / 10) * 1000)
             low, high = _COST_RATIO[line.tier]
-            cost_pesos = round(price_pesos * rng.uniform(low, high))
+            cost_pesos = round(price_net_cents / 100 * rng.uniform(low, high))
             demand = _SIZE_DEMAND.get(canonical, _RARE_SIZE) ** _SIZE_SKEW * _TIER_DEMAND[line.tier]
             popularity = _POPULARITY_SCALE * demand * line.pop * rng.lognormal(0.0, 0.6)
             load_index = _LOAD_INDEX.get(canonical) or _estimate_load_index(size)
@@ -402,7 +416,7 @@ def build_catalog(seed: int = 7) -> list[ProductSpec]:
                     vehicle_type=line.vehicle_type,
                     terrain=line.terrain,
                     tier=line.tier,
-                    price_cents=price_pesos * 100,
+                    price_cents=price_net_cents,
                     cost_cents=cost_pesos * 100,
                     warranty_km=line.warranty_km,
                     warranty_months=line.warranty_months,

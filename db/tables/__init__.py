@@ -1,6 +1,7 @@
 """All table=True models; importing this package registers every table on SQLModel.metadata."""
 
 from db.tables.catalog import Branch, Fitment, Product, Stock, StockLot
+from db.tables.channels import InboundMedia, InboundMessage, Outbox
 from db.tables.conversations import ChatSession, Interaction, Lead, PaymentLink
 from db.tables.logistics import Delivery, Driver, FleetVehicle
 from db.tables.orders import Order, OrderLine, Reservation
@@ -18,10 +19,13 @@ __all__ = [
     "Fitment",
     "FleetVehicle",
     "IdempotencyRecord",
+    "InboundMedia",
+    "InboundMessage",
     "Interaction",
     "Lead",
     "Order",
     "OrderLine",
+    "Outbox",
     "PaymentLink",
     "Product",
     "PurchaseOrder",

@@ -52,11 +52,13 @@ def test_every_size_is_canonical(catalog: list[ProductSpec]) -> None:
         assert parse_tire_size(spec.size).canonical == spec.size
 
 
-def test_money_is_whole_pesos_and_cost_is_60_to_80_percent_of_price(
+def test_shelf_prices_are_round_pesos_and_cost_is_60_to_80_percent_of_price(
     catalog: list[ProductSpec],
 ) -> None:
+    from domain.pricing import with_iva
+
     for spec in catalog:
-        assert spec.price_cents > 0 and spec.price_cents % 100 == 0
+        assert spec.price_cents > 0 and with_iva(spec.price_cents) % 1000 == 0  # $2,890 with IVA
         assert spec.cost_cents % 100 == 0
         assert 0.6 * spec.price_cents <= spec.cost_cents <= 0.8 * spec.price_cents
         assert spec.cost_cents < spec.price_cents

@@ -69,3 +69,12 @@ def test_fold_ignores_case_accents_and_punctuation() -> None:
     assert fold("CR-V") == "crv"
     assert fold("Sedán") == "sedan"
     assert fold("Mazda 3") == "mazda3"
+
+
+def test_net_prices_are_derived_from_iva_inclusive_shelf_prices() -> None:
+    from domain.pricing import net_for_shelf_price
+
+    assert with_iva(net_for_shelf_price(289_000)) == 289_000
+    for gross in range(100_000, 160_000, 7):
+        net = net_for_shelf_price(gross)
+        assert with_iva(net) <= gross < with_iva(net + 2)

@@ -59,7 +59,7 @@ class Turn:
     @property
     def intent(self) -> str:
         """The intent of the last customer message."""
-        return self.analysis.intent
+        return str(self.analysis.intent)
 
     @property
     def entities(self) -> Entities:
@@ -121,14 +121,14 @@ class Turn:
         """The quantity asked for in the recent messages."""
         for analysis in [self.analysis, *reversed(self.earlier[-3:])]:
             if analysis.entities.quantity:
-                return analysis.entities.quantity
+                return int(analysis.entities.quantity)
         return default
 
     def size(self) -> str | None:
         """The tire size mentioned most recently."""
         for analysis in [self.analysis, *reversed(self.earlier[-3:])]:
             if analysis.entities.sizes:
-                return analysis.entities.sizes[0]
+                return str(analysis.entities.sizes[0])
             if analysis.entities.vehicle is not None:
                 return None
         return None

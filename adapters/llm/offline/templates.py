@@ -161,7 +161,9 @@ def reservation(result: dict[str, Any]) -> str:
         f"Total: {format_mxn(result['total_cents'])}",
     ]
     if result.get("pickup_date"):
-        lines.append(f"Te esperamos el {_day(result['pickup_date'])} en {branch['address']}.")
+        lines.append(
+            f"Te esperamos el {_day(result['pickup_date'])} en {branch['address'].rstrip('.')}."
+        )
     if held is not None:
         lines.append(f"El apartado se mantiene hasta el {_day(held.date().isoformat())}.")
     lines.append(

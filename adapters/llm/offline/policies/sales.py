@@ -21,8 +21,8 @@ def _greets(turn: Turn) -> bool:
 
 def _choose(turn: Turn, offered: dict[str, Any]) -> dict[str, Any] | None:
     """The option the customer refers to: by brand, by "la más barata"/"la primera", or "esa"."""
-    groups: dict[str, Any] = offered.get("options") or {}
-    listed = [groups[k] for k in ORDER if k in groups]
+    groups: dict[str, dict[str, Any]] = offered.get("options") or {}
+    listed: list[dict[str, Any]] = [groups[k] for k in ORDER if k in groups]
     if not listed:
         return None
     for brand in turn.entities.brands:

@@ -1,0 +1,1 @@
+"""Messaging channels: Twilio WhatsApp (webhook parsing, signatures, TwiML) and outbound senders."""

@@ -1,0 +1,437 @@
+"""Outbound messages: written to the outbox first, then sent (Twilio WhatsApp/SMS, SMTP, or a log).
+
+Rules applied here, not by callers: opted-out customers get nothing but replies to their own
+messages (status ``blocked``); WhatsApp outside the 24-hour window since the customer last wrote
+sends only an approved template (ContentSid + ContentVariables), inside it free text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import smtplib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from typing import Any, Literal, Protocol
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from adapters.channels.twilio_whatsapp import split_bubbles
+from core.errors import InvalidRequest
+from core.settings import Settings, SmtpSettings, TwilioSettings
+from db.engine import session_scope
+from db.repositories import outbox as repo
+from db.repositories.inbound import last_inbound_at
+from db.repositories.outbox import OrderRecipient, OutboxPublic
+from db.tables import Outbox
+from domain.clock import utcnow
+from domain.pricing import format_mxn
+
+log = logging.getLogger("topllantas.notifier")
+WINDOW = timedelta(hours=24)  # WhatsApp's customer-service window (error 63016 outside it)
+MARKETING_KINDS = frozenset({"promotion"})
+MEXICO_TZ = timezone(timedelta(hours=-6), "CST")  # central Mexico, no DST since 2022
+MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+          "septiembre", "octubre", "noviembre", "diciembre")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notification kind: its free text and the variables its approved template takes, in
+    template order ({{1}}, {{2}}, ...)."""
+
+    text: str
+    variables: tuple[str, ...]
+    subject: str
+
+
+NOTICES: dict[str, Notice] = {
+    "order_ready": Notice(
+        "¡Hola, {name}! Tu pedido #{folio} ya está listo para recoger en {branch}. Te esperamos 🙂",
+        ("name", "folio", "branch"),
+        "Tu pedido está listo",
+    ),
+    "out_for_delivery": Notice(
+        "¡Hola, {name}! Tu pedido #{folio} salió del almacén y va en camino 🚚. "
+        "Te avisamos cuando llegue.",
+        ("name", "folio"),
+        "Tu pedido va en camino",
+    ),
+    "delivery_rescheduled": Notice(
+        "Hola, {name}. Reprogramamos la entrega de tu pedido #{folio} para el {when}. "
+        "Si no te queda, responde a este mensaje y lo ajustamos.",
+        ("name", "folio", "when"),
+        "Reprogramamos tu entrega",
+    ),
+    "payment_received": Notice(
+        "¡Gracias, {name}! Recibimos tu pago de {amount} del pedido #{folio}.",
+        ("name", "folio", "amount"),
+        "Recibimos tu pago",
+    ),
+    "reservation_expiring": Notice(
+        "Hola, {name}. El apartado de tu pedido #{folio} vence el {when}. "
+        "Paga tu anticipo para no perder tus llantas.",
+        ("name", "folio", "when"),
+        "Tu apartado está por vencer",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a sender transmits."""
+
+    channel: str
+    to: str
+    body: str | None = None
+    subject: str | None = None
+    content_sid: str | None = None
+    content_variables: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The provider accepted the message."""
+
+    provider_sid: str
+
+
+class SendError(Exception):
+    """Sending failed; ``transient`` failures (timeouts, 429, 5xx) are retried."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class Sender(Protocol):
+    """One channel's way out."""
+
+    def send(self, message: Outgoing) -> Sent:
+        """Hand the message to the provider, or raise SendError."""
+        ...
+
+
+class TwilioSender:
+    """WhatsApp or SMS through Twilio's REST API (the official client)."""
+
+    def __init__(
+        self,
+        settings: TwilioSettings,
+        channel: Literal["whatsapp", "sms"],
+        *,
+        status_callback: str | None = None,
+        timeout_s: float = 10.0,
+    ) -> None:
+        from twilio.http.http_client import TwilioHttpClient  # type: ignore[import-untyped]
+        from twilio.rest import Client  # type: ignore[import-untyped]
+
+        token = settings.auth_token.get_secret_value() if settings.auth_token else None
+        # environment={}: our settings are the only source (no TWILIO_* variables, no edge).
+        self.client = Client(
+            settings.account_sid,
+            token,
+            http_client=TwilioHttpClient(timeout=timeout_s),
+            environment={},
+        )
+        # The Api domain keeps its base URL as an attribute used at request time; pointing it
+        # elsewhere is how a test (or a regional proxy) receives the calls.
+        self.client.api.base_url = settings.api_base_url.rstrip("/")
+        sender = (settings.whatsapp_from if channel == "whatsapp" else settings.sms_from) or ""
+        self.channel = channel
+        self.sender = _whatsapp(sender) if channel == "whatsapp" else sender
+        self.status_callback = status_callback
+
+    def send(self, message: Outgoing) -> Sent:
+        """POST /2010-04-01/Accounts/{Sid}/Messages.json."""
+        from twilio.base.exceptions import TwilioRestException  # type: ignore[import-untyped]
+
+        args: dict[str, Any] = {
+            "to": _whatsapp(message.to) if self.channel == "whatsapp" else message.to,
+            "from_": self.sender,
+        }
+        if message.content_sid:
+            args["content_sid"] = message.content_sid
+            args["content_variables"] = json.dumps(
+                dict(message.content_variables or {}), ensure_ascii=False
+            )
+        else:
+            args["body"] = message.body or ""
+        if self.status_callback:
+            args["status_callback"] = self.status_callback
+        try:
+            created = self.client.messages.create(**args)
+        except TwilioRestException as exc:
+            raise SendError(
+                f"Twilio {exc.status} (code {exc.code}): {exc.msg}",
+                transient=exc.status == 429 or exc.status >= 500,
+            ) from exc
+        except OSError as exc:  # requests' connection errors and timeouts are OSErrors
+            raise SendError(f"Twilio unreachable: {exc}", transient=True) from exc
+        return Sent(provider_sid=str(created.sid))
+
+
+class SmtpSender:
+    """E-mail over SMTP (465 = implicit TLS, otherwise STARTTLS when the server offers it)."""
+
+    def __init__(self, settings: SmtpSettings, *, timeout_s: float = 10.0) -> None:
+        self.settings = settings
+        self.timeout_s = timeout_s
+
+    def send(self, message: Outgoing) -> Sent:
+        """Send one e-mail."""
+        s = self.settings
+        assert s.host
+        msg = EmailMessage()
+        msg_id = f"<{secrets.token_hex(12)}@topllantas>"
+        msg["From"], msg["To"], msg["Message-ID"] = s.from_addr, message.to, msg_id
+        msg["Subject"] = message.subject or "TopLlantas"
+        msg.set_content(message.body or "")
+        try:
+            smtp: smtplib.SMTP = (
+                smtplib.SMTP_SSL(s.host, s.port, timeout=self.timeout_s)
+                if s.port == 465
+                else smtplib.SMTP(s.host, s.port, timeout=self.timeout_s)
+            )
+            with smtp:
+                smtp.ehlo()
+                if s.port != 465 and smtp.has_extn("starttls"):
+                    smtp.starttls()
+                    smtp.ehlo()
+                if s.user and s.password:
+                    smtp.login(s.user, s.password.get_secret_value())
+                smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise SendError(f"recipient refused: {exc.recipients}", transient=False) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise SendError(
+                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", transient=exc.smtp_code < 500
+            ) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SendError(f"SMTP failed: {exc}", transient=True) from exc
+        return Sent(provider_sid=msg_id)
+
+
+class LogSender:
+    """Without credentials: the message is logged and counts as sent (a laptop's outbox)."""
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+
+    def send(self, message: Outgoing) -> Sent:
+        """Log it."""
+        what = (
+            f"template {message.content_sid} {dict(message.content_variables or {})}"
+            if message.content_sid
+            else repr(message.body)
+        )
+        log.info("local %s to %s: %s", self.channel, message.to, what)
+        return Sent(provider_sid=f"local-{secrets.token_hex(8)}")
+
+
+def build_senders(settings: Settings) -> dict[str, Sender]:
+    """Real senders where credentials are configured, the local log elsewhere."""
+    tw = settings.twilio
+    callback = settings.public_base_url.rstrip("/") + "/webhooks/twilio/status"
+    has_twilio = bool(tw.account_sid and tw.auth_token)
+    return {
+        "whatsapp": TwilioSender(tw, "whatsapp", status_callback=callback)
+        if has_twilio and tw.whatsapp_from
+        else LogSender("whatsapp"),
+        "sms": TwilioSender(tw, "sms", status_callback=callback)
+        if has_twilio and tw.sms_from
+        else LogSender("sms"),
+        "email": SmtpSender(settings.smtp) if settings.smtp.host else LogSender("email"),
+    }
+
+
+class Notifier:
+    """Queues and sends outbound messages through the outbox."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        senders: Mapping[str, Sender] | None = None,
+        *,
+        attempts: int = 3,
+        max_wait_s: float = 2.0,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.senders = dict(senders) if senders is not None else build_senders(settings)
+        self.attempts = attempts
+        self.max_wait_s = max_wait_s
+
+    def send_reply(self, *, phone: str, text: str, customer_id: int | None) -> list[OutboxPublic]:
+        """A conversation reply over WhatsApp (the customer just wrote: inside the window)."""
+        with session_scope(self.engine, write=True) as session:
+            ids = [
+                repo.queue_message(
+                    session, kind="reply", channel="whatsapp", to=phone,
+                    customer_id=customer_id, body=bubble,
+                ).id
+                for bubble in split_bubbles(text)
+            ]  # fmt: skip
+        return [self.deliver(i) for i in ids if i is not None]
+
+    def notify_order(
+        self,
+        folio: str,
+        kind: str,
+        *,
+        channel: Literal["whatsapp", "sms", "email"] = "whatsapp",
+        variables: Mapping[str, str] | None = None,
+        actor: str = "system:notifier",
+    ) -> OutboxPublic:
+        """Queue a notification about an order for its customer, then send it."""
+        notice = NOTICES.get(kind)
+        if notice is None:
+            raise InvalidRequest(f"unknown notification kind {kind!r}; one of {sorted(NOTICES)}")
+        with session_scope(self.engine, write=True) as session:
+            who = repo.order_recipient(session, folio)
+            values = {**order_variables(who), **(variables or {})}
+            missing = [v for v in notice.variables if not values.get(v)]
+            if missing:
+                raise InvalidRequest(f"{kind} needs {', '.join(missing)}", field=missing[0])
+            to = who.email if channel == "email" else who.phone
+            if not to:
+                raise InvalidRequest(f"the customer of {folio} has no {channel} address")
+            row = self._queue(
+                session, kind=kind, channel=channel, to=to, customer_id=who.customer_id,
+                order_id=who.order_id, notice=notice, values=values,
+            )  # fmt: skip
+            repo.audit_notification(session, row, actor=actor)
+            row_id = row.id
+        assert row_id is not None
+        return self.deliver(row_id)
+
+    def _queue(
+        self,
+        session: Session,
+        *,
+        kind: str,
+        channel: str,
+        to: str,
+        customer_id: int | None,
+        order_id: int | None,
+        notice: Notice,
+        values: Mapping[str, str],
+    ) -> Outbox:
+        common: dict[str, Any] = {
+            "kind": kind, "channel": channel, "to": to, "customer_id": customer_id,
+            "order_id": order_id, "subject": notice.subject if channel == "email" else None,
+        }  # fmt: skip
+        text = notice.text.format(**values)
+        if self._blocked(session, kind, customer_id, to):
+            return repo.queue_message(
+                session, body=text, status="blocked", error="opted out (BAJA)", **common
+            )
+        if channel != "whatsapp" or self._in_window(session, to):
+            return repo.queue_message(session, body=text, **common)
+        content_sid = self.settings.twilio.templates.get(kind)
+        if not content_sid:
+            return repo.queue_message(
+                session, body=text, status="failed",
+                error=f"outside the 24-hour window and no approved template for {kind} "
+                "(TOPLLANTAS_TWILIO__TEMPLATES)", **common,
+            )  # fmt: skip
+        variables = {str(n): values[v] for n, v in enumerate(notice.variables, start=1)}
+        return repo.queue_message(
+            session, content_sid=content_sid, content_variables=variables, **common
+        )
+
+    def _in_window(self, session: Session, phone: str) -> bool:
+        last = last_inbound_at(session, phone)
+        return last is not None and utcnow() - last < WINDOW
+
+    @staticmethod
+    def _blocked(session: Session, kind: str, customer_id: int | None, to: str) -> bool:
+        if kind == "reply":
+            return False  # an answer to the customer's own message is not a notification
+        consent = repo.consents(session, customer_id=customer_id, to=to)
+        if consent is None:
+            return False
+        notifications, marketing = consent
+        return not (marketing if kind in MARKETING_KINDS else notifications)
+
+    def deliver(self, outbox_id: int) -> OutboxPublic:
+        """Send a queued message with bounded, jittered retries; record the outcome."""
+        with session_scope(self.engine, write=True) as session:
+            row = repo.get_outbox(session, outbox_id)
+            if not repo.claim_for_sending(session, outbox_id):
+                return repo.outbox_public(row)  # already sent, blocked, failed, or being sent
+            blocked = self._blocked(session, row.kind, row.customer_id, row.to)
+            outgoing = Outgoing(
+                channel=row.channel, to=row.to, body=row.body, subject=row.subject,
+                content_sid=row.content_sid, content_variables=row.content_variables,
+            )  # fmt: skip
+        if blocked:
+            return self._record(outbox_id, 0, "blocked", error="opted out (BAJA)")
+        sender = self.senders.get(outgoing.channel)
+        if sender is None:
+            return self._record(outbox_id, 0, "failed", error=f"no sender for {outgoing.channel}")
+        tries = 0
+        try:
+            for attempt in Retrying(
+                stop=stop_after_attempt(self.attempts),
+                wait=wait_random_exponential(multiplier=0.2, max=self.max_wait_s),
+                retry=retry_if_exception(lambda e: isinstance(e, SendError) and e.transient),
+                reraise=True,
+            ):
+                with attempt:
+                    tries += 1
+                    sent = sender.send(outgoing)
+        except SendError as exc:
+            log.warning("outbox %s to %s failed: %s", outbox_id, outgoing.to, exc)
+            return self._record(outbox_id, tries, "failed", error=str(exc))
+        return self._record(outbox_id, tries, "sent", provider_sid=sent.provider_sid)
+
+    def _record(
+        self,
+        outbox_id: int,
+        tries: int,
+        status: str,
+        *,
+        provider_sid: str | None = None,
+        error: str | None = None,
+    ) -> OutboxPublic:
+        with session_scope(self.engine, write=True) as session:
+            row = repo.mark_attempt(
+                session, outbox_id, attempts=tries, status=status,
+                provider_sid=provider_sid, error=error,
+            )  # fmt: skip
+            return repo.outbox_public(row)
+
+    def deliver_queued(self) -> int:
+        """Send what was written but never sent (a crash between the two). Returns the count."""
+        with session_scope(self.engine) as session:
+            ids = repo.queued_ids(session)
+        return sum(1 for i in ids if self.deliver(i).status == "sent")
+
+
+def order_variables(who: OrderRecipient) -> dict[str, str]:
+    """The template variables an order provides."""
+    when = who.hold_until if who.status in ("reserved", "quote") else who.delivery_window
+    return {
+        "name": who.name.split()[0] if who.name.split() else "cliente",
+        "folio": who.folio,
+        "branch": who.branch,
+        "amount": format_mxn(who.deposit_cents or who.total_cents),
+        "when": format_when(when) if when else "",
+    }
+
+
+def format_when(at: datetime) -> str:
+    """``29 de noviembre, 18:00`` in central Mexico time."""
+    local = at.astimezone(MEXICO_TZ)
+    return f"{local.day} de {MONTHS[local.month - 1]}, {local:%H:%M}"
+
+
+def _whatsapp(address: str) -> str:
+    return address if address.startswith("whatsapp:") else f"whatsapp:{address}"

@@ -1,0 +1,102 @@
+"""Chat-text normalisation: case, accents, emojis, stretched letters, Mexican slang and typos."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from adapters.llm.offline.nlu.lexicon import COMMON_WORDS, DOMAIN_WORDS, PHRASES, SLANG
+
+# Tokens keep inner separators so sizes ("205/55r16"), folios ("tl-123"), times ("3:30") and
+# models ("cr-v") survive as one token; "?" and "$" are kept because they carry meaning.
+_TOKEN = re.compile(r"[a-z0-9]+(?:[/.:\-][a-z0-9]+)*|[?$]")
+_THOUSANDS = re.compile(r"(?<=\d)[,'](?=\d{3}(?!\d))")
+# Letters Spanish legitimately doubles (llanta, carro, acción, leer, coordinar).
+_LONG_RUN_DOUBLE = re.compile(r"([lrceo])\1{2,}")
+_LONG_RUN = re.compile(r"([a-z])\1{2,}")
+_TRAILING_DOUBLE = re.compile(r"([aiou])\1$")
+_FUZZY_MIN_LEN = 5
+_FUZZY_SCORE = 85.0
+# Letters of Spanish verb and noun endings (-an, -ar, -aron, -ado, -es, -os).
+_INFLECTION_LETTERS = frozenset("aeiousrnd")
+_KNOWN: frozenset[str] = frozenset(
+    COMMON_WORDS
+    | set(DOMAIN_WORDS)
+    | set(SLANG)
+    | {w for value in SLANG.values() for w in value.split()}
+)
+_PHRASES = tuple((re.compile(r"(?<!\S)" + re.escape(src) + r"(?!\S)"), dst) for src, dst in PHRASES)
+
+
+def fold_text(text: str) -> str:
+    """Lower-case ``text``, drop accents and replace emojis and other symbols by spaces.
+
+    Args:
+        text: any user text.
+
+    Returns:
+        ASCII text with the same word boundaries ("¿Cuánto?" → " cuanto?").
+    """
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u00d7", "x").lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c if c.isascii() and (c.isprintable() or c.isspace()) else " " for c in plain)
+
+
+def _collapse(token: str) -> str:
+    """Undo stretched letters: "holaaaa" → "hola", "carrrro" → "carro", "llantass" → "llantas"."""
+    if not token.isalpha():
+        return token
+    if _LONG_RUN.search(token):
+        doubled = _LONG_RUN.sub(r"\1", _LONG_RUN_DOUBLE.sub(r"\1\1", token))
+        token = doubled if doubled in _KNOWN else _LONG_RUN.sub(r"\1", token)
+    if len(token) > 3 and token not in _KNOWN:
+        token = _TRAILING_DOUBLE.sub(r"\1", token)
+    return token
+
+
+@lru_cache(maxsize=8192)
+def _correct(token: str) -> str:
+    """One token in standard spelling: slang first, then a fuzzy fix towards domain words."""
+    token = _collapse(token)
+    if token in SLANG:
+        return SLANG[token]
+    if token in _KNOWN or len(token) < _FUZZY_MIN_LEN or not token.isalpha():
+        return token
+    match = process.extractOne(token, DOMAIN_WORDS, scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
+    if match is None or _is_inflection(token, match[0]):
+        return token
+    return match[0]
+
+
+def _is_inflection(token: str, word: str) -> bool:
+    """True when ``token`` is another form of ``word`` ("compran"/"comprar"), not a typo."""
+    if token in word or word in token or abs(len(word) - len(token)) > 2:
+        return True
+    common = 0
+    while common < min(len(token), len(word)) and token[common] == word[common]:
+        common += 1
+    tails = token[common:] + word[common:]
+    return len(tails) <= 5 and set(tails) <= _INFLECTION_LETTERS
+
+
+def normalize(text: str) -> str:
+    """Normalise a chat message for classification and entity matching.
+
+    Args:
+        text: the message as the customer wrote it.
+
+    Returns:
+        Lower-case ASCII words separated by single spaces, with slang mapped to standard
+        Spanish ("ocupo 4 yantas pa mi nave xfa" → "necesito 4 llantas para mi carro por
+        favor"), stretched letters collapsed and domain typos fixed; tire sizes stay one token.
+    """
+    folded = _THOUSANDS.sub("", fold_text(text))
+    # "d.f." and "c/u" lose their last dot in tokenisation; "3pm" keeps its digits.
+    words = [_correct(token) for token in _TOKEN.findall(folded)]
+    joined = " ".join(words)
+    for pattern, replacement in _PHRASES:
+        joined = pattern.sub(replacement, joined)
+    return joined

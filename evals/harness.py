@@ -1,0 +1,439 @@
+"""Run eval tasks: a fresh database per task, bounded concurrency, timeouts, JSONL results.
+
+In process, every trial gets its own copy of a seeded demo database, so the end state is
+compared with the whole database the reference actions produce. Over HTTP (``target``) the
+server's database cannot be reset: state criteria then look only at what the task's own
+conversations created, read from ``target_db`` when given, else from the write-tool calls in
+the trace (see README, "Evaluating the agents").
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+import threading
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import httpx
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+
+from adapters.llm.offline.nlu import NLU
+from core.settings import LlmSettings, Settings
+from db.engine import make_engine
+from evals.models import Goal, Task
+from evals.prices import PriceBook
+from evals.refs import Created, Resolver, Unresolved
+from evals.scoring import (
+    Check,
+    TurnRecord,
+    called_tools,
+    check_communicate,
+    check_forbid,
+    check_route,
+    reference_tools,
+    tool_precision_recall,
+)
+from evals.state import (
+    State,
+    StockLevels,
+    canonical,
+    created_from_trace,
+    created_since,
+    orders_from_actions,
+    orders_problems,
+    state_diff,
+    stock_levels,
+    trace_writes,
+    write_signature,
+)
+from evals.targets import Conversation, HttpConversation, InProcessConversation
+from evals.user_sim import make_user
+from evals.world import World, prepare_template, tool_registry
+from tools.base import run_tool
+
+DEFAULT_ANCHOR = date(2026, 11, 20)  # fixed, so every run scores against the same demo data
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+ErrorKind = Literal["crash", "timeout", "task"]
+
+
+class TaskError(Exception):
+    """The task itself is wrong: a reference action fails or a value cannot be computed."""
+
+
+@dataclass
+class RunConfig:
+    """How to run: trials, concurrency, where the agents are, which simulated user."""
+
+    cache_dir: Path
+    trials: int = 1
+    concurrency: int = 1  # in process the GIL and SQLite gain little from more; HTTP does
+    timeout_s: float = 180.0
+    target: str | None = None
+    api_key: str | None = None
+    target_db: str | None = None
+    user: Literal["rule", "llm"] = "rule"
+    user_llm: LlmSettings | None = None
+    seed: int = 7
+    anchor: date = DEFAULT_ANCHOR
+    history_days: int = 120
+
+
+class TrialResult(BaseModel):
+    """One trial of one task, as one JSONL line."""
+
+    kind: Literal["trial"] = "trial"
+    run_id: str
+    task_id: str
+    suite: str
+    trial: int
+    passed: bool
+    checks: list[Check] = []
+    turns: list[TurnRecord] = []
+    error: str | None = None
+    error_kind: ErrorKind | None = None
+    reference_tools: list[str] = []
+    called_tools: list[str] = []
+    tool_precision: float = 0.0
+    tool_recall: float = 0.0
+    route_hits: int = 0
+    route_total: int = 0
+    duration_ms: float = 0.0
+    target: str = "in-process"
+    provider: str = "offline"
+    user: str = "rule"
+
+
+class RunHeader(BaseModel):
+    """The first JSONL line of a run."""
+
+    kind: Literal["run"] = "run"
+    run_id: str
+    started_at: str
+    tasks: int
+    trials: int
+    target: str
+    provider: str
+    user: str
+
+
+@dataclass
+class Harness:
+    """Runs tasks against one target with one configuration."""
+
+    settings: Settings
+    config: RunConfig
+    template: Path | None = None
+    run_id: str = field(
+        default_factory=lambda: datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(2)
+    )
+    _nlu: NLU | None = None
+    _expected: dict[tuple[str, str | None], State | Counter[str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _client: httpx.Client | None = None
+    _target_engine: Engine | None = None
+    _stock: StockLevels | None = None
+
+    def __post_init__(self) -> None:
+        if self.template is None:
+            self.template = prepare_template(
+                self.config.cache_dir,
+                seed=self.config.seed,
+                anchor=self.config.anchor,
+                history_days=self.config.history_days,
+            )
+        engine = make_engine(f"sqlite:///{self.template}")
+        try:
+            self._stock = stock_levels(engine)
+        finally:
+            engine.dispose()
+        self.work_dir = self.config.cache_dir / "work"
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        if self.config.target:
+            if not self.config.api_key:
+                raise ValueError("an HTTP target needs an evaluator API key (TOPLLANTAS_EVAL_API_KEY)")
+            self._client = httpx.Client(
+                base_url=self.config.target.rstrip("/"),
+                headers={"Authorization": f"Bearer {self.config.api_key}"},
+                timeout=self.config.timeout_s,
+            )
+            if self.config.target_db:
+                self._target_engine = make_engine(self.config.target_db)
+
+    @property
+    def target_name(self) -> str:
+        """``in-process`` or the base URL."""
+        return self.config.target or "in-process"
+
+    def nlu(self) -> NLU:
+        """One NLU for the run (trained once, shared by every conversation)."""
+        with self._lock:
+            if self._nlu is None:
+                from graphs.service import vocabulary_from_db
+
+                assert self.template is not None
+                engine = make_engine(f"sqlite:///{self.template}")
+                try:
+                    self._nlu = NLU(vocabulary_from_db(engine), cache_dir=self.config.cache_dir / "nlu")
+                finally:
+                    engine.dispose()
+            return self._nlu
+
+    # ---- running -------------------------------------------------------------------
+
+    def run(
+        self,
+        tasks: list[Task],
+        *,
+        out: Path | None = None,
+        progress: Callable[[TrialResult], None] | None = None,
+    ) -> list[TrialResult]:
+        """Every task ``trials`` times, ``concurrency`` at a time; results appended to ``out``."""
+        if self.config.target is None:
+            self.nlu()  # train before the threads start
+        jobs = [(task, trial) for trial in range(self.config.trials) for task in tasks]
+        write_lock = threading.Lock()
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            header = RunHeader(
+                run_id=self.run_id, started_at=datetime.now(UTC).isoformat(), tasks=len(tasks),
+                trials=self.config.trials, target=self.target_name,
+                provider=self.settings.llm.provider, user=self.config.user,
+            )  # fmt: skip
+            with out.open("a", encoding="utf-8") as fh:
+                fh.write(header.model_dump_json() + "\n")
+
+        def one(job: tuple[Task, int]) -> TrialResult:
+            result = self.run_trial(*job)
+            with write_lock:
+                if out is not None:
+                    with out.open("a", encoding="utf-8") as fh:
+                        fh.write(result.model_dump_json() + "\n")
+                if progress is not None:
+                    progress(result)
+            return result
+
+        with ThreadPoolExecutor(max_workers=max(1, self.config.concurrency)) as pool:
+            results = list(pool.map(one, jobs))
+        order = {t.id: i for i, t in enumerate(tasks)}
+        return sorted(results, key=lambda r: (order[r.task_id], r.trial))
+
+    def run_trial(self, task: Task, trial: int) -> TrialResult:
+        """One trial; a crash, a broken task or a timeout is a failed trial with the reason."""
+        turns: list[TurnRecord] = []
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["result"] = self._trial(task, trial, turns)
+            except TaskError:
+                box["error"] = ("task", traceback.format_exc())
+            except Exception:  # any failure of the agent or the tools is a failed trial
+                box["error"] = ("crash", traceback.format_exc())
+
+        started = time.perf_counter()
+        # A daemon thread: a conversation that hangs cannot be killed, but it cannot hold the run.
+        thread = threading.Thread(target=work, daemon=True, name=f"eval-{task.id}-{trial}")
+        thread.start()
+        thread.join(self.config.timeout_s)
+        if "result" in box:
+            result: TrialResult = box["result"]
+            result.duration_ms = (time.perf_counter() - started) * 1000
+            return result
+        kind: ErrorKind
+        kind, error = box.get("error") or (
+            "timeout",
+            f"timed out after {self.config.timeout_s:.0f} s during turn {len(turns) + 1}",
+        )
+        return self._result(task, trial, list(turns), passed=False, checks=[], started=started,
+                            error=error, error_kind=kind)  # fmt: skip
+
+    def _result(self, task: Task, trial: int, turns: list[TurnRecord], *, passed: bool,
+                checks: list[Check], started: float, error: str | None = None,
+                error_kind: ErrorKind | None = None) -> TrialResult:  # fmt: skip
+        called, reference = called_tools(turns), reference_tools(task)
+        precision, recall = tool_precision_recall(called, reference)
+        return TrialResult(
+            run_id=self.run_id, task_id=task.id, suite=task.suite, trial=trial, passed=passed,
+            checks=checks, turns=turns, error=error, error_kind=error_kind,
+            reference_tools=reference, called_tools=called, tool_precision=precision,
+            tool_recall=recall, duration_ms=(time.perf_counter() - started) * 1000,
+            target=self.target_name, provider=self.settings.llm.provider, user=self.config.user,
+        )  # fmt: skip
+
+    def _trial(self, task: Task, trial: int, turns: list[TurnRecord]) -> TrialResult:
+        started = time.perf_counter()
+        # Over HTTP a first-time customer needs a phone the shared server has never seen.
+        salt = f"{self.run_id}:{trial}" if self.config.target else ""
+        assert self.template is not None
+        with tempfile.TemporaryDirectory(dir=self.work_dir) as tmp:
+            world = World.create(self.template, Path(tmp), self.settings, task.persona,
+                                 phone_salt=salt, task_id=task.id)  # fmt: skip
+            try:
+                resolver = Resolver(world)
+                try:
+                    user = self._user(task, resolver)
+                    prices = PriceBook.build(
+                        world.engine, deposit_cents=self.settings.payments.deposit_cents,
+                        discount_bp=world.discount_bp, customer_id=world.customer_id,
+                        role=world.role,
+                    )  # fmt: skip
+                    baseline_ids = world.max_ids()
+                    baseline = (
+                        canonical(world.engine, stock_baseline=self._stock)
+                        if task.db.nothing_written
+                        else None
+                    )
+                    expected = self._expected_state(task, world, salt) if task.db.replay else None
+                except (Unresolved, LookupError, ValueError) as exc:
+                    raise TaskError(f"task {task.id}: {exc}") from exc
+                conversation = self._open(world)
+                limit = len(task.user.script) if task.user.script else task.user.max_turns
+                text: str | None = user.first()
+                while text is not None:
+                    turns.append(conversation.send(text))
+                    if len(turns) >= limit:
+                        break
+                    text = user.next(turns[-1].reply)
+                db, created = self._db_check(task, world, resolver, conversation, turns,
+                                             baseline_ids, baseline, expected)  # fmt: skip
+                resolver.created = created
+                for order in created.orders:
+                    prices.add(int(order["total_cents"]))
+                checks = [db, check_communicate(task.communicate, turns, resolver)]
+                route, hits = check_route(task.route, turns)
+                if task.route:
+                    checks.append(route)
+                checks.append(check_forbid(task.forbid, turns, resolver, prices))
+                result = self._result(task, trial, list(turns), passed=all(c.ok for c in checks),
+                                      checks=checks, started=started)  # fmt: skip
+                result.route_hits, result.route_total = hits, len(task.route)
+                return result
+            finally:
+                world.close()
+
+    def _user(self, task: Task, resolver: Resolver) -> Any:
+        values = {name: resolver.text(ref) for name, ref in task.vars.items()}
+
+        def fill(text: str) -> str:
+            return text.format_map(values) if values else text
+
+        goal: Goal | None = None
+        if task.user.goal is not None:
+            g = task.user.goal
+            goal = g.model_copy(update={
+                "opening": fill(g.opening), "known": {k: fill(v) for k, v in g.known.items()},
+            })  # fmt: skip
+        script = [fill(line) for line in task.user.script] if task.user.script else None
+        return make_user(script, goal, max_turns=task.user.max_turns, kind=self.config.user,
+                         llm=self.config.user_llm)  # fmt: skip
+
+    def _open(self, world: World) -> Conversation:
+        if self._client is not None:
+            return HttpConversation(self._client, world)
+        return InProcessConversation(world, self.nlu())
+
+    # ---- the expected end state ----------------------------------------------------
+
+    def _expected_state(self, task: Task, world: World, salt: str) -> State | Counter[str]:
+        """The state the reference write actions produce on a fresh copy (memoised per task)."""
+        key = (task.id, world.phone)
+        with self._lock:
+            if key in self._expected:
+                return self._expected[key]
+        if self.config.target and not self.config.target_db:
+            resolver = Resolver(world)
+            state: State | Counter[str] = Counter(
+                write_signature(a.tool, resolver.args(a.args))
+                for a in task.actions
+                if self._writes(a.tool)
+            )
+        else:
+            state = self._replay(task, salt)
+        with self._lock:
+            self._expected[key] = state
+        return state
+
+    @staticmethod
+    def _writes(tool: str) -> bool:
+        spec = tool_registry().get(tool)
+        if spec is None:
+            raise LookupError(f"unknown tool {tool} in the reference actions")
+        return spec.writes
+
+    def _replay(self, task: Task, salt: str) -> State:
+        assert self.template is not None
+        session = f"replay-{task.id}"
+        with tempfile.TemporaryDirectory(dir=self.work_dir) as tmp:
+            world = World.create(self.template, Path(tmp), self.settings, task.persona,
+                                 phone_salt=salt, task_id=task.id)  # fmt: skip
+            try:
+                resolver, ctx = Resolver(world), world.context(session)
+                for action in task.actions:
+                    if not self._writes(action.tool):
+                        continue
+                    args = resolver.args(action.args)
+                    content, ok = run_tool(tool_registry()[action.tool], args, ctx)
+                    if not ok:
+                        raise TaskError(f"reference action {action.tool}({args}) failed: {content}")
+                scoped = self.config.target is not None
+                if scoped:
+                    return canonical(world.engine, sessions=[session])
+                return canonical(world.engine, stock_baseline=self._stock)
+            finally:
+                world.close()
+
+    # ---- the database criterion ----------------------------------------------------
+
+    def _db_check(
+        self, task: Task, world: World, resolver: Resolver, conversation: Conversation,
+        turns: list[TurnRecord], baseline_ids: dict[str, int], baseline: State | None,
+        expected: State | Counter[str] | None,
+    ) -> tuple[Check, Created]:  # fmt: skip
+        problems: list[str] = []
+        wrote: bool
+        if self.config.target is None or self._target_engine is not None:
+            engine = self._target_engine or world.engine
+            sessions = conversation.sessions if self._target_engine is not None else None
+            created = created_since(engine, baseline_ids, sessions=sessions)
+            actual = canonical(engine, sessions=sessions, stock_baseline=self._stock)
+            if expected is not None and not isinstance(expected, Counter):
+                diff = state_diff(expected, actual)
+                if diff:
+                    problems.append("end state differs from the reference: " + "; ".join(diff))
+            if baseline is not None and sessions is None:
+                diff = state_diff(baseline, actual)
+                wrote = bool(diff)
+            else:
+                wrote = bool(created.orders or created.leads)
+        else:
+            trace = [step for t in turns for step in t.trace]
+            created = created_from_trace(turns, world.engine, discount_bp=world.discount_bp)
+            writes = trace_writes(trace)
+            if isinstance(expected, Counter) and writes != expected:
+                problems.append(
+                    f"write calls {sorted(writes.elements())} instead of {sorted(expected.elements())}"
+                )
+            wrote = bool(writes)
+        if task.db.nothing_written and wrote:
+            problems.append("something was written")
+        orders, leads = task.db.orders, task.db.leads
+        if task.db.replay:  # the reference writes, read from their arguments
+            orders = orders if orders is not None else orders_from_actions(task.actions, resolver)
+            leads = leads if leads is not None else sum(a.tool == "handoff_to_human" for a in task.actions)
+        if orders is not None:
+            try:
+                problems += orders_problems(orders, created.orders, resolver)
+            except Unresolved as exc:
+                problems.append(str(exc))
+        if leads is not None and len(created.leads) != leads:
+            problems.append(f"{len(created.leads)} hand-offs (leads), expected {leads}")
+        return Check(name="db", ok=not problems, detail="; ".join(problems)), created

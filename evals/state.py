@@ -1,0 +1,369 @@
+"""The database end state: a canonical form to compare, what the agent created, assertions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from domain.pricing import price_line, with_iva
+from domain.tire_size import parse_tire_size
+from evals.models import Action, LineExpect, OrderExpect
+from evals.refs import Created, Resolver, as_ref
+from evals.scoring import TurnRecord
+from evals.user_sim import FOLIO
+
+State = dict[str, Counter[str]]
+# Not counted row by row: logs and bookkeeping every turn writes, and the tables that
+# canonical() describes in full.
+NOT_COUNTED = frozenset({
+    "chat_session", "interaction", "audit_log", "idempotency_record", "api_key", "alembic_version",
+    "customer", "orders", "orderline", "reservation", "payment_link", "stock", "lead", "delivery",
+})  # fmt: skip
+WRITE_TOOLS_KEYS = {"create_reservation": ("sku", "quantity"), "handoff_to_human": ()}
+
+
+def _rows(conn: Connection, sql: str, **params: Any) -> list[sa.Row[Any]]:
+    stmt = sa.text(sql)
+    for name, value in params.items():
+        if isinstance(value, list | tuple | set):
+            stmt = stmt.bindparams(sa.bindparam(name, expanding=True))
+    return list(conn.execute(stmt, params).all())
+
+
+def _customer_key(row: Any) -> str:
+    return f"{row.kind}|{row.name}|{row.phone or '-'}"
+
+
+def _order_signatures(conn: Connection, where: str, **params: Any) -> dict[int, str]:
+    customers = {r.id: _customer_key(r) for r in _rows(conn, "SELECT id, kind, name, phone FROM customer")}
+    orders = _rows(
+        conn,
+        "SELECT o.*, b.code AS branch_code FROM orders o JOIN branch b ON b.id = o.branch_id "
+        f"WHERE {where}",
+        **params,
+    )
+    ids = [o.id for o in orders] or [-1]
+    lines: dict[int, list[str]] = {}
+    for r in _rows(
+        conn,
+        "SELECT l.order_id, p.sku, l.quantity, l.unit_price_cents, l.discount_cents FROM orderline l "
+        "JOIN product p ON p.id = l.product_id WHERE l.order_id IN :ids",
+        ids=ids,
+    ):
+        lines.setdefault(r.order_id, []).append(
+            f"{r.sku}x{r.quantity}@{r.unit_price_cents}-{r.discount_cents}"
+        )
+    held: dict[int, list[str]] = {}
+    for r in _rows(
+        conn,
+        "SELECT r.order_id, p.sku, b.code, r.quantity, r.status FROM reservation r "
+        "JOIN product p ON p.id = r.product_id JOIN branch b ON b.id = r.branch_id "
+        "WHERE r.order_id IN :ids",
+        ids=ids,
+    ):
+        held.setdefault(r.order_id, []).append(f"{r.sku}@{r.code}x{r.quantity}:{r.status}")
+    links: dict[int, list[str]] = {}
+    for r in _rows(
+        conn, "SELECT order_id, amount_cents, status FROM payment_link WHERE order_id IN :ids", ids=ids
+    ):
+        links.setdefault(r.order_id, []).append(f"{r.amount_cents}:{r.status}")
+    deliveries: dict[int, list[str]] = {}
+    for r in _rows(conn, "SELECT order_id, status FROM delivery WHERE order_id IN :ids", ids=ids):
+        deliveries.setdefault(r.order_id, []).append(str(r.status))
+    return {
+        o.id: (
+            f"order {customers.get(o.customer_id, '?')} @{o.branch_code} {o.status} {o.fulfillment} "
+            f"{o.channel} total={o.total_cents} discount={o.discount_cents} deposit={o.deposit_cents} "
+            f"lines={sorted(lines.get(o.id, []))} held={sorted(held.get(o.id, []))} "
+            f"links={sorted(links.get(o.id, []))} deliveries={sorted(deliveries.get(o.id, []))}"
+        )
+        for o in orders
+    }
+
+
+def _lead_signatures(conn: Connection, where: str, **params: Any) -> list[str]:
+    customers = {r.id: _customer_key(r) for r in _rows(conn, "SELECT id, kind, name, phone FROM customer")}
+    return [
+        f"lead {customers.get(r.customer_id, 'anonymous')} {r.channel} {r.status}"
+        for r in _rows(conn, f"SELECT customer_id, channel, status FROM lead WHERE {where}", **params)
+    ]
+
+
+StockLevels = dict[tuple[int, int], tuple[int, int]]
+
+
+def stock_levels(engine: Engine) -> StockLevels:
+    """(product id, branch id) -> (on hand, reserved): what copies of one template start from."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT product_id, branch_id, on_hand, reserved FROM stock"))
+        return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+
+def _stock(conn: Connection, baseline: StockLevels | None) -> Counter[str]:
+    """Stock rows, or only those that differ from ``baseline`` (same template: same ids)."""
+    levels = {(r[0], r[1]): (r[2], r[3]) for r in conn.execute(
+        sa.text("SELECT product_id, branch_id, on_hand, reserved FROM stock"))}  # fmt: skip
+    keys = [k for k, v in levels.items() if baseline is None or baseline.get(k) != v]
+    keys += [k for k in (baseline or {}) if k not in levels]
+    if not keys:
+        return Counter()
+    names = {
+        (r.pid, r.bid): f"{r.sku}@{r.code}"
+        for r in _rows(
+            conn,
+            "SELECT p.id AS pid, b.id AS bid, p.sku, b.code FROM product p, branch b "
+            "WHERE p.id IN :pids",
+            pids=sorted({k[0] for k in keys}),
+        )
+    }
+    return Counter(
+        f"stock {names.get(k, k)} on_hand={levels[k][0]} reserved={levels[k][1]}"
+        if k in levels
+        else f"stock {names.get(k, k)} deleted"
+        for k in keys
+    )
+
+
+def canonical(
+    engine: Engine,
+    sessions: Iterable[str] | None = None,
+    *,
+    stock_baseline: StockLevels | None = None,
+) -> State:
+    """The business state, free of ids, timestamps and tokens, so equal outcomes compare equal.
+
+    With ``sessions``, only the orders and leads those conversations created (a shared server).
+    With ``stock_baseline`` (databases copied from one template), only the stock rows that
+    moved away from it are listed, which is what makes comparing whole databases cheap.
+    """
+    with engine.connect() as conn:
+        if sessions is not None:
+            sids = sorted(sessions) or ["-"]
+            return {
+                "orders": Counter(
+                    _order_signatures(
+                        conn, "o.created_by IN :actors", actors=[f"chat:{s}" for s in sids]
+                    ).values()
+                ),
+                "leads": Counter(_lead_signatures(conn, "session_id IN :sids", sids=sids)),
+            }
+        state: State = {
+            "customers": Counter(
+                f"customer {_customer_key(r)} discount={r.discount_bp}"
+                for r in _rows(conn, "SELECT kind, name, phone, discount_bp FROM customer")
+            ),
+            "orders": Counter(_order_signatures(conn, "1 = 1").values()),
+            "leads": Counter(_lead_signatures(conn, "1 = 1")),
+            "stock": _stock(conn, stock_baseline),
+        }
+        counts: Counter[str] = Counter()
+        for table in sorted(sa.inspect(conn).get_table_names()):
+            if table not in NOT_COUNTED:
+                n = conn.execute(sa.text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one()
+                counts[f"rows in {table}: {n}"] = 1
+        state["tables"] = counts
+        return state
+
+
+def state_diff(expected: State, actual: State, limit: int = 12) -> list[str]:
+    """What differs, as readable lines: ``- missing`` (expected only), ``+ unexpected``."""
+    out: list[str] = []
+    for part in sorted(set(expected) | set(actual)):
+        want, got = expected.get(part, Counter()), actual.get(part, Counter())
+        out += [f"- {row}" for row in sorted((want - got).elements())]
+        out += [f"+ {row}" for row in sorted((got - want).elements())]
+    return out if len(out) <= limit else [*out[:limit], f"... {len(out) - limit} more"]
+
+
+def created_since(
+    engine: Engine, baseline: dict[str, int], sessions: Iterable[str] | None = None
+) -> Created:
+    """Orders and leads created after ``baseline`` ids (or by these conversations)."""
+    params: dict[str, Any]
+    lead_params: dict[str, Any]
+    with engine.connect() as conn:
+        if sessions is None:
+            where, params = "o.id > :after", {"after": baseline.get("orders", 0)}
+            lead_where, lead_params = "id > :after", {"after": baseline.get("lead", 0)}
+        else:
+            sids = sorted(sessions) or ["-"]
+            where, params = "o.created_by IN :actors", {"actors": [f"chat:{s}" for s in sids]}
+            lead_where, lead_params = "session_id IN :sids", {"sids": sids}
+        orders = _rows(
+            conn,
+            "SELECT o.*, b.code AS branch_code FROM orders o JOIN branch b ON b.id = o.branch_id "
+            f"WHERE {where} ORDER BY o.id",
+            **params,
+        )
+        created = Created()
+        for o in orders:
+            lines = _rows(
+                conn,
+                "SELECT p.sku, p.brand, p.size, p.iva_bp, l.quantity, l.unit_price_cents "
+                "FROM orderline l JOIN product p ON p.id = l.product_id WHERE l.order_id = :id",
+                id=o.id,
+            )
+            held = _rows(
+                conn,
+                "SELECT COALESCE(SUM(quantity), 0) AS n FROM reservation "
+                "WHERE order_id = :id AND status = 'active'",
+                id=o.id,
+            )[0].n
+            links = _rows(conn, "SELECT COUNT(*) AS n FROM payment_link WHERE order_id = :id", id=o.id)
+            created.orders.append({
+                "folio": o.folio, "status": o.status, "branch": o.branch_code,
+                "fulfillment": o.fulfillment, "notes": o.notes, "discount_cents": o.discount_cents,
+                "total_cents": o.total_cents, "deposit_cents": o.deposit_cents, "held": int(held),
+                "payment_links": int(links[0].n),
+                "lines": [
+                    {"sku": r.sku, "brand": r.brand, "size": r.size, "quantity": r.quantity,
+                     "unit_price_cents": with_iva(r.unit_price_cents, r.iva_bp)}
+                    for r in lines
+                ],
+            })  # fmt: skip
+        created.leads = [
+            {"id": r.id, "reason": r.reason, "status": r.status}
+            for r in _rows(conn, f"SELECT id, reason, status FROM lead WHERE {lead_where}", **lead_params)
+        ]
+        return created
+
+
+def trace_writes(trace: Iterable[dict[str, Any]]) -> Counter[str]:
+    """The successful write-tool calls of a conversation, by their essential arguments."""
+    return Counter(
+        write_signature(str(step["tool"]), step.get("args") or {})
+        for step in trace
+        if step.get("ok") and step.get("tool") in WRITE_TOOLS_KEYS
+    )
+
+
+def write_signature(tool: str, args: dict[str, Any]) -> str:
+    """``create_reservation sku=X quantity=4`` (defaults filled in as the tool would)."""
+    defaults = {"quantity": 4}
+    parts = [tool]
+    for key in WRITE_TOOLS_KEYS.get(tool, ()):
+        value = args.get(key, defaults.get(key))
+        parts.append(f"{key}={str(value).strip().upper() if key == 'sku' else value}")
+    return " ".join(parts)
+
+
+def _line_problems(want: LineExpect, got: dict[str, Any], resolver: Resolver) -> list[str]:
+    problems = []
+    if got["quantity"] != want.quantity:
+        problems.append(f"quantity {got['quantity']} instead of {want.quantity}")
+    if want.brand and got["brand"].casefold() != want.brand.casefold():
+        problems.append(f"brand {got['brand']} instead of {want.brand}")
+    if want.size and parse_tire_size(got["size"]).canonical != parse_tire_size(want.size).canonical:
+        problems.append(f"size {got['size']} instead of {want.size}")
+    if want.sku is not None:
+        ref = as_ref(want.sku)
+        sku = str(resolver.raw(ref) if ref is not None else want.sku)
+        if got["sku"].upper() != sku.upper():
+            problems.append(f"SKU {got['sku']} instead of {sku}")
+    if want.max_unit_price_cents is not None and got["unit_price_cents"] > want.max_unit_price_cents:
+        problems.append(f"unit price {got['unit_price_cents']} above {want.max_unit_price_cents}")
+    return problems
+
+
+def order_problems(want: OrderExpect, got: dict[str, Any], resolver: Resolver) -> list[str]:
+    """Why an order the agent created is not the expected one (empty when it is)."""
+    problems = []
+    if got["status"] != want.status:
+        problems.append(f"status {got['status']} instead of {want.status}")
+    if want.branch and got["branch"] != want.branch:
+        problems.append(f"branch {got['branch']} instead of {want.branch}")
+    if want.fulfillment and got["fulfillment"] != want.fulfillment:
+        problems.append(f"fulfillment {got['fulfillment']} instead of {want.fulfillment}")
+    if len(got["lines"]) != len(want.lines):
+        problems.append(f"{len(got['lines'])} lines instead of {len(want.lines)}")
+    else:
+        for w, g in zip(want.lines, got["lines"], strict=True):
+            problems += _line_problems(w, g, resolver)
+    units = sum(line["quantity"] for line in got["lines"])
+    if want.stock_held and got["held"] != units:
+        problems.append(f"{got['held']} units held for {units} ordered")
+    if want.payment_link and not got["payment_links"]:
+        problems.append("no payment link")
+    if want.pickup_date is not None and want.pickup_date != got["notes"].startswith("Recoge:"):
+        problems.append("pickup date " + ("missing" if want.pickup_date else "not asked for"))
+    if want.discounted is not None and want.discounted != (got["discount_cents"] > 0):
+        problems.append("discount " + ("missing" if want.discounted else "not expected"))
+    return problems
+
+
+def orders_from_actions(actions: Iterable[Action], resolver: Resolver) -> list[OrderExpect]:
+    """What the reference reservations mean, independent of the tool that writes them.
+
+    The replay goes through the same tools as the agent, so a tool that writes the wrong thing
+    would agree with itself; these expectations come from the reference arguments alone.
+    """
+    out = []
+    for action in actions:
+        if action.tool != "create_reservation":
+            continue
+        args = resolver.args(action.args)
+        out.append(OrderExpect(
+            branch=args.get("branch_code"), fulfillment=args.get("fulfillment"),
+            lines=[LineExpect(quantity=int(args.get("quantity", 4)), sku=str(args["sku"]))],
+        ))  # fmt: skip
+    return out
+
+
+def orders_problems(
+    wanted: list[OrderExpect], created: list[dict[str, Any]], resolver: Resolver
+) -> list[str]:
+    """Exactly the expected orders, each matched to a distinct created order."""
+    if len(created) != len(wanted):
+        return [f"{len(created)} orders created, expected {len(wanted)}"]
+    left = list(created)
+    problems: list[str] = []
+    for want in wanted:
+        scored = [(order_problems(want, got, resolver), i) for i, got in enumerate(left)]
+        best, index = min(scored, key=lambda s: len(s[0]))
+        problems += best
+        left.pop(index)
+    return problems
+
+
+def created_from_trace(
+    turns: Iterable[TurnRecord], engine: Engine, *, discount_bp: int = 0
+) -> Created:
+    """What the trace says was created (HTTP without database access): an approximation.
+
+    The product comes from the local copy of the demo catalogue, the folio from the reply;
+    a successful reservation is taken to hold its stock and to have its payment link.
+    """
+    created = Created()
+    with engine.connect() as conn:
+        for turn in turns:
+            folio = FOLIO.search(turn.reply)
+            for step in turn.trace:
+                args: dict[str, Any] = dict(step.get("args") or {})  # type: ignore[call-overload]
+                if not step.get("ok"):
+                    continue
+                if step.get("tool") == "handoff_to_human":
+                    created.leads.append({"reason": args.get("reason", ""), "status": "new"})
+                if step.get("tool") != "create_reservation":
+                    continue
+                sku, quantity = str(args.get("sku", "")).strip().upper(), int(args.get("quantity", 4))
+                row = conn.execute(
+                    sa.text("SELECT brand, size, price_cents, iva_bp FROM product WHERE sku = :s"),
+                    {"s": sku},
+                ).first()
+                if row is None:
+                    continue
+                line = price_line(row.price_cents, quantity, discount_bp)
+                created.orders.append({
+                    "folio": folio[0] if folio else None, "status": "reserved",
+                    "branch": args.get("branch_code"), "fulfillment": args.get("fulfillment", "pickup"),
+                    "notes": "Recoge:" if args.get("pickup_date") else "",
+                    "discount_cents": line.discount_cents, "total_cents": line.total_cents,
+                    "deposit_cents": 0, "held": quantity, "payment_links": 1,
+                    "lines": [{"sku": sku, "brand": row.brand, "size": row.size, "quantity": quantity,
+                               "unit_price_cents": with_iva(row.price_cents, row.iva_bp)}],
+                })  # fmt: skip
+    return created

@@ -1,0 +1,37 @@
+"""Eval fixtures: one harness cache per test session, on the session's seeded template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.settings import AuthSettings, Settings
+from evals.harness import Harness, RunConfig, TrialResult
+from evals.models import load_tasks
+
+
+@pytest.fixture(scope="session")
+def eval_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("evals")
+
+
+@pytest.fixture(scope="session")
+def eval_settings(eval_cache: Path) -> Settings:
+    return Settings(
+        environment="test",
+        data_dir=eval_cache,
+        auth=AuthSettings(secret_key="test-secret-" + "x" * 40, key_cache_seconds=0),
+    )
+
+
+def make_harness(settings: Settings, cache: Path, template: Path, **config: Any) -> Harness:
+    """A harness on the test template (the conftest seed, anchor and history the evals use)."""
+    return Harness(settings, RunConfig(cache_dir=cache, **config), template=template)
+
+
+@pytest.fixture(scope="session")
+def gate_results(eval_settings: Settings, eval_cache: Path, sqlite_template: Path) -> list[TrialResult]:
+    """Every task once, in process: the CI gate's run (shared by the tests that read it)."""
+    return make_harness(eval_settings, eval_cache, sqlite_template).run(load_tasks())
