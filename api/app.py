@@ -77,7 +77,18 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     install_error_handlers(app)
     install_docs(app)
-    for module in (health, auth, products, inventory, orders, parties, analytics, payments, chat, whatsapp):
+    for module in (
+        health,
+        auth,
+        products,
+        inventory,
+        orders,
+        parties,
+        analytics,
+        payments,
+        chat,
+        whatsapp,
+    ):
         app.include_router(module.router)
     logging.getLogger("topllantas").setLevel(settings.log_level)
     return app

@@ -37,7 +37,13 @@ TARGET_P95_MS = 100.0
 
 
 def seed(env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "cli.main", "seed"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "cli.main", "seed"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
 
 
 def in_process(conversations: int) -> list[float]:
@@ -99,15 +105,26 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=None)
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="tl-chat-bench-"))
-    os.environ.update({"TOPLLANTAS_DATA_DIR": str(data_dir), "TOPLLANTAS_LOG_LEVEL": "WARNING",
-                       "TOPLLANTAS_RATE_LIMIT__PER_MINUTE": "100000000", "TOPLLANTAS_RATE_LIMIT__BURST": "1000000"})
+    os.environ.update(
+        {
+            "TOPLLANTAS_DATA_DIR": str(data_dir),
+            "TOPLLANTAS_LOG_LEVEL": "WARNING",
+            "TOPLLANTAS_RATE_LIMIT__PER_MINUTE": "100000000",
+            "TOPLLANTAS_RATE_LIMIT__BURST": "1000000",
+        }
+    )
     os.environ.pop("TOPLLANTAS_DATABASE_URL", None)
     env = dict(os.environ)
     print(f"data dir: {data_dir}; seeding (first run only)...", flush=True)
     seed(env)
     results = {"in-process": in_process(args.conversations)}
-    server = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(args.port)], env=env,
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(args.port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{args.port}"
     try:
         asyncio.run(wait_ready(base))
@@ -115,14 +132,18 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"\n{args.conversations} concurrent conversations x {len(TURNS)} turns, offline model, SQLite")
+    print(
+        f"\n{args.conversations} concurrent conversations x {len(TURNS)} turns, offline model, SQLite"
+    )
     print(f"{'path':<12} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}  reference")
     for name, values in results.items():
         p95 = percentile(values, 95)
         verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
         ref = f"target p95 <{TARGET_P95_MS:.0f} ms over HTTP: {verdict}" if name == "HTTP" else ""
-        print(f"{name:<12} {len(values):>6} {percentile(values, 50):>8.1f} {p95:>8.1f} "
-              f"{statistics.mean(values):>8.1f}  {ref}")
+        print(
+            f"{name:<12} {len(values):>6} {percentile(values, 50):>8.1f} {p95:>8.1f} "
+            f"{statistics.mean(values):>8.1f}  {ref}"
+        )
 
 
 if __name__ == "__main__":

@@ -68,7 +68,11 @@ def simulate(
 
         def send(text: str) -> None:
             form = webhook_form(settings, phone, name, text)
-            headers = {SIGNATURE_HEADER: sign(token.get_secret_value(), signed_url, form)} if token else {}
+            headers = (
+                {SIGNATURE_HEADER: sign(token.get_secret_value(), signed_url, form)}
+                if token
+                else {}
+            )
             try:
                 answer = http.post(endpoint, data=form, headers=headers)
             except httpx.HTTPError as exc:

@@ -143,6 +143,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path("var")
+    cache_dir: Path | None = Field(
+        default=None, description="Trained models and other caches; default DATA_DIR/cache"
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default sqlite:///DATA_DIR/topllantas.db"
     )
@@ -192,6 +195,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'topllantas.db').resolve()}"
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        """Where caches (the trained intent classifier) live."""
+        return self.cache_dir or self.data_dir / "cache"
 
     @property
     def is_sqlite(self) -> bool:

@@ -29,7 +29,9 @@ def net_for_shelf_price(gross_cents: int, iva_bp: int = IVA_RATE_BP) -> int:
     whose gross does not exceed the shelf price is returned.
     """
     guess = gross_cents * BP // (BP + iva_bp)
-    candidates = [n for n in range(guess - 2, guess + 3) if n >= 0 and with_iva(n, iva_bp) <= gross_cents]
+    candidates = [
+        n for n in range(guess - 2, guess + 3) if n >= 0 and with_iva(n, iva_bp) <= gross_cents
+    ]
     return max(candidates, key=lambda n: (with_iva(n, iva_bp), n))
 
 

@@ -21,7 +21,8 @@ def run(
     task: Annotated[list[str] | None, typer.Option(help="Only these task ids (repeatable)")] = None,
     trials: Annotated[int, typer.Option(min=1, max=32, help="Trials per task (pass^k)")] = 1,
     provider: Annotated[
-        str | None, typer.Option(help="Brain of the agents: offline, openai, azure, openai_compatible")
+        str | None,
+        typer.Option(help="Brain of the agents: offline, openai, azure, openai_compatible"),
     ] = None,
     target: Annotated[
         str | None, typer.Option(help="Base URL of a running server; default: in process")
@@ -30,12 +31,17 @@ def run(
         str | None, typer.Option(help="With --target: its database URL, to check state criteria")
     ] = None,
     concurrency: Annotated[
-        int | None, typer.Option(min=1, max=64, help="Tasks at a time (default 1 in process, 4 over HTTP)")
+        int | None,
+        typer.Option(min=1, max=64, help="Tasks at a time (default 1 in process, 4 over HTTP)"),
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds per conversation")] = 180.0,
-    user: Annotated[str, typer.Option(help="Simulated user: rule, or llm (TOPLLANTAS_LLM__*)")] = "rule",
+    user: Annotated[
+        str, typer.Option(help="Simulated user: rule, or llm (TOPLLANTAS_LLM__*)")
+    ] = "rule",
     out: Annotated[Path | None, typer.Option(help="JSONL file results are appended to")] = None,
-    gate: Annotated[bool, typer.Option(help="Exit 1 when a suite is below evals/thresholds.json")] = False,
+    gate: Annotated[
+        bool, typer.Option(help="Exit 1 when a suite is below evals/thresholds.json")
+    ] = False,
 ) -> None:
     """Run eval tasks and append one JSONL line per trial; print the figures per suite."""
     from core.settings import get_settings
@@ -46,7 +52,9 @@ def run(
     from evals.report import markdown
 
     if provider not in (None, "offline", "openai", "azure", "openai_compatible"):
-        raise typer.BadParameter("offline, openai, azure or openai_compatible", param_hint="--provider")
+        raise typer.BadParameter(
+            "offline, openai, azure or openai_compatible", param_hint="--provider"
+        )
     if user not in ("rule", "llm"):
         raise typer.BadParameter("rule or llm", param_hint="--user")
     try:
@@ -85,7 +93,10 @@ def run(
     def progress(result: object) -> None:
         typer.echo("." if getattr(result, "passed", False) else "F", nl=False)
 
-    results = harness.run(tasks, out=path, progress=progress)
+    try:
+        results = harness.run(tasks, out=path, progress=progress)
+    finally:
+        harness.close()
     typer.echo("")
     typer.echo(markdown(harness.run_id, results))
     if gate:
@@ -100,7 +111,9 @@ def run(
 def report(
     results: Annotated[Path, typer.Argument(help="A results JSONL file")],
     out_dir: Annotated[Path | None, typer.Option(help="Where to write .md and .html")] = None,
-    run_id: Annotated[str | None, typer.Option("--run", help="Run id; default: the last one")] = None,
+    run_id: Annotated[
+        str | None, typer.Option("--run", help="Run id; default: the last one")
+    ] = None,
 ) -> None:
     """Tables per suite (pass^k, routing, tool precision/recall, turns, p95 latency) as Markdown
     and a self-contained HTML page with the failing conversations turn by turn."""

@@ -14,7 +14,6 @@ import tempfile
 import threading
 import time
 import traceback
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,9 +28,10 @@ from sqlalchemy.engine import Engine
 from adapters.llm.offline.nlu import NLU
 from core.settings import LlmSettings, Settings
 from db.engine import make_engine
+from evals.judge import StateJudge, TaskError
 from evals.models import Goal, Task
 from evals.prices import PriceBook
-from evals.refs import Created, Resolver, Unresolved
+from evals.refs import Resolver, Unresolved
 from evals.scoring import (
     Check,
     TurnRecord,
@@ -42,31 +42,16 @@ from evals.scoring import (
     reference_tools,
     tool_precision_recall,
 )
-from evals.state import (
-    State,
-    StockLevels,
-    canonical,
-    created_from_trace,
-    created_since,
-    orders_from_actions,
-    orders_problems,
-    state_diff,
-    stock_levels,
-    trace_writes,
-    write_signature,
-)
+from evals.state import canonical, stock_levels
 from evals.targets import Conversation, HttpConversation, InProcessConversation
-from evals.user_sim import make_user
-from evals.world import World, prepare_template, tool_registry
-from tools.base import run_tool
+from evals.user_sim import SimulatedUser, make_user
+from evals.world import World, prepare_template
+
+__all__ = ["DEFAULT_ANCHOR", "Harness", "RunConfig", "TaskError", "TrialResult"]
 
 DEFAULT_ANCHOR = date(2026, 11, 20)  # fixed, so every run scores against the same demo data
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 ErrorKind = Literal["crash", "timeout", "task"]
-
-
-class TaskError(Exception):
-    """The task itself is wrong: a reference action fails or a value cannot be computed."""
 
 
 @dataclass
@@ -133,14 +118,13 @@ class Harness:
     config: RunConfig
     template: Path | None = None
     run_id: str = field(
-        default_factory=lambda: datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(2)
+        default_factory=lambda: (
+            datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(2)
+        )
     )
     _nlu: NLU | None = None
-    _expected: dict[tuple[str, str | None], State | Counter[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _client: httpx.Client | None = None
-    _target_engine: Engine | None = None
-    _stock: StockLevels | None = None
 
     def __post_init__(self) -> None:
         if self.template is None:
@@ -150,23 +134,37 @@ class Harness:
                 anchor=self.config.anchor,
                 history_days=self.config.history_days,
             )
-        engine = make_engine(f"sqlite:///{self.template}")
-        try:
-            self._stock = stock_levels(engine)
-        finally:
-            engine.dispose()
         self.work_dir = self.config.cache_dir / "work"
         self.work_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(f"sqlite:///{self.template}")
+        try:
+            stock = stock_levels(engine)
+        finally:
+            engine.dispose()
+        target_engine: Engine | None = None
         if self.config.target:
             if not self.config.api_key:
-                raise ValueError("an HTTP target needs an evaluator API key (TOPLLANTAS_EVAL_API_KEY)")
+                raise ValueError(
+                    "an HTTP target needs an evaluator API key (TOPLLANTAS_EVAL_API_KEY)"
+                )
             self._client = httpx.Client(
                 base_url=self.config.target.rstrip("/"),
                 headers={"Authorization": f"Bearer {self.config.api_key}"},
                 timeout=self.config.timeout_s,
             )
             if self.config.target_db:
-                self._target_engine = make_engine(self.config.target_db)
+                target_engine = make_engine(self.config.target_db)
+        self.judge = StateJudge(
+            self.settings, self.template, self.work_dir, over_http=self.config.target is not None,
+            target_engine=target_engine, stock=stock,
+        )  # fmt: skip
+
+    def close(self) -> None:
+        """Close the HTTP client and the target database's connections."""
+        if self._client is not None:
+            self._client.close()
+        if self.judge.target_engine is not None:
+            self.judge.target_engine.dispose()
 
     @property
     def target_name(self) -> str:
@@ -182,7 +180,9 @@ class Harness:
                 assert self.template is not None
                 engine = make_engine(f"sqlite:///{self.template}")
                 try:
-                    self._nlu = NLU(vocabulary_from_db(engine), cache_dir=self.config.cache_dir / "nlu")
+                    self._nlu = NLU(
+                        vocabulary_from_db(engine), cache_dir=self.config.cache_dir / "nlu"
+                    )
                 finally:
                     engine.dispose()
             return self._nlu
@@ -288,11 +288,11 @@ class Harness:
                     )  # fmt: skip
                     baseline_ids = world.max_ids()
                     baseline = (
-                        canonical(world.engine, stock_baseline=self._stock)
+                        canonical(world.engine, stock_baseline=self.judge.stock)
                         if task.db.nothing_written
                         else None
                     )
-                    expected = self._expected_state(task, world, salt) if task.db.replay else None
+                    expected = self.judge.expected(task, world, salt) if task.db.replay else None
                 except (Unresolved, LookupError, ValueError) as exc:
                     raise TaskError(f"task {task.id}: {exc}") from exc
                 conversation = self._open(world)
@@ -303,8 +303,8 @@ class Harness:
                     if len(turns) >= limit:
                         break
                     text = user.next(turns[-1].reply)
-                db, created = self._db_check(task, world, resolver, conversation, turns,
-                                             baseline_ids, baseline, expected)  # fmt: skip
+                db, created = self.judge.check(task, world, resolver, conversation.sessions, turns,
+                                               baseline_ids, baseline, expected)  # fmt: skip
                 resolver.created = created
                 for order in created.orders:
                     prices.add(int(order["total_cents"]))
@@ -320,7 +320,7 @@ class Harness:
             finally:
                 world.close()
 
-    def _user(self, task: Task, resolver: Resolver) -> Any:
+    def _user(self, task: Task, resolver: Resolver) -> SimulatedUser:
         values = {name: resolver.text(ref) for name, ref in task.vars.items()}
 
         def fill(text: str) -> str:
@@ -340,100 +340,3 @@ class Harness:
         if self._client is not None:
             return HttpConversation(self._client, world)
         return InProcessConversation(world, self.nlu())
-
-    # ---- the expected end state ----------------------------------------------------
-
-    def _expected_state(self, task: Task, world: World, salt: str) -> State | Counter[str]:
-        """The state the reference write actions produce on a fresh copy (memoised per task)."""
-        key = (task.id, world.phone)
-        with self._lock:
-            if key in self._expected:
-                return self._expected[key]
-        if self.config.target and not self.config.target_db:
-            resolver = Resolver(world)
-            state: State | Counter[str] = Counter(
-                write_signature(a.tool, resolver.args(a.args))
-                for a in task.actions
-                if self._writes(a.tool)
-            )
-        else:
-            state = self._replay(task, salt)
-        with self._lock:
-            self._expected[key] = state
-        return state
-
-    @staticmethod
-    def _writes(tool: str) -> bool:
-        spec = tool_registry().get(tool)
-        if spec is None:
-            raise LookupError(f"unknown tool {tool} in the reference actions")
-        return spec.writes
-
-    def _replay(self, task: Task, salt: str) -> State:
-        assert self.template is not None
-        session = f"replay-{task.id}"
-        with tempfile.TemporaryDirectory(dir=self.work_dir) as tmp:
-            world = World.create(self.template, Path(tmp), self.settings, task.persona,
-                                 phone_salt=salt, task_id=task.id)  # fmt: skip
-            try:
-                resolver, ctx = Resolver(world), world.context(session)
-                for action in task.actions:
-                    if not self._writes(action.tool):
-                        continue
-                    args = resolver.args(action.args)
-                    content, ok = run_tool(tool_registry()[action.tool], args, ctx)
-                    if not ok:
-                        raise TaskError(f"reference action {action.tool}({args}) failed: {content}")
-                scoped = self.config.target is not None
-                if scoped:
-                    return canonical(world.engine, sessions=[session])
-                return canonical(world.engine, stock_baseline=self._stock)
-            finally:
-                world.close()
-
-    # ---- the database criterion ----------------------------------------------------
-
-    def _db_check(
-        self, task: Task, world: World, resolver: Resolver, conversation: Conversation,
-        turns: list[TurnRecord], baseline_ids: dict[str, int], baseline: State | None,
-        expected: State | Counter[str] | None,
-    ) -> tuple[Check, Created]:  # fmt: skip
-        problems: list[str] = []
-        wrote: bool
-        if self.config.target is None or self._target_engine is not None:
-            engine = self._target_engine or world.engine
-            sessions = conversation.sessions if self._target_engine is not None else None
-            created = created_since(engine, baseline_ids, sessions=sessions)
-            actual = canonical(engine, sessions=sessions, stock_baseline=self._stock)
-            if expected is not None and not isinstance(expected, Counter):
-                diff = state_diff(expected, actual)
-                if diff:
-                    problems.append("end state differs from the reference: " + "; ".join(diff))
-            if baseline is not None and sessions is None:
-                diff = state_diff(baseline, actual)
-                wrote = bool(diff)
-            else:
-                wrote = bool(created.orders or created.leads)
-        else:
-            trace = [step for t in turns for step in t.trace]
-            created = created_from_trace(turns, world.engine, discount_bp=world.discount_bp)
-            writes = trace_writes(trace)
-            if isinstance(expected, Counter) and writes != expected:
-                problems.append(
-                    f"write calls {sorted(writes.elements())} instead of {sorted(expected.elements())}"
-                )
-            wrote = bool(writes)
-        if task.db.nothing_written and wrote:
-            problems.append("something was written")
-        orders, leads = task.db.orders, task.db.leads
-        if task.db.replay:  # the reference writes, read from their arguments
-            orders = orders if orders is not None else orders_from_actions(task.actions, resolver)
-            leads = leads if leads is not None else sum(a.tool == "handoff_to_human" for a in task.actions)
-        if orders is not None:
-            try:
-                problems += orders_problems(orders, created.orders, resolver)
-            except Unresolved as exc:
-                problems.append(str(exc))
-        if leads is not None and len(created.leads) != leads:
-            problems.append(f"{len(created.leads)} hand-offs (leads), expected {leads}")
-        return Check(name="db", ok=not problems, detail="; ".join(problems)), created

@@ -50,9 +50,8 @@ def summarize(results: list[TrialResult]) -> dict[str, SuiteSummary]:
             by_task[r.task_id].append(r)
         n = min(len(v) for v in by_task.values())
         pass_k = {
-            k: sum(
-                pass_hat_k(len(v), sum(r.passed for r in v), k) for v in by_task.values()
-            ) / len(by_task)
+            k: sum(pass_hat_k(len(v), sum(r.passed for r in v), k) for v in by_task.values())
+            / len(by_task)
             for k in range(1, n + 1)
         }
         routed = sum(r.route_total for r in rows)

@@ -49,14 +49,21 @@ class PriceBook:
 
     @classmethod
     def build(
-        cls, engine: Engine, *, deposit_cents: int, discount_bp: int, customer_id: int | None,
+        cls,
+        engine: Engine,
+        *,
+        deposit_cents: int,
+        discount_bp: int,
+        customer_id: int | None,
         role: str,
     ) -> PriceBook:
         """Read the catalogue, the services and the orders this persona may see."""
         with engine.connect() as conn:
             nets = [
                 int(r[0])
-                for r in conn.execute(sa.text("SELECT DISTINCT price_cents FROM product WHERE active"))
+                for r in conn.execute(
+                    sa.text("SELECT DISTINCT price_cents FROM product WHERE active")
+                )
             ]
             if role == "customer":
                 totals = conn.execute(

@@ -42,7 +42,9 @@ def walk(data: Any, path: str) -> Any:
             key, _, wanted = step[1:].partition("=")
             items = list(current.values()) if isinstance(current, dict) else list(current)
             match = [
-                i for i in items if isinstance(i, dict) and str(i.get(key)).lower() == wanted.lower()
+                i
+                for i in items
+                if isinstance(i, dict) and str(i.get(key)).lower() == wanted.lower()
             ]
             if not match:
                 raise Unresolved(f"nothing with {key}={wanted} in {_short(current)}")

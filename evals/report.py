@@ -45,6 +45,19 @@ def _why(r: TrialResult) -> str:
     return "; ".join(f"{c.name}: {c.detail}" for c in r.checks if not c.ok)
 
 
+def _failures(results: list[TrialResult]) -> list[tuple[TrialResult, int, int]]:
+    """Per failing task: its first failing trial, how many trials failed, how many ran."""
+    by_task: dict[tuple[str, str], list[TrialResult]] = {}
+    for r in results:
+        by_task.setdefault((r.suite, r.task_id), []).append(r)
+    out = []
+    for trials in by_task.values():
+        failed = [r for r in trials if not r.passed]
+        if failed:
+            out.append((failed[0], len(failed), len(trials)))
+    return out
+
+
 def markdown(run_id: str, results: list[TrialResult]) -> str:
     """The run as Markdown: one table row per suite, then each failing trial in one line."""
     summaries = summarize(results)
@@ -55,12 +68,14 @@ def markdown(run_id: str, results: list[TrialResult]) -> str:
         lines += [f"Target: {first.target}; provider: {first.provider}; user: {first.user}.", ""]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(_row(s, k_max)) + " |" for s in summaries.values()]
-    failing = [r for r in results if not r.passed]
+    failing = _failures(results)
     if failing:
-        lines += ["", "## Failing trials", ""]
-        for r in failing:
+        lines += ["", "## Failing tasks", ""]
+        for r, failed, ran in failing:
             why = _why(r).replace("|", "\\|").replace("\n", " ")
-            lines.append(f"- `{r.suite}/{r.task_id}` trial {r.trial}: {why}")
+            lines.append(
+                f"- `{r.suite}/{r.task_id}` failed {failed}/{ran} (trial {r.trial}): {why}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -108,11 +123,11 @@ def html(run_id: str, results: list[TrialResult]) -> str:
         for s in summaries.values()
     )
     table = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>" + rows
-    failing = [r for r in results if not r.passed]
+    failing = _failures(results)
     sections = "".join(
-        f"<details><summary>{escape(r.suite)}/{escape(r.task_id)} · trial {r.trial}</summary>"
-        f"{_conversation(r)}</details>"
-        for r in failing
+        f"<details><summary>{escape(r.suite)}/{escape(r.task_id)} · failed {failed}/{ran} "
+        f"(trial {r.trial} shown)</summary>{_conversation(r)}</details>"
+        for r, failed, ran in failing
     )
     first = results[0] if results else None
     meta = (
@@ -125,7 +140,7 @@ def html(run_id: str, results: list[TrialResult]) -> str:
         "<!doctype html><html lang='es'><head><meta charset='utf-8'>"
         f"<title>Eval {escape(run_id)}</title><style>{CSS}</style></head><body>"
         f"<h1>Eval run {escape(run_id)}</h1>{meta}<table>{table}</table>"
-        f"<h2>Failing conversations ({len(failing)})</h2>{sections or '<p>None.</p>'}"
+        f"<h2>Failing tasks ({len(failing)})</h2>{sections or '<p>None.</p>'}"
         "</body></html>\n"
     )
 

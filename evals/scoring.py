@@ -120,9 +120,7 @@ def check_forbid(
     return Check(name="forbid", ok=not found, detail="; ".join(found))
 
 
-def tool_precision_recall(
-    called: Sequence[str], reference: Sequence[str]
-) -> tuple[float, float]:
+def tool_precision_recall(called: Sequence[str], reference: Sequence[str]) -> tuple[float, float]:
     """Tool names called vs the reference actions (as multisets); 1.0 when a side is empty."""
     hits = sum((Counter(called) & Counter(reference)).values())
     precision = hits / len(called) if called else 1.0

@@ -39,7 +39,9 @@ def _customer_key(row: Any) -> str:
 
 
 def _order_signatures(conn: Connection, where: str, **params: Any) -> dict[int, str]:
-    customers = {r.id: _customer_key(r) for r in _rows(conn, "SELECT id, kind, name, phone FROM customer")}
+    customers = {
+        r.id: _customer_key(r) for r in _rows(conn, "SELECT id, kind, name, phone FROM customer")
+    }
     orders = _rows(
         conn,
         "SELECT o.*, b.code AS branch_code FROM orders o JOIN branch b ON b.id = o.branch_id "
@@ -68,7 +70,9 @@ def _order_signatures(conn: Connection, where: str, **params: Any) -> dict[int, 
         held.setdefault(r.order_id, []).append(f"{r.sku}@{r.code}x{r.quantity}:{r.status}")
     links: dict[int, list[str]] = {}
     for r in _rows(
-        conn, "SELECT order_id, amount_cents, status FROM payment_link WHERE order_id IN :ids", ids=ids
+        conn,
+        "SELECT order_id, amount_cents, status FROM payment_link WHERE order_id IN :ids",
+        ids=ids,
     ):
         links.setdefault(r.order_id, []).append(f"{r.amount_cents}:{r.status}")
     deliveries: dict[int, list[str]] = {}
@@ -86,10 +90,14 @@ def _order_signatures(conn: Connection, where: str, **params: Any) -> dict[int, 
 
 
 def _lead_signatures(conn: Connection, where: str, **params: Any) -> list[str]:
-    customers = {r.id: _customer_key(r) for r in _rows(conn, "SELECT id, kind, name, phone FROM customer")}
+    customers = {
+        r.id: _customer_key(r) for r in _rows(conn, "SELECT id, kind, name, phone FROM customer")
+    }
     return [
         f"lead {customers.get(r.customer_id, 'anonymous')} {r.channel} {r.status}"
-        for r in _rows(conn, f"SELECT customer_id, channel, status FROM lead WHERE {where}", **params)
+        for r in _rows(
+            conn, f"SELECT customer_id, channel, status FROM lead WHERE {where}", **params
+        )
     ]
 
 
@@ -213,7 +221,9 @@ def created_since(
                 "WHERE order_id = :id AND status = 'active'",
                 id=o.id,
             )[0].n
-            links = _rows(conn, "SELECT COUNT(*) AS n FROM payment_link WHERE order_id = :id", id=o.id)
+            links = _rows(
+                conn, "SELECT COUNT(*) AS n FROM payment_link WHERE order_id = :id", id=o.id
+            )
             created.orders.append({
                 "folio": o.folio, "status": o.status, "branch": o.branch_code,
                 "fulfillment": o.fulfillment, "notes": o.notes, "discount_cents": o.discount_cents,
@@ -227,7 +237,9 @@ def created_since(
             })  # fmt: skip
         created.leads = [
             {"id": r.id, "reason": r.reason, "status": r.status}
-            for r in _rows(conn, f"SELECT id, reason, status FROM lead WHERE {lead_where}", **lead_params)
+            for r in _rows(
+                conn, f"SELECT id, reason, status FROM lead WHERE {lead_where}", **lead_params
+            )
         ]
         return created
 
@@ -264,7 +276,10 @@ def _line_problems(want: LineExpect, got: dict[str, Any], resolver: Resolver) ->
         sku = str(resolver.raw(ref) if ref is not None else want.sku)
         if got["sku"].upper() != sku.upper():
             problems.append(f"SKU {got['sku']} instead of {sku}")
-    if want.max_unit_price_cents is not None and got["unit_price_cents"] > want.max_unit_price_cents:
+    if (
+        want.max_unit_price_cents is not None
+        and got["unit_price_cents"] > want.max_unit_price_cents
+    ):
         problems.append(f"unit price {got['unit_price_cents']} above {want.max_unit_price_cents}")
     return problems
 
@@ -349,7 +364,10 @@ def created_from_trace(
                     created.leads.append({"reason": args.get("reason", ""), "status": "new"})
                 if step.get("tool") != "create_reservation":
                     continue
-                sku, quantity = str(args.get("sku", "")).strip().upper(), int(args.get("quantity", 4))
+                sku, quantity = (
+                    str(args.get("sku", "")).strip().upper(),
+                    int(args.get("quantity", 4)),
+                )
                 row = conn.execute(
                     sa.text("SELECT brand, size, price_cents, iva_bp FROM product WHERE sku = :s"),
                     {"s": sku},

@@ -174,7 +174,9 @@ class World:
         """The highest order and lead ids (what the agent creates comes after them)."""
         with self.engine.connect() as conn:
             return {
-                table: int(conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one())
+                table: int(
+                    conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one()
+                )
                 for table in ("orders", "lead", "customer")
             }
 

@@ -134,7 +134,9 @@ class ChatService:
             config: RunnableConfig = {"configurable": {"thread_id": chat.id}}
             previous = self.graph.get_state(config).values.get("messages", [])
             ctx.transcript = transcript([*previous, HumanMessage(text)])
-            state = self.graph.invoke({"messages": [HumanMessage(content=text)]}, config, context=ctx)
+            state = self.graph.invoke(
+                {"messages": [HumanMessage(content=text)]}, config, context=ctx
+            )
             reply = _last_text(state["messages"])
             agent = state.get("last_agent", SUPERVISOR)
             intent = self.nlu.analyze(text, now=datetime.now(MEXICO)).intent
@@ -198,7 +200,7 @@ def _outcome(trace: list[dict[str, Any]], intent: str) -> str:
 @contextmanager
 def open_chat_service(settings: Settings, engine: Engine) -> Iterator[ChatService]:
     """A chat service with its checkpointer, for the server's lifespan or a CLI session."""
-    nlu = NLU(vocabulary_from_db(engine), cache_dir=settings.data_dir / "cache")
+    nlu = NLU(vocabulary_from_db(engine), cache_dir=settings.resolved_cache_dir)
     with open_checkpointer(settings) as checkpointer:
         yield ChatService(settings, engine, checkpointer, nlu)
 

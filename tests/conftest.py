@@ -106,11 +106,18 @@ def engine(db_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One trained intent classifier for the whole run (training takes seconds)."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
 @pytest.fixture
-def settings(tmp_path: Path, db_url: str) -> Settings:
+def settings(tmp_path: Path, db_url: str, model_cache: Path) -> Settings:
     return Settings(
         environment="test",
         data_dir=tmp_path,
+        cache_dir=model_cache,
         database_url=db_url,
         auth=AuthSettings(secret_key="test-secret-" + "x" * 40, key_cache_seconds=0),
         rate_limit=RateLimitSettings(per_minute=100_000, burst=10_000),

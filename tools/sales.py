@@ -259,7 +259,7 @@ def handoff_to_human(ctx: ToolContext, args: HandoffArgs) -> dict[str, Any]:
             entity_id=lead.id,
             reason=args.reason[:200],
         )
-    return {"lead_id": lead.id, "status": "new"}
+    return {"lead_id": lead.id, "status": "new", "reason": args.reason[:200]}
 
 
 QUOTE_TIRES = ToolSpec(

@@ -68,7 +68,9 @@ class WhatsAppInbound:
         parts += [attachment_note(m.content_type) for m in self.media]
         if self.latitude is not None and self.longitude is not None:
             where = f" ({self.address})" if self.address else ""
-            parts.append(f"[ubicación compartida: {self.latitude:.6f}, {self.longitude:.6f}{where}]")
+            parts.append(
+                f"[ubicación compartida: {self.latitude:.6f}, {self.longitude:.6f}{where}]"
+            )
         return "\n".join(p for p in parts if p)
 
 

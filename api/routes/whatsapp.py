@@ -116,9 +116,7 @@ class WhatsAppDesk:
             return await anyio.to_thread.run_sync(defer_inbound, self.engine, claim.inbound_id)
         return reply if via == "replied" else None
 
-    def _turn(
-        self, service: ChatService, claim: Claim, text: str, phone: str
-    ) -> tuple[str, str]:
+    def _turn(self, service: ChatService, claim: Claim, text: str, phone: str) -> tuple[str, str]:
         # Everything up to the reply leaving happens under the number's lock, so replies go
         # out in the order the customer wrote, whichever path (TwiML or REST) they take.
         with conversation_lock(self.engine, phone):
@@ -183,7 +181,7 @@ def webhook_urls(request: Request, settings: Settings) -> list[str]:
     if "public_base_url" not in settings.model_fields_set:
         headers = request.headers
         proto = headers.get("x-forwarded-proto", request.url.scheme).split(",")[0].strip()
-        host = (headers.get("x-forwarded-host") or headers.get("host") or request.url.netloc)
+        host = headers.get("x-forwarded-host") or headers.get("host") or request.url.netloc
         urls.append(f"{proto}://{host.split(',')[0].strip()}{path}")
     return urls
 
@@ -200,7 +198,9 @@ async def _signed_form(request: Request) -> dict[str, str]:
     token = settings.twilio.auth_token
     if token is None:
         if settings.environment == "production":
-            raise PermissionDenied("TOPLLANTAS_TWILIO__AUTH_TOKEN is not set", field=SIGNATURE_HEADER)
+            raise PermissionDenied(
+                "TOPLLANTAS_TWILIO__AUTH_TOKEN is not set", field=SIGNATURE_HEADER
+            )
         if not getattr(request.app.state, "twilio_unsigned_warned", False):
             request.app.state.twilio_unsigned_warned = True
             log.warning(

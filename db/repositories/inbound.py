@@ -120,7 +120,11 @@ def whatsapp_session(
 
 
 def claim_inbound(
-    engine: Engine, fields: InboundFields, *, reply_now: str | None = None, consent: bool | None = None
+    engine: Engine,
+    fields: InboundFields,
+    *,
+    reply_now: str | None = None,
+    consent: bool | None = None,
 ) -> Claim:
     """Record a message once and bind it to its customer and conversation.
 
@@ -177,7 +181,9 @@ def _claim(
     assert row.id is not None
     for n, (url, content_type) in enumerate(fields.media):
         session.add(
-            InboundMedia(message_id=row.id, position=n, url=url[:500], content_type=content_type[:80])
+            InboundMedia(
+                message_id=row.id, position=n, url=url[:500], content_type=content_type[:80]
+            )
         )
     chat.updated_at = now  # the silence that ends a conversation counts from the last message
     session.add(chat)
@@ -187,7 +193,10 @@ def _claim(
 def set_consent(session: Session, customer: Customer, *, subscribed: bool, actor: str) -> None:
     """BAJA stops notifications and marketing; ALTA turns notifications back on (marketing
     needs its own explicit consent). Audited."""
-    before = {"notifications": customer.consent_notifications, "marketing": customer.consent_marketing}
+    before = {
+        "notifications": customer.consent_notifications,
+        "marketing": customer.consent_marketing,
+    }
     customer.consent_notifications = subscribed
     if not subscribed:
         customer.consent_marketing = False

@@ -16,7 +16,15 @@ from db.tables import Branch, Customer, Delivery, Order, Outbox, Reservation
 from domain.clock import as_utc, utcnow
 
 # Provider callbacks arrive out of order: a status only ever moves up this ladder.
-STATUS_RANK = {"queued": 0, "sending": 0, "sent": 1, "failed": 2, "undelivered": 2, "delivered": 3, "read": 4}
+STATUS_RANK = {
+    "queued": 0,
+    "sending": 0,
+    "sent": 1,
+    "failed": 2,
+    "undelivered": 2,
+    "delivered": 3,
+    "read": 4,
+}
 # Twilio's MessageStatus values mapped onto ours (the in-between ones count as queued).
 PROVIDER_STATUS = {
     "accepted": "queued",
@@ -161,9 +169,7 @@ def queued_ids(session: Session, *, limit: int = 100) -> list[int]:
     return [i for i in rows if i is not None]
 
 
-def consents(
-    session: Session, *, customer_id: int | None, to: str
-) -> tuple[bool, bool] | None:
+def consents(session: Session, *, customer_id: int | None, to: str) -> tuple[bool, bool] | None:
     """(notifications, marketing) consent of the recipient, or None for an unknown one."""
     customer = session.get(Customer, customer_id) if customer_id else None
     if customer is None:

@@ -40,7 +40,12 @@ class FakeTwilio:
 
     @staticmethod
     def _error(status: int, code: int, message: str) -> JSONResponse:
-        body = {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
+        body = {
+            "code": code,
+            "message": message,
+            "more_info": f"https://www.twilio.com/docs/errors/{code}",
+            "status": status,
+        }
         return JSONResponse(body, status_code=status)
 
     async def _create(self, sid: str, request: Request) -> JSONResponse:
@@ -64,7 +69,9 @@ class FakeTwilio:
             if not isinstance(variables, dict) or not form.get("ContentSid"):
                 return self._error(400, 21656, "The ContentVariables Parameter is invalid.")
         if len(form.get("Body", "")) > 1600:
-            return self._error(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
+            return self._error(
+                400, 21617, "The concatenated message body exceeds the 1600 character limit."
+            )
         with self._lock:
             if self._failures:
                 status = self._failures.pop(0)

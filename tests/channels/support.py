@@ -28,7 +28,9 @@ def with_twilio(settings: Settings, **twilio: Any) -> Settings:
     return settings.model_copy(update={"twilio": TwilioSettings(**{**values, **twilio})})
 
 
-def form(phone: str, body: str, *, sid: str | None = None, name: str = "Juan Pérez", **extra: str) -> dict[str, str]:
+def form(
+    phone: str, body: str, *, sid: str | None = None, name: str = "Juan Pérez", **extra: str
+) -> dict[str, str]:
     """The form Twilio posts for an incoming WhatsApp message."""
     sid = sid or "SM" + secrets.token_hex(16)
     return {

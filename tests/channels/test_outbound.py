@@ -53,7 +53,9 @@ def fake(twilio: tuple[FakeTwilio, str]) -> FakeTwilio:
 
 @pytest.fixture
 def tw_settings(settings: Settings, twilio: tuple[FakeTwilio, str]) -> Settings:
-    return with_twilio(settings, api_base_url=twilio[1], templates=TEMPLATES, reply_budget_seconds=0.05)
+    return with_twilio(
+        settings, api_base_url=twilio[1], templates=TEMPLATES, reply_budget_seconds=0.05
+    )
 
 
 def an_order(engine: Engine) -> tuple[str, str, str]:
@@ -61,7 +63,11 @@ def an_order(engine: Engine) -> tuple[str, str, str]:
     with Session(engine) as s:
         order, customer = s.exec(
             select(Order, Customer)
-            .where(Order.customer_id == Customer.id, col(Customer.phone).is_not(None), Customer.consent_notifications)
+            .where(
+                Order.customer_id == Customer.id,
+                col(Customer.phone).is_not(None),
+                Customer.consent_notifications,
+            )
             .order_by(col(Order.id))
         ).first()  # type: ignore[misc]
         return str(order.folio), str(customer.phone), customer.name.split()[0]
@@ -70,8 +76,14 @@ def an_order(engine: Engine) -> tuple[str, str, str]:
 def wrote_us(engine: Engine, phone: str, *, hours_ago: float) -> None:
     """The customer's last WhatsApp message was this long ago."""
     with session_scope(engine, write=True) as s:
-        s.add(InboundMessage(provider_sid=f"SMold{phone[1:]}{int(hours_ago)}", phone=phone, status="replied",
-                             received_at=utcnow() - timedelta(hours=hours_ago)))
+        s.add(
+            InboundMessage(
+                provider_sid=f"SMold{phone[1:]}{int(hours_ago)}",
+                phone=phone,
+                status="replied",
+                received_at=utcnow() - timedelta(hours=hours_ago),
+            )
+        )
 
 
 def outbox_row(engine: Engine, outbox_id: int) -> Outbox:
@@ -82,8 +94,18 @@ def outbox_row(engine: Engine, outbox_id: int) -> Outbox:
 
 
 def status_callback(sid: str, status: str, phone: str, **extra: str) -> dict[str, str]:
-    return {"MessageSid": sid, "SmsSid": sid, "MessageStatus": status, "SmsStatus": status, "AccountSid": ACCOUNT,
-            "From": SANDBOX, "To": f"whatsapp:{phone}", "ApiVersion": "2010-04-01", "ChannelPrefix": "whatsapp", **extra}
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "MessageStatus": status,
+        "SmsStatus": status,
+        "AccountSid": ACCOUNT,
+        "From": SANDBOX,
+        "To": f"whatsapp:{phone}",
+        "ApiVersion": "2010-04-01",
+        "ChannelPrefix": "whatsapp",
+        **extra,
+    }
 
 
 def test_pedido_en_camino_goes_through_the_outbox_to_twilio_and_the_status_callback_tracks_it(
@@ -102,12 +124,26 @@ def test_pedido_en_camino_goes_through_the_outbox_to_twilio_and_the_status_callb
 
         unsigned = client.post(STATUS_PATH, data=status_callback(sent["Sid"], "delivered", phone))
         assert unsigned.status_code == 403 and outbox_row(engine, row.id).status == "sent"
-        for status, expected in (("delivered", "delivered"), ("sent", "delivered"), ("read", "read"), ("delivered", "read")):
-            r = post_signed(client, status_callback(sent["Sid"], status, phone), settings=tw_settings, path=STATUS_PATH)
+        for status, expected in (
+            ("delivered", "delivered"),
+            ("sent", "delivered"),
+            ("read", "read"),
+            ("delivered", "read"),
+        ):
+            r = post_signed(
+                client,
+                status_callback(sent["Sid"], status, phone),
+                settings=tw_settings,
+                path=STATUS_PATH,
+            )
             assert r.status_code == 204, r.text
-            assert outbox_row(engine, row.id).status == expected  # callbacks out of order never go back
+            assert (
+                outbox_row(engine, row.id).status == expected
+            )  # callbacks out of order never go back
     with Session(engine) as s:
-        audit = s.exec(select(AuditLog).where(AuditLog.entity == "outbox", AuditLog.entity_id == str(row.id))).one()
+        audit = s.exec(
+            select(AuditLog).where(AuditLog.entity == "outbox", AuditLog.entity_id == str(row.id))
+        ).one()
         assert audit.action == "notify" and audit.actor == "test"
 
 
@@ -121,10 +157,16 @@ def test_outside_the_24_hour_window_only_an_approved_template_is_sent(
     [sent] = fake.messages
     assert "Body" not in sent and sent["ContentSid"] == TEMPLATES["out_for_delivery"]
     assert json.loads(sent["ContentVariables"]) == {"1": first, "2": folio}
-    assert row.status == "sent" and row.body is None and row.content_variables == {"1": first, "2": folio}
+    assert (
+        row.status == "sent"
+        and row.body is None
+        and row.content_variables == {"1": first, "2": folio}
+    )
     # No approved template for this kind: recorded as failed, nothing reaches Twilio.
     ready = notifier.notify_order(folio, "order_ready")
-    assert ready.status == "failed" and "template" in (ready.error or "") and len(fake.messages) == 1
+    assert (
+        ready.status == "failed" and "template" in (ready.error or "") and len(fake.messages) == 1
+    )
 
 
 def test_an_opted_out_number_gets_no_notifications_until_alta(
@@ -132,12 +174,17 @@ def test_an_opted_out_number_gets_no_notifications_until_alta(
 ) -> None:
     folio, phone, _ = an_order(engine)
     with TestClient(create_app(tw_settings, engine=engine)) as client:
-        assert "ALTA" in parse_twiml(post_signed(client, form(phone, "STOP"), settings=tw_settings).text)[0]
+        assert (
+            "ALTA"
+            in parse_twiml(post_signed(client, form(phone, "STOP"), settings=tw_settings).text)[0]
+        )
         notifier = Notifier(engine, tw_settings)
         blocked = notifier.notify_order(folio, "out_for_delivery")
         assert blocked.status == "blocked" and fake.messages == []
         post_signed(client, form(phone, "alta"), settings=tw_settings)
-        assert notifier.notify_order(folio, "out_for_delivery").status == "sent"  # in the window: they wrote
+        assert (
+            notifier.notify_order(folio, "out_for_delivery").status == "sent"
+        )  # in the window: they wrote
         assert len(fake.messages) == 1 and "Body" in fake.messages[0]
 
 
@@ -149,13 +196,17 @@ def test_transient_twilio_errors_are_retried_and_bad_credentials_are_not(
     fake.fail_next(503)
     row = Notifier(engine, tw_settings, max_wait_s=0.01).notify_order(folio, "out_for_delivery")
     assert row.status == "sent" and row.attempts == 2 and len(fake.messages) == 1
-    wrong = with_twilio(tw_settings, api_base_url=tw_settings.twilio.api_base_url, auth_token="wrong")
+    wrong = with_twilio(
+        tw_settings, api_base_url=tw_settings.twilio.api_base_url, auth_token="wrong"
+    )
     failed = Notifier(engine, wrong, max_wait_s=0.01).notify_order(folio, "out_for_delivery")
     assert failed.status == "failed" and failed.attempts == 1 and "401" in (failed.error or "")
     assert len(fake.messages) == 1
 
 
-def test_without_credentials_the_outbox_records_and_a_local_sender_logs(settings: Settings, engine: Engine) -> None:
+def test_without_credentials_the_outbox_records_and_a_local_sender_logs(
+    settings: Settings, engine: Engine
+) -> None:
     folio, phone, _ = an_order(engine)
     wrote_us(engine, phone, hours_ago=1)
     row = Notifier(engine, settings).notify_order(folio, "out_for_delivery")
@@ -203,7 +254,9 @@ def test_a_slow_turn_is_acknowledged_at_once_and_its_reply_follows_through_the_r
         assert row.kind == "reply" and row.status == "sent" and row.provider_sid == sent["Sid"]
 
 
-def test_messages_of_one_number_are_processed_one_at_a_time(tw_settings: Settings, engine: Engine) -> None:
+def test_messages_of_one_number_are_processed_one_at_a_time(
+    tw_settings: Settings, engine: Engine
+) -> None:
     active, most = [0], [0]
     lock = threading.Lock()
 
@@ -217,7 +270,9 @@ def test_messages_of_one_number_are_processed_one_at_a_time(tw_settings: Setting
                 active[0] -= 1
             return TurnResult(reply=f"eco: {text}", agent="sales")
 
-    relaxed = with_twilio(tw_settings, api_base_url=tw_settings.twilio.api_base_url, reply_budget_seconds=10)
+    relaxed = with_twilio(
+        tw_settings, api_base_url=tw_settings.twilio.api_base_url, reply_budget_seconds=10
+    )
     with TestClient(create_app(relaxed, engine=engine)) as client:
         client.app.state.chat = Counting()  # type: ignore[attr-defined]
         post_signed(client, form("+5215590000102", "hola"), settings=relaxed)  # first contact
@@ -232,4 +287,8 @@ def test_messages_of_one_number_are_processed_one_at_a_time(tw_settings: Setting
             t.start()
         for t in threads:
             t.join()
-    assert most[0] == 1 and sorted(answers) == [["eco: mensaje 0"], ["eco: mensaje 1"], ["eco: mensaje 2"]]
+    assert most[0] == 1 and sorted(answers) == [
+        ["eco: mensaje 0"],
+        ["eco: mensaje 1"],
+        ["eco: mensaje 2"],
+    ]

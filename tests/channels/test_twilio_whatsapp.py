@@ -55,16 +55,33 @@ def test_twiml_escapes_xml_and_drops_illegal_characters() -> None:
 
 
 def test_the_form_is_parsed_with_media_location_and_buttons() -> None:
-    msg = parse_inbound(form("+5215512345678", "", NumMedia="1", MediaUrl0="https://m/1", MediaContentType0="application/pdf",
-                             ButtonText="Sí, confirmo", ButtonPayload="confirm_order"))
-    assert msg.phone == "+5215512345678" and msg.wa_id == "5215512345678" and msg.profile_name == "Juan Pérez"
+    msg = parse_inbound(
+        form(
+            "+5215512345678",
+            "",
+            NumMedia="1",
+            MediaUrl0="https://m/1",
+            MediaContentType0="application/pdf",
+            ButtonText="Sí, confirmo",
+            ButtonPayload="confirm_order",
+        )
+    )
+    assert (
+        msg.phone == "+5215512345678"
+        and msg.wa_id == "5215512345678"
+        and msg.profile_name == "Juan Pérez"
+    )
     assert msg.agent_text() == "Sí, confirmo\n[archivo adjunto: application/pdf]"
     assert parse_inbound(form("+5215512345678", "  ¡Baja! ")).opt_change is False
     assert parse_inbound(form("+5215512345678", "start")).opt_change is True
     assert parse_inbound(form("+5215512345678", "baja la presión?")).opt_change is None
-    for bad in ({"From": "whatsapp:5512345678"}, {"MessageSid": "", "SmsMessageSid": "", "SmsSid": ""},
-                {"SmsMessageSid": "", "SmsSid": "", "MessageSid": "x"},
-                {"Latitude": "norte"}, {"NumMedia": "dos"}):
+    for bad in (
+        {"From": "whatsapp:5512345678"},
+        {"MessageSid": "", "SmsMessageSid": "", "SmsSid": ""},
+        {"SmsMessageSid": "", "SmsSid": "", "MessageSid": "x"},
+        {"Latitude": "norte"},
+        {"NumMedia": "dos"},
+    ):
         with pytest.raises(InvalidRequest):
             parse_inbound({**form("+5215512345678", "hola"), **bad})
 
@@ -96,10 +113,15 @@ def test_on_postgresql_a_turn_holds_an_advisory_lock_other_workers_wait_on(engin
     assert inside.wait(10)
     other_process = sa.text("SELECT pg_try_advisory_lock(:ns, :key)")
     with engine.connect() as conn:  # another worker's connection
-        assert conn.execute(other_process, {"ns": TURN_LOCK, "key": _lock_key(phone)}).scalar() is False
+        assert (
+            conn.execute(other_process, {"ns": TURN_LOCK, "key": _lock_key(phone)}).scalar()
+            is False
+        )
         release.set()
         worker.join()
-        assert conn.execute(other_process, {"ns": TURN_LOCK, "key": _lock_key(phone)}).scalar() is True
+        assert (
+            conn.execute(other_process, {"ns": TURN_LOCK, "key": _lock_key(phone)}).scalar() is True
+        )
         conn.execute(sa.text("SELECT pg_advisory_unlock_all()"))
 
 
@@ -112,14 +134,33 @@ def cli_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
 
 
-def test_simulate_sends_signed_webhooks_and_prints_the_twiml_replies(settings: Settings, engine: Engine, cli_env: None) -> None:
+def test_simulate_sends_signed_webhooks_and_prints_the_twiml_replies(
+    settings: Settings, engine: Engine, cli_env: None
+) -> None:
     signed = with_twilio(settings)
     with live_server(create_app(signed, engine=engine)) as url:
-        result = CliRunner().invoke(cli, ["whatsapp", "simulate", "--from", "+5215590000201", "--url", url, "--message", "BAJA"])
+        result = CliRunner().invoke(
+            cli,
+            ["whatsapp", "simulate", "--from", "+5215590000201", "--url", url, "--message", "BAJA"],
+        )
         assert result.exit_code == 0, result.output
         assert "TopLlantas> " in result.output and "ALTA" in result.output
-        unsigned = CliRunner().invoke(cli, ["whatsapp", "simulate", "--from", "+5215590000201", "--url", url.replace("127.0.0.1", "localhost"), "--message", "ALTA"])
+        unsigned = CliRunner().invoke(
+            cli,
+            [
+                "whatsapp",
+                "simulate",
+                "--from",
+                "+5215590000201",
+                "--url",
+                url.replace("127.0.0.1", "localhost"),
+                "--message",
+                "ALTA",
+            ],
+        )
         assert unsigned.exit_code == 0, unsigned.output  # signed over --url, whatever host it names
-    bad = CliRunner().invoke(cli, ["whatsapp", "simulate", "--from", "5512345678", "--message", "hola"])
+    bad = CliRunner().invoke(
+        cli, ["whatsapp", "simulate", "--from", "5512345678", "--message", "hola"]
+    )
     assert bad.exit_code == 2 and "E.164" in bad.output
     assert PATH == "/webhooks/twilio/whatsapp"

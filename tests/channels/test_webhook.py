@@ -67,8 +67,12 @@ class CannedService:
         return TurnResult(reply=self.reply, agent="sales")
 
 
-@pytest.mark.parametrize("attack", ["tampered body", "wrong url", "missing header", "other token", "added field"])
-def test_a_bad_signature_is_refused_and_nothing_is_processed(wa: TestClient, signed: Settings, engine: Engine, attack: str) -> None:
+@pytest.mark.parametrize(
+    "attack", ["tampered body", "wrong url", "missing header", "other token", "added field"]
+)
+def test_a_bad_signature_is_refused_and_nothing_is_processed(
+    wa: TestClient, signed: Settings, engine: Engine, attack: str
+) -> None:
     params = form("+5215590000002", "aparta 100 llantas")
     url = signed.public_base_url + PATH
     headers = {"X-Twilio-Signature": signature(params, url)}
@@ -89,13 +93,21 @@ def test_a_bad_signature_is_refused_and_nothing_is_processed(wa: TestClient, sig
     assert counts(engine) == before
 
 
-def test_a_retried_webhook_runs_the_turn_once_and_gets_the_same_reply(wa: TestClient, signed: Settings, engine: Engine) -> None:
+def test_a_retried_webhook_runs_the_turn_once_and_gets_the_same_reply(
+    wa: TestClient, signed: Settings, engine: Engine
+) -> None:
     phone = "+5215590000003"
     params = form(phone, JETTA_1)
-    first = post_signed(wa, params, settings=signed, headers={"I-Twilio-Idempotency-Token": "tok-1"})
-    again = post_signed(wa, params, settings=signed, headers={"I-Twilio-Idempotency-Token": "tok-1"})
+    first = post_signed(
+        wa, params, settings=signed, headers={"I-Twilio-Idempotency-Token": "tok-1"}
+    )
+    again = post_signed(
+        wa, params, settings=signed, headers={"I-Twilio-Idempotency-Token": "tok-1"}
+    )
     # A retry Twilio numbered differently but with the same idempotency token is the same delivery.
-    renamed = post_signed(wa, form(phone, JETTA_1), settings=signed, headers={"I-Twilio-Idempotency-Token": "tok-1"})
+    renamed = post_signed(
+        wa, form(phone, JETTA_1), settings=signed, headers={"I-Twilio-Idempotency-Token": "tok-1"}
+    )
     assert first.status_code == again.status_code == renamed.status_code == 200
     assert parse_twiml(first.text) and first.text == again.text == renamed.text
     chat = session_of(engine, phone)
@@ -106,7 +118,9 @@ def test_a_retried_webhook_runs_the_turn_once_and_gets_the_same_reply(wa: TestCl
     assert sum(isinstance(m, HumanMessage) for m in stored) == 1
 
 
-def test_the_jetta_conversation_over_whatsapp_reserves_for_the_number(wa: TestClient, signed: Settings, engine: Engine) -> None:
+def test_the_jetta_conversation_over_whatsapp_reserves_for_the_number(
+    wa: TestClient, signed: Settings, engine: Engine
+) -> None:
     phone = "+5215590000004"
     first = post_signed(wa, form(phone, JETTA_1, name="Laura Gómez"), settings=signed)
     assert first.status_code == 200, first.text
@@ -122,7 +136,11 @@ def test_the_jetta_conversation_over_whatsapp_reserves_for_the_number(wa: TestCl
     with Session(engine) as s:
         customer = s.exec(select(Customer).where(Customer.phone == phone)).one()
         order = s.exec(select(Order).where(Order.folio == folio[0])).one()
-        assert order.customer_id == customer.id and order.status == "reserved" and order.channel == "whatsapp"
+        assert (
+            order.customer_id == customer.id
+            and order.status == "reserved"
+            and order.channel == "whatsapp"
+        )
         line = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).one()
         product = s.get(Product, line.product_id)
         assert product is not None and product.brand == "Continental" and line.quantity == 4
@@ -133,7 +151,11 @@ def test_the_jetta_conversation_over_whatsapp_reserves_for_the_number(wa: TestCl
     chat = session_of(engine, phone)
     with Session(engine) as s:
         assert customer.name == "Laura Gómez" and customer.whatsapp_id == phone.lstrip("+")
-        assert chat.channel == "whatsapp" and chat.role == "customer" and chat.customer_id == customer.id
+        assert (
+            chat.channel == "whatsapp"
+            and chat.role == "customer"
+            and chat.customer_id == customer.id
+        )
         turns = s.exec(select(Interaction).where(Interaction.session_id == chat.id)).all()
         assert [t.channel for t in turns] == ["whatsapp", "whatsapp"] and chat.turns == 2
         inbound = s.exec(select(InboundMessage).where(InboundMessage.phone == phone)).all()
@@ -141,7 +163,9 @@ def test_the_jetta_conversation_over_whatsapp_reserves_for_the_number(wa: TestCl
         assert inbound[1].reply and folio[0] in inbound[1].reply
 
 
-def test_media_and_location_are_recorded_and_noted_for_the_agents(wa: TestClient, signed: Settings, engine: Engine) -> None:
+def test_media_and_location_are_recorded_and_noted_for_the_agents(
+    wa: TestClient, signed: Settings, engine: Engine
+) -> None:
     phone = "+5215590000005"
     canned = CannedService("Gracias por la foto, la reviso.")
     wa.app.state.chat = canned  # type: ignore[attr-defined]
@@ -163,9 +187,15 @@ def test_media_and_location_are_recorded_and_noted_for_the_agents(wa: TestClient
     ]
     with Session(engine) as s:
         inbound = s.exec(select(InboundMessage).where(InboundMessage.phone == phone)).one()
-        assert inbound.latitude == pytest.approx(19.432608) and inbound.body == "mi llanta tiene un chipote"
+        assert (
+            inbound.latitude == pytest.approx(19.432608)
+            and inbound.body == "mi llanta tiene un chipote"
+        )
         media = s.exec(select(InboundMedia).where(InboundMedia.message_id == inbound.id)).all()
-        assert [(m.position, m.content_type) for m in media] == [(0, "image/jpeg"), (1, "audio/ogg")]
+        assert [(m.position, m.content_type) for m in media] == [
+            (0, "image/jpeg"),
+            (1, "audio/ogg"),
+        ]
 
 
 def test_long_replies_come_in_bubbles_and_xml_is_escaped(wa: TestClient, signed: Settings) -> None:
@@ -179,7 +209,9 @@ def test_long_replies_come_in_bubbles_and_xml_is_escaped(wa: TestClient, signed:
     assert "\n\n".join(bubbles) == long_reply  # cut on paragraph boundaries, nothing lost
 
 
-def test_baja_opts_out_and_alta_opts_back_in_without_a_turn(wa: TestClient, signed: Settings, engine: Engine) -> None:
+def test_baja_opts_out_and_alta_opts_back_in_without_a_turn(
+    wa: TestClient, signed: Settings, engine: Engine
+) -> None:
     phone = "+5215590000007"
     canned = CannedService("no debería responder")
     wa.app.state.chat = canned  # type: ignore[attr-defined]
@@ -188,7 +220,13 @@ def test_baja_opts_out_and_alta_opts_back_in_without_a_turn(wa: TestClient, sign
     with Session(engine) as s:
         customer = s.exec(select(Customer).where(Customer.phone == phone)).one()
         assert not customer.consent_notifications and not customer.consent_marketing
-        audit = s.exec(select(AuditLog).where(AuditLog.entity == "customer", AuditLog.entity_id == str(customer.id), AuditLog.action == "opt_out")).all()
+        audit = s.exec(
+            select(AuditLog).where(
+                AuditLog.entity == "customer",
+                AuditLog.entity_id == str(customer.id),
+                AuditLog.action == "opt_out",
+            )
+        ).all()
         assert len(audit) == 1
     back = parse_twiml(post_signed(wa, form(phone, "ALTA"), settings=signed).text)
     assert "BAJA" in back[0]
@@ -198,13 +236,17 @@ def test_baja_opts_out_and_alta_opts_back_in_without_a_turn(wa: TestClient, sign
     assert canned.texts == []
 
 
-def test_without_an_auth_token_webhooks_are_accepted_unsigned(client: TestClient, settings: Settings) -> None:
+def test_without_an_auth_token_webhooks_are_accepted_unsigned(
+    client: TestClient, settings: Settings
+) -> None:
     client.app.state.chat = CannedService("¡Hola!")  # type: ignore[attr-defined]
     r = post_signed(client, form("+5215590000008", "hola"), settings=settings, token=None)
     assert r.status_code == 200 and parse_twiml(r.text) == ["¡Hola!"]
 
 
-def test_behind_a_tunnel_the_forwarded_url_is_checked_unless_a_public_url_is_set(signed: Settings, engine: Engine) -> None:
+def test_behind_a_tunnel_the_forwarded_url_is_checked_unless_a_public_url_is_set(
+    signed: Settings, engine: Engine
+) -> None:
     params = form("+5215590000009", "hola")
     tunnel = "https://abc123.ngrok.app"
     headers = {
@@ -224,7 +266,9 @@ def test_behind_a_tunnel_the_forwarded_url_is_checked_unless_a_public_url_is_set
         assert post_signed(c, form("+5215590000009", "hola"), settings=pinned).status_code == 200
 
 
-def test_a_form_that_is_not_a_whatsapp_message_is_rejected(wa: TestClient, signed: Settings) -> None:
+def test_a_form_that_is_not_a_whatsapp_message_is_rejected(
+    wa: TestClient, signed: Settings
+) -> None:
     params = form("+5215590000010", "hola")
     params["From"] = "+5215590000010"  # SMS, not WhatsApp
     r = post_signed(wa, params, settings=signed)

@@ -83,9 +83,15 @@ def test_terminal_chat(data_dir: Path) -> None:
     env = {**os.environ, "TOPLLANTAS_DATA_DIR": str(data_dir)}
     env.pop("TOPLLANTAS_DATABASE_URL", None)
     talk = "Hola, necesito 4 llantas para Jetta 2020, ¿cuánto cuesta?\nla mas barata\nsalir\n"
-    result = subprocess.run([sys.executable, "-m", "cli.main", "chat", "--as", "customer", "--phone", "+525512340000"],
-                            input=talk, capture_output=True, text=True, env=env, timeout=300,
-                            cwd=Path(__file__).resolve().parents[2])
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.main", "chat", "--as", "customer", "--phone", "+525512340000"],
+        input=talk,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert result.returncode == 0, result.stderr
     assert "[sales]" in result.stdout and "205/55R16" in result.stdout
     assert "Total: $" in result.stdout  # the quote of the cheapest option

@@ -32,6 +32,8 @@ def make_harness(settings: Settings, cache: Path, template: Path, **config: Any)
 
 
 @pytest.fixture(scope="session")
-def gate_results(eval_settings: Settings, eval_cache: Path, sqlite_template: Path) -> list[TrialResult]:
+def gate_results(
+    eval_settings: Settings, eval_cache: Path, sqlite_template: Path
+) -> list[TrialResult]:
     """Every task once, in process: the CI gate's run (shared by the tests that read it)."""
     return make_harness(eval_settings, eval_cache, sqlite_template).run(load_tasks())

@@ -43,14 +43,18 @@ def test_pass_hat_k_refuses_impossible_counts(n: int, c: int, k: int) -> None:
 
 
 def test_suite_pass_k_averages_tasks_and_falls_with_inconsistency() -> None:
-    results = _trial("steady", "sales", [True] * 4) + _trial("flaky", "sales", [True, False, True, False])
+    results = _trial("steady", "sales", [True] * 4) + _trial(
+        "flaky", "sales", [True, False, True, False]
+    )
     summary = summarize(results)["sales"]
     assert summary.trials == 4
     assert summary.pass_k[1] == pytest.approx((1 + 0.5) / 2)
     assert summary.pass_k[2] == pytest.approx((1 + 1 / 6) / 2)
     assert summary.pass_k[4] == pytest.approx(0.5)
     assert summary.failing == ["flaky"]
-    assert gate({"sales": summary}, {"sales": 0.8}) and not gate({"sales": summary}, {"sales": 0.75})
+    assert gate({"sales": summary}, {"sales": 0.8}) and not gate(
+        {"sales": summary}, {"sales": 0.75}
+    )
 
 
 def test_tool_precision_and_recall_count_calls_as_multisets() -> None:
@@ -78,7 +82,9 @@ def test_a_tool_that_reserves_the_wrong_quantity_fails_the_gate(
         return real(engine, payload.model_copy(update={"lines": lines}), **kwargs)
 
     monkeypatch.setattr(tools.sales, "create_order_once", two_instead)
-    affected = [t for t in _reserving(load_tasks(["sales"])) if "two" not in t.id and "fewer" not in t.id]
+    affected = [
+        t for t in _reserving(load_tasks(["sales"])) if "two" not in t.id and "fewer" not in t.id
+    ]
     passed_before = {r.task_id for r in gate_results if r.passed}
     broken = make_harness(eval_settings, eval_cache, sqlite_template).run(affected)
 
@@ -102,7 +108,10 @@ def release() -> Iterator[threading.Event]:
 
 
 def test_a_crash_is_a_failed_trial_with_its_traceback(
-    monkeypatch: pytest.MonkeyPatch, eval_settings: Settings, eval_cache: Path, sqlite_template: Path
+    monkeypatch: pytest.MonkeyPatch,
+    eval_settings: Settings,
+    eval_cache: Path,
+    sqlite_template: Path,
 ) -> None:
     def boom(*_: Any, **__: Any) -> Any:
         raise RuntimeError("stock service exploded")

@@ -47,7 +47,9 @@ def test_tasks_run_against_a_server_over_http(
         results = harness.run(tasks)
     assert all(r.target == url for r in results)
     verdicts = {r.task_id: r.passed for r in results}
-    assert verdicts == dict.fromkeys(HTTP_TASKS, True), [(r.task_id, r.checks, r.error) for r in results]
+    assert verdicts == dict.fromkeys(HTTP_TASKS, True), [
+        (r.task_id, r.checks, r.error) for r in results
+    ]
 
 
 def test_an_http_target_needs_an_evaluator_key(
@@ -75,7 +77,7 @@ def test_reports_show_the_table_and_the_failing_conversation_escaped() -> None:
     results = [_failing(), ok]
     md = markdown("run-1", results)
     assert "| sales | 1 | 1 | 0.0% |" in md and "| routing | 1 | 1 | 100.0% |" in md
-    assert "`sales/t-bad` trial 0: forbid: turn 0 states <$999,999>" in md
+    assert "`sales/t-bad` failed 1/1 (trial 0): forbid: turn 0 states <$999,999>" in md
     page = html("run-1", results)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;hola&lt;/b&gt;" in page and "search_tires" in page and "FAILED" in page

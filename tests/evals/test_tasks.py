@@ -13,9 +13,7 @@ from evals.models import Task, TaskFile, load_tasks, suite_files
 from evals.user_sim import CANNED
 from evals.world import tool_registry
 
-CORPUS = (
-    Path(__file__).resolve().parents[2] / "adapters/llm/offline/nlu/data/intents_train.tsv"
-)
+CORPUS = Path(__file__).resolve().parents[2] / "adapters/llm/offline/nlu/data/intents_train.tsv"
 MINIMUM = {"sales": 40, "routing": 30, "safety": 15}
 
 

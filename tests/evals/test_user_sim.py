@@ -14,19 +14,26 @@ from tests.evals.conftest import make_harness
 from tests.fakes.openai_server import ScriptedOpenAI
 from tests.live_server import live_server
 
-OPTIONS = "Para tu Jetta 2020 tengo estas opciones: ... ¿Te interesa alguna? Puedo apartarte las llantas"
+OPTIONS = (
+    "Para tu Jetta 2020 tengo estas opciones: ... ¿Te interesa alguna? Puedo apartarte las llantas"
+)
 QUOTE = "Te cotizo 4 Continental... Total: $11,240. ¿Te las aparto con $500 de anticipo?"
 RESERVED = "¡Perfecto! Te aparté 4 Continental UltraContact 205/55R16. Folio: TL-000123"
 
 
 def test_the_rule_user_answers_what_it_is_asked_and_admits_what_it_does_not_know() -> None:
-    user = RuleUser(Goal(opening="llantas pa mi jetta", known={"year": "es 2020"}, unknown=["size"]))
+    user = RuleUser(
+        Goal(opening="llantas pa mi jetta", known={"year": "es 2020"}, unknown=["size"])
+    )
     assert user.first() == "llantas pa mi jetta"
     assert user.next("¡Va! ¿De qué año es tu Jetta?") == "es 2020"
     assert user.next("¿Me pasas la medida que viene en el costado?") == DONT_KNOW
     # "auto y año, o la medida": it answers the part it knows.
     car = RuleUser(Goal(opening="quiero llantas", known={"vehicle": "un spark 2014"}))
-    assert car.next("¿Para qué auto y de qué año son? O pásame la medida del costado") == "un spark 2014"
+    assert (
+        car.next("¿Para qué auto y de qué año son? O pásame la medida del costado")
+        == "un spark 2014"
+    )
 
 
 def test_the_rule_user_reserves_only_when_its_goal_says_so() -> None:
@@ -54,7 +61,9 @@ def _llm(url: str) -> LlmSettings:
 
 
 def test_the_llm_user_plays_the_goal_with_roles_swapped_and_stops_on_the_marker() -> None:
-    fake = ScriptedOpenAI([{"content": "es 2020 jeje"}, {"content": f"gracias {STOP}"}], api_key="sk-user")
+    fake = ScriptedOpenAI(
+        [{"content": "es 2020 jeje"}, {"content": f"gracias {STOP}"}], api_key="sk-user"
+    )
     goal = Goal(opening="llantas pa mi jetta", known={"year": "2020"}, unknown=["size"])
     with live_server(fake.app) as url:
         user = LLMUser.from_settings(goal, _llm(url))
@@ -69,7 +78,9 @@ def test_the_llm_user_plays_the_goal_with_roles_swapped_and_stops_on_the_marker(
     assert messages[-1]["content"] == "¿De qué año es tu Jetta?"
 
 
-def test_a_goal_task_runs_with_an_llm_user(eval_settings: Settings, eval_cache: Path, sqlite_template: Path) -> None:
+def test_a_goal_task_runs_with_an_llm_user(
+    eval_settings: Settings, eval_cache: Path, sqlite_template: Path
+) -> None:
     def answer(body: dict[str, Any]) -> dict[str, Any]:
         last = body["messages"][-1]["content"].lower()
         return {"content": "del 2018"} if "año" in last else {"content": STOP}
@@ -77,7 +88,9 @@ def test_a_goal_task_runs_with_an_llm_user(eval_settings: Settings, eval_cache: 
     fake = ScriptedOpenAI(api_key="sk-user").respond(answer)
     task = next(t for t in load_tasks(["sales"]) if t.id == "fit-sentra-asks-year")
     with live_server(fake.app) as url:
-        harness = make_harness(eval_settings, eval_cache, sqlite_template, user="llm", user_llm=_llm(url))
+        harness = make_harness(
+            eval_settings, eval_cache, sqlite_template, user="llm", user_llm=_llm(url)
+        )
         [result] = harness.run([task])
     assert result.user == "llm" and [t.user for t in result.turns][1] == "del 2018"
     assert result.passed, result.checks

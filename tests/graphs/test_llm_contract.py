@@ -37,28 +37,61 @@ def scripted_llm(body: dict[str, Any]) -> dict[str, Any]:
     result = _json(last["content"]) if last["role"] == "tool" else None
     if result is not None:
         if "folio" in result:
-            return {"content": f"Listo, apartadas. Folio {result['folio']}. Paga aquí: {result['payment_url']}"}
+            return {
+                "content": f"Listo, apartadas. Folio {result['folio']}. Paga aquí: {result['payment_url']}"
+            }
         option = result["options"]["recommended"]
-        return {"content": f"Para tu Jetta: {option['brand']} {option['line']} a ${option['unit_price_cents'] // 100} c/u."}
+        return {
+            "content": f"Para tu Jetta: {option['brand']} {option['line']} a ${option['unit_price_cents'] // 100} c/u."
+        }
     if "Jetta" in user:
-        return {"tool_calls": [{"name": "find_tires_for_vehicle",
-                                "arguments": {"make": "Volkswagen", "model": "Jetta", "year": 2020, "quantity": 4}}]}
-    offered = next(_json(m["content"]) for m in reversed(messages)
-                   if m["role"] == "tool" and "options" in m["content"])
+        return {
+            "tool_calls": [
+                {
+                    "name": "find_tires_for_vehicle",
+                    "arguments": {
+                        "make": "Volkswagen",
+                        "model": "Jetta",
+                        "year": 2020,
+                        "quantity": 4,
+                    },
+                }
+            ]
+        }
+    offered = next(
+        _json(m["content"])
+        for m in reversed(messages)
+        if m["role"] == "tool" and "options" in m["content"]
+    )
     assert offered is not None
     sku = offered["options"]["recommended"]["sku"]
-    return {"tool_calls": [{"name": "create_reservation", "arguments": {"sku": sku, "quantity": 4}}]}
+    return {
+        "tool_calls": [{"name": "create_reservation", "arguments": {"sku": sku, "quantity": 4}}]
+    }
 
 
-def test_a_sales_conversation_runs_on_an_openai_compatible_endpoint(settings: Settings, engine: Engine) -> None:
+def test_a_sales_conversation_runs_on_an_openai_compatible_endpoint(
+    settings: Settings, engine: Engine
+) -> None:
     fake = ScriptedOpenAI(api_key="sk-local").respond(scripted_llm)
     with live_server(fake.app) as url:
-        llm = LlmSettings(provider="openai_compatible", base_url=f"{url}/v1", api_key=SecretStr("sk-local"),
-                          model="qwen2.5-7b-instruct", max_retries=2)
-        with TestClient(create_app(settings.model_copy(update={"llm": llm}), engine=engine)) as client:
-            first = client.post("/v1/chat", json={"message": "Hola, necesito 4 llantas para Jetta 2020"}).json()
+        llm = LlmSettings(
+            provider="openai_compatible",
+            base_url=f"{url}/v1",
+            api_key=SecretStr("sk-local"),
+            model="qwen2.5-7b-instruct",
+            max_retries=2,
+        )
+        with TestClient(
+            create_app(settings.model_copy(update={"llm": llm}), engine=engine)
+        ) as client:
+            first = client.post(
+                "/v1/chat", json={"message": "Hola, necesito 4 llantas para Jetta 2020"}
+            ).json()
             assert first["agent"] == "sales" and "c/u" in first["reply"]
-            second = client.post("/v1/chat", json={"session_id": first["session_id"], "message": "sí, apártalas"}).json()
+            second = client.post(
+                "/v1/chat", json={"session_id": first["session_id"], "message": "sí, apártalas"}
+            ).json()
     folio = re.search(r"TL-\d{6}", second["reply"])
     assert folio and "/pay/" in second["reply"], second
     with Session(engine) as s:
@@ -67,6 +100,10 @@ def test_a_sales_conversation_runs_on_an_openai_compatible_endpoint(settings: Se
     chat = [r.body for r in fake.chat_requests]
     assert all(b["model"] == "qwen2.5-7b-instruct" for b in chat)  # type: ignore[index]
     assert any(m.get("role") == "tool" for b in chat for m in b["messages"])  # type: ignore[index]
-    sales_tools = next(b for b in chat if any(t["function"]["name"] == "create_reservation" for t in b.get("tools", [])))  # type: ignore[union-attr]
+    sales_tools = next(
+        b
+        for b in chat
+        if any(t["function"]["name"] == "create_reservation" for t in b.get("tools", []))
+    )  # type: ignore[union-attr]
     schema = next(t for t in sales_tools["tools"] if t["function"]["name"] == "create_reservation")  # type: ignore[index]
     assert "customer_id" not in json.dumps(schema)  # identity never travels through the model

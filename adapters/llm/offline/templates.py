@@ -44,6 +44,21 @@ INTERNAL_ONLY = (
 )
 
 
+ASK_AGAIN_SALES = (
+    "¿Te ayudo con algo más? Puedo cotizarte otras llantas, darte el estado de tu pedido o "
+    "pasarte con un asesor."
+)
+
+
+def pickup_confirmation(result: dict[str, Any]) -> str:
+    """The customer will come to the shop."""
+    branch = result["branch"]
+    return (
+        f"¡Perfecto! Te esperamos en {branch['name']}, {branch['address'].rstrip('.')}. "
+        f"Al llegar menciona tu folio {result['folio']} y te las instalamos 🔧"
+    )
+
+
 def ask_year(model: str) -> str:
     """Ask for the missing year."""
     return f"¡Va! ¿De qué año es tu {model}? Así te doy la medida exacta."
@@ -227,8 +242,19 @@ def services(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def handoff(_: dict[str, Any]) -> str:
+def handoff(result: dict[str, Any]) -> str:
     """The conversation was handed to a person."""
+    reason = str(result.get("reason", ""))
+    if reason.startswith("Instalación a domicilio"):
+        return (
+            "¡Va! Ya le pasé tu pedido a nuestro equipo para agendar la instalación a domicilio; "
+            "te contactan para confirmar día y hora 🔧"
+        )
+    if reason.startswith("Garantía"):
+        return (
+            "Gracias. Ya le pasé tu caso a un técnico con tu folio; te contacta para revisar la "
+            "llanta y decirte si aplica la garantía 🔧"
+        )
     return (
         "Listo, ya le pasé tu caso a un asesor de TopLlantas con el resumen de nuestra plática. "
         "Te contacta en cuanto esté disponible 🙌"

@@ -96,6 +96,13 @@ _INJECTION = re.compile(
 )
 
 
+# "¿eres un robot?" is curiosity, not an insult (the classifier confused the two).
+_ARE_YOU_A_BOT = re.compile(
+    r"^(oye |y )?(eres|tu eres|hablo con|estoy hablando con) (un |una )?"
+    r"(robot|bot|maquina|persona( real)?|humano|ia|inteligencia artificial)( o (que|persona|humano))?$"
+)
+
+
 def rule_intent(normalized: str, original: str) -> tuple[str, float] | None:
     """The intent when a rule is sure, else None.
 
@@ -115,6 +122,8 @@ def rule_intent(normalized: str, original: str) -> tuple[str, float] | None:
         return "small_talk", 0.3
     if _INJECTION.search(plain):
         return "prompt_injection", 0.99
+    if _ARE_YOU_A_BOT.search(plain):
+        return "small_talk", 0.95
     if plain in AFFIRM:
         return "affirm", 0.99
     if plain in DENY:

@@ -65,9 +65,9 @@ def support(turn: Turn) -> AIMessage:
             "Garantía " + e.folios[0] if e.folios else "Revisión técnica solicitada por el cliente"
         )
         return call("handoff_to_human", reason=reason)
-    if e.folios:
-        return call("get_order_status", folio=e.folios[0])
-    if intent == "warranty_claim":
+    if intent == "warranty_claim" or e.folios:
+        if e.folios:  # a warranty is judged by a technician with the purchase in hand
+            return call("handoff_to_human", reason=f"Garantía del folio {e.folios[0]}")
         return say(WARRANTY)
     if intent == "tire_problem":
         return say(PROBLEM)

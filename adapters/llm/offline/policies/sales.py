@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from langchain_core.messages import AIMessage
@@ -12,11 +13,17 @@ from adapters.llm.offline.brain import Turn, call, parse_result, say
 SEARCHES = ("find_tires_for_vehicle", "search_tires")
 ORDER = ("recommended", "economical", "premium")
 RESERVE_OFFER = "Te las aparto"  # our quote's closing question; a "sí" after it means reserve
+INSTALL_QUESTION = "vienes al taller"  # our reservation's closing question
 GREETINGS = ("hola", "buen", "que tal", "qué tal")
 
 
 def _greets(turn: Turn) -> bool:
     return turn.analysis.normalized.startswith(GREETINGS) and not turn.earlier
+
+
+def names_product(turn: Turn) -> bool:
+    """The message names a vehicle or a size of its own."""
+    return bool(turn.entities.sizes or turn.entities.vehicle)
 
 
 def _choose(turn: Turn, offered: dict[str, Any]) -> dict[str, Any] | None:
@@ -70,9 +77,24 @@ def _reserve(turn: Turn, sku: str, quantity: int) -> AIMessage:
     )
 
 
+def _installation(turn: Turn, fulfillment: str) -> AIMessage:
+    """The answer to "¿a tu casa o al taller?" after a reservation."""
+    reservation = turn.last_result("create_reservation")
+    if reservation is None:
+        return say(t.ASK_AGAIN_SALES)
+    if fulfillment == "delivery":
+        return call(
+            "handoff_to_human",
+            reason=f"Instalación a domicilio para el folio {reservation['folio']}",
+        )
+    return say(t.pickup_confirmation(reservation))
+
+
 def decide(turn: Turn) -> AIMessage:
     """The next move for a new customer message."""
     intent, e = turn.intent, turn.entities
+    if INSTALL_QUESTION in turn.last_reply() and e.fulfillment and not names_product(turn):
+        return _installation(turn, e.fulfillment)
     if intent == "human_handoff":
         return call("handoff_to_human", reason="El cliente pidió hablar con un asesor")
     if intent == "order_status" or (e.folios and intent not in ("tire_quote", "product_search")):
@@ -102,11 +124,25 @@ def decide(turn: Turn) -> AIMessage:
             return say("¡Va! ¿Cuál te aparto, la recomendada o la económica?")
         if chosen is not None:
             return call("quote_tires", sku=chosen["sku"], quantity=quantity)
-        if quoted is not None and intent == "financing":
-            return call("quote_tires", sku=quoted["sku"], quantity=int(quoted["quantity"]))
+        if intent == "financing":
+            # Payment terms need a price: the one they chose, else our recommendation.
+            sku = (
+                quoted["sku"]
+                if quoted
+                else (offered.get("options") or {}).get("recommended", {}).get("sku")
+            )
+            if sku:
+                return call("quote_tires", sku=sku, quantity=quantity)
         return say("¿Cuál te late más? Dime la marca o si prefieres la más económica.")
     if intent == "deny":
         return say("Sin problema 🙂 Si quieres ver otra marca o medida, dime y te cotizo.")
+    # Earlier vehicles and sizes only count when this message is about finding tires, or
+    # answers the question we asked (the year).
+    remembering = (
+        new_product or intent in ("tire_quote", "product_search") or "año" in turn.last_reply()
+    )
+    if not remembering:
+        return say(t.ASK_AGAIN_SALES)
     size = turn.size()
     if size:
         brand = e.brands[0] if e.brands else None
@@ -115,6 +151,12 @@ def decide(turn: Turn) -> AIMessage:
             "search_tires", size=size, brand=brand, max_unit_price_pesos=budget, quantity=quantity
         )
     vehicle = turn.vehicle()
+    if (
+        vehicle is None
+        and intent in ("tire_quote", "product_search")
+        and re.search(r"\b(19|20)\d\d\b", turn.analysis.text)
+    ):
+        return say(t.unknown_vehicle("ese auto"))
     if vehicle is not None:
         if vehicle.year is None:
             return say(t.ask_year(vehicle.model or "auto"))

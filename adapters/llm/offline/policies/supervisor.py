@@ -36,6 +36,13 @@ def supervise(turn: Turn) -> AIMessage:
     if intent in INVENTORY:
         return _transfer(turn, "inventory" if staff else "sales")
     if intent in LOGISTICS:
+        # A bare folio answers the support agent's question ("¿me compartes el folio?").
+        if (
+            turn.active_agent == "support"
+            and entities.folios
+            and len(turn.analysis.normalized.split()) <= 3
+        ):
+            return _transfer(turn, "support")
         return _transfer(turn, "logistics")
     if intent in SUPPORT:
         return _transfer(turn, "support")

@@ -1,0 +1,154 @@
+"""The database criterion: expected end states from the reference writes, and the verdict.
+
+Three ways to see what the agent did: the task's own database copy (in process: the whole
+state is compared), the target server's database scoped to the task's conversations
+(``target_db``), or, over HTTP without database access, the write-tool calls in the trace.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from core.settings import Settings
+from evals.models import Task
+from evals.refs import Created, Resolver, Unresolved
+from evals.scoring import Check, TurnRecord
+from evals.state import (
+    State,
+    StockLevels,
+    canonical,
+    created_from_trace,
+    created_since,
+    orders_from_actions,
+    orders_problems,
+    state_diff,
+    trace_writes,
+    write_signature,
+)
+from evals.world import World, tool_registry
+from tools.base import run_tool
+
+Expected = State | Counter[str]
+
+
+class TaskError(Exception):
+    """The task itself is wrong: a reference action fails or a value cannot be computed."""
+
+
+def writes(tool: str) -> bool:
+    """Whether a reference action's tool writes (and so is replayed)."""
+    spec = tool_registry().get(tool)
+    if spec is None:
+        raise LookupError(f"unknown tool {tool} in the reference actions")
+    return spec.writes
+
+
+@dataclass
+class StateJudge:
+    """Replays reference writes on fresh copies (memoised per task) and judges end states."""
+
+    settings: Settings
+    template: Path
+    work_dir: Path
+    over_http: bool = False
+    target_engine: Engine | None = None
+    stock: StockLevels | None = None
+    _expected: dict[tuple[str, str | None], Expected] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def from_trace(self) -> bool:
+        """Over HTTP without the server's database, only the trace tells what was written."""
+        return self.over_http and self.target_engine is None
+
+    def expected(self, task: Task, world: World, salt: str) -> Expected:
+        """The state the reference write actions produce on a fresh copy."""
+        key = (task.id, world.phone)
+        with self._lock:
+            if key in self._expected:
+                return self._expected[key]
+        if self.from_trace:
+            resolver = Resolver(world)
+            state: Expected = Counter(
+                write_signature(a.tool, resolver.args(a.args))
+                for a in task.actions
+                if writes(a.tool)
+            )
+        else:
+            state = self._replay(task, salt)
+        with self._lock:
+            self._expected[key] = state
+        return state
+
+    def _replay(self, task: Task, salt: str) -> State:
+        session = f"replay-{task.id}"
+        with tempfile.TemporaryDirectory(dir=self.work_dir) as tmp:
+            world = World.create(self.template, Path(tmp), self.settings, task.persona,
+                                 phone_salt=salt, task_id=task.id)  # fmt: skip
+            try:
+                resolver, ctx = Resolver(world), world.context(session)
+                for action in task.actions:
+                    if not writes(action.tool):
+                        continue
+                    args = resolver.args(action.args)
+                    content, ok = run_tool(tool_registry()[action.tool], args, ctx)
+                    if not ok:
+                        raise TaskError(f"reference action {action.tool}({args}) failed: {content}")
+                if self.over_http:
+                    return canonical(world.engine, sessions=[session])
+                return canonical(world.engine, stock_baseline=self.stock)
+            finally:
+                world.close()
+
+    def check(
+        self, task: Task, world: World, resolver: Resolver, sessions: list[str],
+        turns: list[TurnRecord], baseline_ids: dict[str, int], baseline: State | None,
+        expected: Expected | None,
+    ) -> tuple[Check, Created]:  # fmt: skip
+        """The ``db`` verdict, and what the agent created (for ``{"created": ...}`` values)."""
+        problems: list[str] = []
+        if self.from_trace:
+            created = created_from_trace(turns, world.engine, discount_bp=world.discount_bp)
+            done = trace_writes(step for t in turns for step in t.trace)
+            if isinstance(expected, Counter) and done != expected:
+                problems.append(
+                    f"write calls {sorted(done.elements())} instead of {sorted(expected.elements())}"
+                )
+            wrote = bool(done)
+        else:
+            engine = self.target_engine or world.engine
+            scope = sessions if self.over_http else None
+            created = created_since(engine, baseline_ids, sessions=scope)
+            actual = canonical(engine, sessions=scope, stock_baseline=self.stock)
+            if expected is not None and not isinstance(expected, Counter):
+                diff = state_diff(expected, actual)
+                if diff:
+                    problems.append("end state differs from the reference: " + "; ".join(diff))
+            if baseline is not None and scope is None:
+                wrote = bool(state_diff(baseline, actual))
+            else:
+                wrote = bool(created.orders or created.leads)
+        if task.db.nothing_written and wrote:
+            problems.append("something was written")
+        orders, leads = task.db.orders, task.db.leads
+        if task.db.replay:  # the reference writes, read from their arguments
+            orders = orders if orders is not None else orders_from_actions(task.actions, resolver)
+            leads = (
+                leads
+                if leads is not None
+                else sum(a.tool == "handoff_to_human" for a in task.actions)
+            )
+        if orders is not None:
+            try:
+                problems += orders_problems(orders, created.orders, resolver)
+            except Unresolved as exc:
+                problems.append(str(exc))
+        if leads is not None and len(created.leads) != leads:
+            problems.append(f"{len(created.leads)} hand-offs (leads), expected {leads}")
+        return Check(name="db", ok=not problems, detail="; ".join(problems)), created
