@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.runnables import Runnable
 
 from adapters.llm.retry import invoke_with_retry
 from prompts import load_prompt
@@ -42,18 +43,24 @@ def recent(history: Sequence[BaseMessage], limit: int = HISTORY_MESSAGES) -> lis
     return tail
 
 
+def bind_agent_tools(
+    spec: AgentSpec, model: BaseChatModel
+) -> Runnable[LanguageModelInput, AIMessage]:
+    """The model with the agent's tools bound (done once per graph: binding builds schemas)."""
+    return model.bind_tools([t.as_langchain_tool() for t in spec.tools])
+
+
 def run_agent(
     spec: AgentSpec,
-    model: BaseChatModel,
+    bound: Runnable[LanguageModelInput, AIMessage],
     history: Sequence[BaseMessage],
     ctx: ToolContext,
     *,
     attempts: int,
 ) -> list[BaseMessage]:
-    """Run the model with the agent's tools until it answers in text; returns the new messages."""
+    """Run the bound model until it answers in text; returns the new messages."""
     ctx.current_agent = spec.name
     system = SystemMessage(load_prompt(spec.prompt, role=ctx.role))
-    bound = model.bind_tools([t.as_langchain_tool() for t in spec.tools])
     context = recent(history)
     new: list[BaseMessage] = []
     for _ in range(MAX_STEPS):

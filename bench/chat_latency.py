@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -79,13 +80,17 @@ def _session(engine, start_session, session_scope):  # type: ignore[no-untyped-d
         return start_session(s, owner="bench", role="customer", channel="web", customer_id=None)
 
 
-async def over_http(base: str, conversations: int) -> list[float]:
+async def over_http(base: str, conversations: int, think_s: float = 0.0) -> list[float]:
     latencies: list[float] = []
+    rng = random.Random(7)
 
     async def conversation() -> None:
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:
             session_id = None
+            await asyncio.sleep(rng.uniform(0, think_s))
             for text in TURNS:
+                if session_id is not None:
+                    await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)  # the customer types
                 start = time.perf_counter()
                 r = await client.post("/v1/chat", json={"session_id": session_id, "message": text})
                 latencies.append((time.perf_counter() - start) * 1000)
@@ -129,19 +134,26 @@ def main() -> None:
     try:
         asyncio.run(wait_ready(base))
         results["HTTP"] = asyncio.run(over_http(base, args.conversations))
+        results["HTTP, 2 s think"] = asyncio.run(over_http(base, args.conversations, think_s=2.0))
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(
         f"\n{args.conversations} concurrent conversations x {len(TURNS)} turns, offline model, SQLite"
     )
-    print(f"{'path':<12} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}  reference")
+    print("(HTTP: every conversation sends its next message the moment it gets a reply, i.e. the")
+    print(" server saturated; 'think': customers take 1-3 s to type, as on WhatsApp)")
+    print(f"{'path':<16} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}  reference")
     for name, values in results.items():
         p95 = percentile(values, 95)
         verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
-        ref = f"target p95 <{TARGET_P95_MS:.0f} ms over HTTP: {verdict}" if name == "HTTP" else ""
+        ref = (
+            f"target p95 <{TARGET_P95_MS:.0f} ms over HTTP: {verdict}"
+            if name.startswith("HTTP")
+            else ""
+        )
         print(
-            f"{name:<12} {len(values):>6} {percentile(values, 50):>8.1f} {p95:>8.1f} "
+            f"{name:<16} {len(values):>6} {percentile(values, 50):>8.1f} {p95:>8.1f} "
             f"{statistics.mean(values):>8.1f}  {ref}"
         )
 

@@ -74,6 +74,10 @@ QUESTIONS: tuple[tuple[Slot, tuple[str, ...]], ...] = (
     ("pickup", ("que dia", "cuando pasas", "cuando las recoges")),
 )  # fmt: skip
 HANDED_OFF = ("ya le pase tu caso", "te contacta en cuanto")
+# When the agent asks nothing the user recognises, they push their goal with what they know.
+VOLUNTEER: tuple[Slot, ...] = (
+    "vehicle", "size", "year", "quantity", "brand", "branch", "pickup", "folio", "choice",
+)  # fmt: skip
 UNCLEAR = ("no te entendi", "otras palabras")
 
 
@@ -115,6 +119,14 @@ class RuleUser:
             return known.get("handoff") or (None if "handoff" in self.said else NO_HANDOFF)
         return known.get(slot, DONT_KNOW)
 
+    def _volunteer(self) -> tuple[Slot, str | None]:
+        for slot in VOLUNTEER:
+            if slot in self.goal.known and slot not in self.said:
+                return slot, self.goal.known[slot]
+        if self.goal.reserve and "reserve" not in self.said:
+            return "reserve", self.goal.known.get("reserve", YES_RESERVE)
+        return "unclear", None
+
     def next(self, reply: str) -> str | None:
         if self.turns >= self.max_turns:
             return None
@@ -126,8 +138,10 @@ class RuleUser:
         answer: str | None
         if slot is None:
             unclear = any(u in text for u in UNCLEAR) and "unclear" not in self.said
-            answer = self.goal.known.get("unclear") if unclear else None
-            slot = "unclear"
+            if unclear and "unclear" in self.goal.known:
+                slot, answer = "unclear", self.goal.known["unclear"]
+            else:
+                slot, answer = self._volunteer()
         else:
             self.asked[slot] += 1
             answer = None if self.asked[slot] > 2 else self._answer(slot)

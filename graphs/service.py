@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,7 +29,12 @@ from graphs.checkpointer import open_checkpointer
 from graphs.supervisor import SUPERVISOR, build_graph
 from tools.base import ToolContext
 
+log = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 4096
+TROUBLE_REPLY = (
+    "Perdón, tuve un problema para responderte 😕 ¿Me lo repites en un momento? Si es urgente, "
+    "te paso con un asesor."
+)
 REFUSALS = frozenset({"prompt_injection", "abuse", "out_of_scope"})
 EMPTY_REPLY = "¿Me escribes tu mensaje? Cuéntame para qué auto buscas llantas o en qué te ayudo 🙂"
 LONG_REPLY = "Tu mensaje es muy largo para mí 😅 ¿Me lo resumes en unas líneas?"
@@ -134,9 +140,16 @@ class ChatService:
             config: RunnableConfig = {"configurable": {"thread_id": chat.id}}
             previous = self.graph.get_state(config).values.get("messages", [])
             ctx.transcript = transcript([*previous, HumanMessage(text)])
-            state = self.graph.invoke(
-                {"messages": [HumanMessage(content=text)]}, config, context=ctx
-            )
+            try:
+                # One checkpoint per turn, written when the turn ends: a turn is all or nothing.
+                state = self.graph.invoke(
+                    {"messages": [HumanMessage(content=text)]}, config, context=ctx, durability="exit"
+                )
+            except Exception:  # the customer gets a calm answer; we get the traceback
+                log.exception("chat turn failed in session %s", chat.id)
+                return TurnResult(
+                    reply=TROUBLE_REPLY, agent=SUPERVISOR, trace=ctx.trace, intent="error"
+                )
             reply = _last_text(state["messages"])
             agent = state.get("last_agent", SUPERVISOR)
             intent = self.nlu.analyze(text, now=datetime.now(MEXICO)).intent

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from adapters.llm.retry import invoke_with_retry
 from agents import AGENTS, AgentSpec
-from agents.base import recent, run_agent
+from agents.base import bind_agent_tools, recent, run_agent
 from graphs.state import State
 from prompts import load_prompt
 from tools.base import ToolContext
@@ -101,8 +101,10 @@ def build_graph(
 def _agent_node(
     spec: AgentSpec, model: BaseChatModel, attempts: int
 ) -> Callable[[State, Runtime[ToolContext]], dict[str, Any]]:
+    bound = bind_agent_tools(spec, model)
+
     def node(state: State, runtime: Runtime[ToolContext]) -> dict[str, Any]:
-        new = run_agent(spec, model, state["messages"], runtime.context, attempts=attempts)
+        new = run_agent(spec, bound, state["messages"], runtime.context, attempts=attempts)
         return {"messages": new, "last_agent": spec.name, "active_agent": spec.name}
 
     node.__name__ = spec.name

@@ -103,7 +103,6 @@ def _customer_for(ctx: ToolContext, session: Session) -> int:
         return ctx.effective_customer_id
     chat = session.get(ChatSession, ctx.session_id)
     if chat is not None and chat.customer_id is not None:
-        ctx.bound_customer_id = chat.customer_id
         return chat.customer_id
     guest = Customer(kind=CustomerKind.RETAIL.value, name="Cliente web (invitado)")
     session.add(guest)
@@ -119,7 +118,6 @@ def _customer_for(ctx: ToolContext, session: Session) -> int:
         entity_id=guest.id,
         reason="guest for web reservation",
     )
-    ctx.bound_customer_id = guest.id
     return guest.id or 0
 
 
@@ -143,10 +141,14 @@ def create_reservation(ctx: ToolContext, args: ReservationArgs) -> dict[str, Any
 
     settings = ctx.settings
     with session_scope(ctx.engine, write=True) as session:
-        customer_id = _customer_for(ctx, session)
         product = _product(session, args.sku)
         branch = _branch_for(session, product, args.quantity, args.branch_code or ctx.branch_code)
         branch_code = branch.code
+        customer_id = _customer_for(ctx, session)
+    # Only once committed does the conversation speak for that customer (a failed
+    # reservation rolls the guest back, and nothing may point at it).
+    if ctx.customer_id is None:
+        ctx.bound_customer_id = customer_id
     notes = f"Recoge: {args.pickup_date.isoformat()}" if args.pickup_date else ""
     payload = OrderCreate(
         customer_id=customer_id,

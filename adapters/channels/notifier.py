@@ -2,7 +2,9 @@
 
 Rules applied here, not by callers: opted-out customers get nothing but replies to their own
 messages (status ``blocked``); WhatsApp outside the 24-hour window since the customer last wrote
-sends only an approved template (ContentSid + ContentVariables), inside it free text.
+sends only an approved template (ContentSid + ContentVariables), inside it free text. With no
+template configured for a kind, Twilio would refuse free text (63016), so the message is
+recorded as failed; the local log sender (no credentials) takes the text instead.
 """
 
 from __future__ import annotations
@@ -335,6 +337,8 @@ class Notifier:
         if channel != "whatsapp" or self._in_window(session, to):
             return repo.queue_message(session, body=text, **common)
         content_sid = self.settings.twilio.templates.get(kind)
+        if not content_sid and isinstance(self.senders.get("whatsapp"), LogSender):
+            return repo.queue_message(session, body=text, **common)  # a laptop: nothing to refuse
         if not content_sid:
             return repo.queue_message(
                 session, body=text, status="failed",

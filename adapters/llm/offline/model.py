@@ -40,7 +40,11 @@ class OfflineChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
         """Remember which tools this role may call (the policy only emits those)."""
-        names = [convert_to_openai_tool(t)["function"]["name"] for t in tools]
+        # Only the names matter here; converting every schema cost more than the whole policy.
+        names = [
+            t.name if isinstance(t, BaseTool) else convert_to_openai_tool(t)["function"]["name"]
+            for t in tools
+        ]
         return self.bind(tool_names=names, **kwargs)
 
     def _generate(
