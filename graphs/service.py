@@ -143,7 +143,10 @@ class ChatService:
             try:
                 # One checkpoint per turn, written when the turn ends: a turn is all or nothing.
                 state = self.graph.invoke(
-                    {"messages": [HumanMessage(content=text)]}, config, context=ctx, durability="exit"
+                    {"messages": [HumanMessage(content=text)]},
+                    config,
+                    context=ctx,
+                    durability="exit",
                 )
             except Exception:  # the customer gets a calm answer; we get the traceback
                 log.exception("chat turn failed in session %s", chat.id)

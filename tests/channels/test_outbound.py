@@ -3,7 +3,10 @@ notifications, the 24-hour window, opt-out, status callbacks, retries and deferr
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
+import socketserver
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +21,7 @@ from sqlmodel import Session, col, select
 from adapters.channels.notifier import Notifier
 from adapters.channels.twilio_whatsapp import parse_twiml
 from api.app import create_app
-from core.settings import Settings
+from core.settings import Settings, SmtpSettings
 from db.engine import session_scope
 from db.tables import AuditLog, Customer, InboundMessage, Order, Outbox
 from domain.clock import utcnow
@@ -292,3 +295,66 @@ def test_messages_of_one_number_are_processed_one_at_a_time(
         ["eco: mensaje 1"],
         ["eco: mensaje 2"],
     ]
+
+
+class _SmtpHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP (RFC 5321) for one message per connection."""
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 fake ESMTP\r\n")
+        mail: dict[str, Any] = {"rcpt": []}
+        while line := self.rfile.readline():
+            verb = line.decode().strip().split(" ", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                self.wfile.write(b"250-fake\r\n250 8BITMIME\r\n")
+            elif verb == "MAIL":
+                mail["from"] = line.decode().strip()
+                self.wfile.write(b"250 OK\r\n")
+            elif verb == "RCPT":
+                mail["rcpt"].append(line.decode().strip())
+                self.wfile.write(b"250 OK\r\n")
+            elif verb == "DATA":
+                self.wfile.write(b"354 go ahead\r\n")
+                data = b"".join(iter(lambda: self.rfile.readline(), b".\r\n"))
+                mail["message"] = email.message_from_bytes(data, policy=email.policy.default)
+                self.server.mails.append(mail)  # type: ignore[attr-defined]
+                self.wfile.write(b"250 queued\r\n")
+            elif verb == "QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 OK\r\n")
+
+
+def test_an_email_notification_goes_out_over_smtp(settings: Settings, engine: Engine) -> None:
+    with Session(engine) as s:
+        order, customer = s.exec(
+            select(Order, Customer)
+            .where(
+                Order.customer_id == Customer.id,
+                col(Customer.email).is_not(None),
+                Customer.consent_notifications,
+            )
+            .order_by(col(Order.id))
+        ).first()  # type: ignore[misc]
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpHandler)
+    server.mails = []  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        smtp = SmtpSettings(
+            host="127.0.0.1",
+            port=server.server_address[1],
+            from_addr="TopLlantas <avisos@topllantas.mx>",
+        )
+        row = Notifier(engine, settings.model_copy(update={"smtp": smtp})).notify_order(
+            str(order.folio), "order_ready", channel="email"
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert row.status == "sent" and row.to == customer.email
+    [mail] = server.mails  # type: ignore[attr-defined]
+    message = mail["message"]
+    assert message["To"] == customer.email and message["Subject"] == "Tu pedido está listo"
+    assert f"Tu pedido #{order.folio} ya está listo para recoger" in message.get_content()
+    assert message["Message-ID"] == row.provider_sid

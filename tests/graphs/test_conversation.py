@@ -261,3 +261,26 @@ def test_the_stream_sends_agent_tool_message_and_done(
     names = [e for e, _ in events]
     assert names[0] == "agent" and "tool" in names and names[-2:] == ["message", "done"]
     assert "205/55R16" in events[-2][1]["reply"]
+
+
+def test_references_resolve_against_what_was_offered(client: TestClient, engine: Engine) -> None:
+    first = say(client, "ocupo 2 llantas pa mi bersa 2018")
+    assert "185/65R15" in first["reply"]
+    cheapest = say(client, "la mas barata", first["session_id"])
+    prices = [int(p.replace(",", "")) for p in re.findall(r"Precio: \$([\d,]+)", first["reply"])]
+    assert f"${min(prices):,}" in cheapest["reply"] and "¿Te las aparto" in cheapest["reply"]
+    held = say(client, "esa", first["session_id"])
+    folio = re.search(r"TL-\d{6}", held["reply"])
+    assert folio, held
+    with Session(engine) as s:
+        order = s.exec(select(Order).where(Order.folio == folio[0])).one()
+        line = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).one()
+    assert line.quantity == 2
+    home = say(client, "a domicilio porfa", first["session_id"])
+    assert "domicilio" in home["reply"]
+    with Session(engine) as s:
+        assert (
+            s.exec(select(Lead).where(Lead.session_id == first["session_id"]))
+            .one()
+            .reason.startswith("Instalación a domicilio")
+        )

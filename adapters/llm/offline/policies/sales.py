@@ -124,6 +124,9 @@ def decide(turn: Turn) -> AIMessage:
             return say("¡Va! ¿Cuál te aparto, la recomendada o la económica?")
         if chosen is not None:
             return call("quote_tires", sku=chosen["sku"], quantity=quantity)
+        if quoted is not None and intent == "select_option":
+            # "esa" right after we quoted one tire and asked to hold it: that tire, held.
+            return _reserve(turn, quoted["sku"], int(quoted["quantity"]))
         if intent == "financing":
             # Payment terms need a price: the one they chose, else our recommendation.
             sku = (
