@@ -131,7 +131,11 @@ def _branch_for(session: Session, product: Product, quantity: int, wanted: str |
         key=lambda s: (s["branch_code"] != MAIN_BRANCH, -int(s["available"])),
     )
     if not ok:
-        raise Conflict(f"no hay {quantity} piezas de {product.sku} en una sola sucursal")
+        most = max((int(s["available"]) for s in stock), default=0)
+        raise ToolRefused(
+            f"ya no tengo {quantity} piezas de {product.brand} {product.line} {product.size} juntas "
+            f"en una sucursal (máximo {most})"
+        )
     return catalog.branch_by_code(session, str(ok[0]["branch_code"]))
 
 
@@ -163,14 +167,19 @@ def create_reservation(ctx: ToolContext, args: ReservationArgs) -> dict[str, Any
     actor = f"chat:{ctx.session_id}"
     # One reservation per conversation, product and quantity: a repeated "sí" never doubles it.
     key = f"{ctx.session_id}:{product.sku}:{args.quantity}"
-    order, _ = create_order_once(
-        ctx.engine,
-        payload,
-        actor=actor,
-        principal=actor,
-        key=key,
-        hold_hours=settings.reservation_hold_hours,
-    )
+    try:
+        order, _ = create_order_once(
+            ctx.engine,
+            payload,
+            actor=actor,
+            principal=actor,
+            key=key,
+            hold_hours=settings.reservation_hold_hours,
+        )
+    except Conflict as exc:  # someone took the last units between the search and now
+        raise ToolRefused(
+            f"ya no me alcanzan {args.quantity} piezas de {product.brand} {product.line} en {branch_code}"
+        ) from exc
     with session_scope(ctx.engine, write=True) as session:
         # The repository hands back the still-payable link when this is a repeated "sí".
         link = create_payment_link(
