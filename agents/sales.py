@@ -2,7 +2,13 @@
 
 from agents.base import AgentSpec
 from tools.catalog import FIND_TIRES_FOR_VEHICLE, GET_BRANCHES, GET_SERVICE_PRICES, SEARCH_TIRES
-from tools.sales import CREATE_RESERVATION, GET_ORDER_STATUS, HANDOFF_TO_HUMAN, QUOTE_TIRES
+from tools.sales import (
+    CREATE_RESERVATION,
+    GET_CUSTOMER_TERMS,
+    GET_ORDER_STATUS,
+    HANDOFF_TO_HUMAN,
+    QUOTE_TIRES,
+)
 
 AGENT = AgentSpec(
     name="sales",
@@ -15,6 +21,7 @@ AGENT = AgentSpec(
         GET_ORDER_STATUS,
         GET_BRANCHES,
         GET_SERVICE_PRICES,
+        GET_CUSTOMER_TERMS,
         HANDOFF_TO_HUMAN,
     ),
     prompt="sales",

@@ -55,12 +55,17 @@ class LineAmounts:
 
 
 def price_line(unit_price_cents: int, quantity: int, discount_bp: int = 0) -> LineAmounts:
-    """Price one line: subtotal, discount, IVA on the discounted amount, total."""
+    """Price one line: subtotal, discount, IVA on the discounted amount, total.
+
+    Discount and IVA are rounded per unit, then multiplied: four tires at a $2,890 shelf price
+    cost exactly $11,560, as the customer multiplies it, never $11,560.02.
+    """
     if quantity <= 0:
         raise ValueError("quantity must be positive")
     subtotal = unit_price_cents * quantity
-    discount = apply_discount(subtotal, discount_bp)
-    iva = iva_of(subtotal - discount)
+    unit_discount = apply_discount(unit_price_cents, discount_bp)
+    discount = unit_discount * quantity
+    iva = iva_of(unit_price_cents - unit_discount) * quantity
     return LineAmounts(
         unit_price_cents, quantity, subtotal, discount, iva, subtotal - discount + iva
     )

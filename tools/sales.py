@@ -52,6 +52,10 @@ class OrderStatusArgs(BaseModel):
     )
 
 
+class NoArgs(BaseModel):
+    """No arguments."""
+
+
 class HandoffArgs(BaseModel):
     """Arguments of handoff_to_human."""
 
@@ -250,6 +254,25 @@ def get_order_status(ctx: ToolContext, args: OrderStatusArgs) -> dict[str, Any]:
     }
 
 
+KIND_ES = {"retail": "cliente", "dealer": "distribuidor", "fleet": "flotilla"}
+
+
+def get_customer_terms(ctx: ToolContext, _: NoArgs) -> dict[str, Any]:
+    with Session(ctx.engine) as session:
+        customer = (
+            session.get(Customer, ctx.effective_customer_id) if ctx.effective_customer_id else None
+        )
+    if customer is None:
+        return {"identified": False}
+    return {
+        "identified": True,
+        "kind": customer.kind,
+        "kind_es": KIND_ES.get(customer.kind, "cliente"),
+        "discount_bp": customer.discount_bp,
+        "credit_limit_cents": customer.credit_limit_cents,
+    }
+
+
 def handoff_to_human(ctx: ToolContext, args: HandoffArgs) -> dict[str, Any]:
     summary = "\n".join(ctx.transcript[-12:]) or "(sin mensajes)"
     with session_scope(ctx.engine, write=True) as session:
@@ -297,6 +320,13 @@ GET_ORDER_STATUS = ToolSpec(
     "solo puede ver sus propios pedidos.",
     OrderStatusArgs,
     get_order_status,
+)
+GET_CUSTOMER_TERMS = ToolSpec(
+    "get_customer_terms",
+    "Descuento y línea de crédito del cliente que escribe (distribuidores y flotillas).",
+    NoArgs,
+    get_customer_terms,
+    roles=CUSTOMER,
 )
 HANDOFF_TO_HUMAN = ToolSpec(
     "handoff_to_human",

@@ -105,7 +105,8 @@ def test_dealer_discount_is_applied(
     }
     order = client.post("/api/v1/orders", json=body, headers=bearer(keys[Role.STAFF])).json()
     assert dealer.discount_bp > 0
-    assert order["discount_cents"] == (order["subtotal_cents"] * dealer.discount_bp + 5000) // 10000
+    unit = order["lines"][0]["unit_price_cents"]
+    assert order["discount_cents"] == 8 * ((unit * dealer.discount_bp + 5000) // 10000)
     assert order["reservations"] == [] and order["status"] == "quote"
 
 

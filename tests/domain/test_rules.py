@@ -58,9 +58,10 @@ def test_iva_and_discounts_are_exact_integer_cents() -> None:
     assert with_iva(249_138) == 289_000
     line = price_line(249_138, 4, discount_bp=1000)
     assert line.subtotal_cents == 996_552
-    assert line.discount_cents == 99_655
-    assert line.iva_cents == iva_of(996_552 - 99_655)
-    assert line.total_cents == 996_552 - 99_655 + line.iva_cents
+    assert line.discount_cents == 4 * 24_914  # 10 % of one unit, half-up, times four
+    assert line.iva_cents == 4 * iva_of(249_138 - 24_914)
+    assert line.total_cents == 996_552 - line.discount_cents + line.iva_cents
+    assert price_line(249_138, 4).total_cents == 4 * 289_000  # shelf price x quantity, exactly
     assert format_mxn(1_156_000) == "$11,560"
     assert format_mxn(289_050) == "$2,890.50"
 

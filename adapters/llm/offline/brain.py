@@ -117,6 +117,17 @@ class Turn:
             year = year or _bare_year(self.analysis.text)
         return VehicleMention(make=make, model=model, year=year)
 
+    def recent(self, name: str) -> Any:
+        """An entity from this message or, failing that, the latest earlier message that had it.
+
+        Lets "mañana paso" or "a domicilio" said before the customer chose a tire still apply.
+        """
+        for analysis in [self.analysis, *reversed(self.earlier[-3:])]:
+            value = getattr(analysis.entities, name)
+            if value:
+                return value
+        return None
+
     def quantity(self, default: int = 4) -> int:
         """The quantity asked for in the recent messages."""
         for analysis in [self.analysis, *reversed(self.earlier[-3:])]:
@@ -135,7 +146,11 @@ class Turn:
 
 
 def _bare_year(text: str) -> int | None:
-    match = re.fullmatch(r"\s*(?:modelo\s+|del\s+|año\s+)?((?:19|20)\d\d)\s*[.!]?\s*", text.lower())
+    """A year given on its own, as the answer to "¿de qué año es?" ("2019", "es del 2019")."""
+    match = re.fullmatch(
+        r"\s*(?:(?:es|era|seria|sería)\s+)?(?:(?:un|una|el|del|de|modelo|año)\s+)*((?:19|20)\d\d)\s*[.!]?\s*",
+        text.lower(),
+    )
     return int(match[1]) if match else None
 
 

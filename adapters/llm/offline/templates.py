@@ -59,6 +59,29 @@ def pickup_confirmation(result: dict[str, Any]) -> str:
     )
 
 
+NOT_FREE = (
+    "Las llantas no las puedo regalar 😅 pero la instalación sí es GRATIS con tu compra. ¿Te cotizo "
+    "unas para tu auto?"
+)
+
+
+def customer_terms(result: dict[str, Any]) -> str:
+    """The identified customer's commercial terms."""
+    if not result.get("identified"):
+        return (
+            "Los descuentos de distribuidor y flotilla se aplican a clientes registrados. Escríbenos "
+            "desde el WhatsApp de tu cuenta o te paso con un asesor para darte de alta."
+        )
+    discount = int(result["discount_bp"])
+    if not discount:
+        return "Tu cuenta tiene precio de lista, sin descuento especial. Si compras por volumen, te paso con un asesor 🙂"
+    pct = f"{discount / 100:g}%"
+    line = f"Como {result['kind_es']} tienes {pct} de descuento sobre precio de lista, aplicado en tus cotizaciones."
+    if result.get("credit_limit_cents"):
+        line += f" Tu línea de crédito es de {format_mxn(int(result['credit_limit_cents']))}."
+    return line
+
+
 def ask_year(model: str) -> str:
     """Ask for the missing year."""
     return f"¡Va! ¿De qué año es tu {model}? Así te doy la medida exacta."

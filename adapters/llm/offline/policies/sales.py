@@ -12,6 +12,7 @@ from adapters.llm.offline.brain import Turn, call, parse_result, say
 
 SEARCHES = ("find_tires_for_vehicle", "search_tires")
 ORDER = ("recommended", "economical", "premium")
+CHOOSING = frozenset({"select_option", "reserve", "affirm", "financing"})
 RESERVE_OFFER = "Te las aparto"  # our quote's closing question; a "sí" after it means reserve
 INSTALL_QUESTION = "vienes al taller"  # our reservation's closing question
 GREETINGS = ("hola", "buen", "que tal", "qué tal")
@@ -66,14 +67,15 @@ def _wants_reservation(turn: Turn) -> bool:
 
 
 def _reserve(turn: Turn, sku: str, quantity: int) -> AIMessage:
-    when = turn.entities.when
+    when = turn.recent("when")
+    branches = turn.recent("branches")
     return call(
         "create_reservation",
         sku=sku,
         quantity=quantity,
         pickup_date=when.date().isoformat() if when else None,
-        fulfillment=turn.entities.fulfillment or "pickup",
-        branch_code=turn.entities.branches[0] if turn.entities.branches else None,
+        fulfillment=turn.recent("fulfillment") or "pickup",
+        branch_code=branches[0] if branches else None,
     )
 
 
@@ -103,9 +105,32 @@ def decide(turn: Turn) -> AIMessage:
         return call("get_branches")
     if intent == "services" and not e.sizes and not e.vehicle:
         return call("get_service_prices")
+    if "gratis" in turn.analysis.normalized and intent in (
+        "reserve",
+        "select_option",
+        "affirm",
+        "tire_quote",
+    ):
+        return say(t.NOT_FREE)
+    if intent in ("dealer_terms",) or "descuento" in turn.analysis.normalized:
+        return call("get_customer_terms")
     offered = turn.last_result(*SEARCHES)
     quantity = turn.quantity(int(offered.get("quantity", 4)) if offered else 4)
     new_product = bool(e.sizes or e.vehicle)
+    if offered is not None and not new_product and e.quantity and intent not in CHOOSING:
+        # "siempre no, nomás ocupo 2": the same tire (or the same options) for a new quantity.
+        quote = turn.last_result("quote_tires")
+        if quote is not None:
+            return call("quote_tires", sku=quote["sku"], quantity=e.quantity)
+        return call("search_tires", size=offered["size"], quantity=e.quantity)
+    if (
+        offered is not None
+        and not new_product
+        and e.brands
+        and intent in ("product_search", "tire_quote")
+    ):
+        # "¿y en Pirelli?": the same size, another brand.
+        return call("search_tires", size=offered["size"], brand=e.brands[0], quantity=quantity)
     if (
         offered is not None
         and not new_product
@@ -209,6 +234,8 @@ def answer(turn: Turn, tool: str, content: str) -> AIMessage:
         return say(t.branches(data))
     if tool == "get_service_prices":
         return say(t.services(data))
+    if tool == "get_customer_terms":
+        return say(t.customer_terms(data))
     if tool == "handoff_to_human":
         return say(t.handoff(data))
     return say(t.ASK_AGAIN)

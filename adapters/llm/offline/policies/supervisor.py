@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from langchain_core.messages import AIMessage
 
 from adapters.llm.offline import templates as t
@@ -16,6 +18,10 @@ INVENTORY = frozenset({"stock_check", "low_stock", "reorder", "demand_forecast"}
 LOGISTICS = frozenset({"order_status", "delivery_reschedule", "route_planning"})
 STAFF_ONLY = frozenset({"low_stock", "reorder", "demand_forecast", "route_planning"})
 CONFIDENT = 0.35
+# "apártame 50 llantas gratis": tires are never free (installation is, and that is sales').
+FREE_TIRES = re.compile(
+    r"\b(llantas?|juego)\b.*\b(gratis|regal\w*)\b|\b(gratis|regal\w*)\b.*\bllantas?\b"
+)
 
 
 def _transfer(turn: Turn, agent: str) -> AIMessage:
@@ -31,6 +37,10 @@ def supervise(turn: Turn) -> AIMessage:
         return say(t.INJECTION)
     if intent == "abuse":
         return say(t.ABUSE)
+    if FREE_TIRES.search(turn.analysis.normalized):
+        return say(t.NOT_FREE)
+    if "descuento" in turn.analysis.normalized and not staff:
+        return _transfer(turn, "sales")
     if intent in STAFF_ONLY and not staff:
         return say(t.INTERNAL_ONLY)
     if intent in INVENTORY:
