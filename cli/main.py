@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from adapters.erp.csv_import import ImportReport
 from cli.whatsapp import whatsapp_app
 from core.errors import DomainError
 from core.settings import Settings, get_settings
@@ -183,6 +186,18 @@ def _read_csv(path: Path) -> str:
         return ""
 
 
+def _import(label: str, path: Path, run: Callable[[Session, str], ImportReport]) -> None:
+    """Read a CSV, import it in one transaction, and report; a bad file changes nothing."""
+    text = _read_csv(path)
+    try:
+        with session_scope(_engine(get_settings()), write=True) as session:
+            report = run(session, text)
+    except DomainError as exc:
+        _fail(f"nothing imported: {exc.message}")
+        return
+    typer.echo(f"{label}: {report.rows} rows ({report.created} new, {report.updated} updated).")
+
+
 @fitment_app.command("import")
 def fitment_import(
     path: Annotated[
@@ -193,14 +208,13 @@ def fitment_import(
     """Import a licensed fitment catalogue; any bad row aborts the whole import."""
     from adapters.erp.csv_import import import_fitment
 
-    text = _read_csv(path)
-    try:
-        with session_scope(_engine(get_settings()), write=True) as session:
-            report = import_fitment(session, text, actor=CLI_ACTOR, current_year=date.today().year)
-    except DomainError as exc:
-        _fail(f"nothing imported: {exc.message}")
-        return
-    typer.echo(f"Fitment: {report.rows} rows ({report.created} new, {report.updated} updated).")
+    _import(
+        "Fitment",
+        path,
+        lambda session, text: import_fitment(
+            session, text, actor=CLI_ACTOR, current_year=date.today().year
+        ),
+    )
 
 
 @import_app.command("products")
@@ -208,14 +222,7 @@ def import_products_cmd(path: Path) -> None:
     """Upsert products by SKU from a CSV (prices in pesos, net of IVA)."""
     from adapters.erp.csv_import import import_products
 
-    text = _read_csv(path)
-    try:
-        with session_scope(_engine(get_settings()), write=True) as session:
-            report = import_products(session, text, actor=CLI_ACTOR)
-    except DomainError as exc:
-        _fail(f"nothing imported: {exc.message}")
-        return
-    typer.echo(f"Products: {report.rows} rows ({report.created} new, {report.updated} updated).")
+    _import("Products", path, lambda session, text: import_products(session, text, actor=CLI_ACTOR))
 
 
 @import_app.command("stock")
@@ -223,14 +230,7 @@ def import_stock_cmd(path: Path) -> None:
     """Set stock per SKU and branch from a CSV."""
     from adapters.erp.csv_import import import_stock
 
-    text = _read_csv(path)
-    try:
-        with session_scope(_engine(get_settings()), write=True) as session:
-            report = import_stock(session, text, actor=CLI_ACTOR)
-    except DomainError as exc:
-        _fail(f"nothing imported: {exc.message}")
-        return
-    typer.echo(f"Stock: {report.rows} rows ({report.created} new, {report.updated} updated).")
+    _import("Stock", path, lambda session, text: import_stock(session, text, actor=CLI_ACTOR))
 
 
 @erp_app.command("sync")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from core.errors import InvalidRequest
 
@@ -70,6 +71,17 @@ class TireSize:
         prefix = self.prefix if self.prefix in ("LT", "ST", "T") else ""
         suffix = "C" if self.commercial else ""
         return f"{prefix}{self.width}/{self.aspect}{self.construction}{self.rim}{suffix}"
+
+    def product_columns(self) -> dict[str, Any]:
+        """The size columns of a product row (search matches on width/aspect/rim)."""
+        return {
+            "size": self.canonical,
+            "width": self.width,
+            "aspect": self.aspect,
+            "construction": self.construction,
+            "rim": self.rim,
+            "size_prefix": "LT" if self.prefix == "LT" else "",
+        }
 
     def __str__(self) -> str:
         service = ""

@@ -157,6 +157,26 @@ def _size(row: dict[str, str], name: str) -> str:
         raise RowError(f"{name}: {exc.message}") from None
 
 
+def _finish(
+    session: Session, report: ImportReport, errors: list[str], *, entity: str, actor: str
+) -> ImportReport:
+    """Refuse the whole file if any row failed; otherwise write and audit it as one change."""
+    if errors:
+        raise InvalidRequest("; ".join(errors[:50]), field="file")
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="import",
+        entity=entity,
+        entity_id="csv",
+        rows=report.rows,
+        created=report.created,
+        updated=report.updated,
+    )
+    return report
+
+
 def _parse_fitment(row: dict[str, str]) -> dict[str, Any]:
     make, model = row.get("make", ""), row.get("model", "")
     if not make or not model:
@@ -214,20 +234,7 @@ def import_fitment(session: Session, text: str, *, actor: str, current_year: int
                 setattr(row, name, value)
             session.add(row)
             report.updated += 1
-    if errors:
-        raise InvalidRequest("; ".join(errors[:50]), field="file")
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="import",
-        entity="fitment",
-        entity_id="csv",
-        rows=report.rows,
-        created=report.created,
-        updated=report.updated,
-    )
-    return report
+    return _finish(session, report, errors, entity="fitment", actor=actor)
 
 
 def _parse_product(row: dict[str, str]) -> dict[str, Any]:
@@ -245,12 +252,7 @@ def _parse_product(row: dict[str, str]) -> dict[str, Any]:
         "sku": sku,
         "brand": row.get("brand") or "",
         "line": row.get("line") or "",
-        "size": size.canonical,
-        "width": size.width,
-        "aspect": size.aspect,
-        "construction": size.construction,
-        "rim": size.rim,
-        "size_prefix": "LT" if size.canonical.startswith("LT") or size.is_flotation else "",
+        **size.product_columns(),
         "load_index": _int(row, "load_index", 50, 150),
         "speed_rating": speed,
         "run_flat": _bool(row, "run_flat", False),
@@ -295,18 +297,7 @@ def import_products(session: Session, text: str, *, actor: str) -> ImportReport:
             product.updated_at = utcnow()
             session.add(product)
             report.updated += 1
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="import",
-        entity="product",
-        entity_id="csv",
-        rows=report.rows,
-        created=report.created,
-        updated=report.updated,
-    )
-    return report
+    return _finish(session, report, [], entity="product", actor=actor)
 
 
 def import_stock(session: Session, text: str, *, actor: str) -> ImportReport:
@@ -356,17 +347,4 @@ def import_stock(session: Session, text: str, *, actor: str) -> ImportReport:
         stock.updated_at = utcnow()
         session.add(stock)
         report.updated += 1
-    if errors:
-        raise InvalidRequest("; ".join(errors[:50]), field="file")
-    session.flush()
-    record(
-        session,
-        actor=actor,
-        action="import",
-        entity="stock",
-        entity_id="csv",
-        rows=report.rows,
-        created=report.created,
-        updated=report.updated,
-    )
-    return report
+    return _finish(session, report, errors, entity="stock", actor=actor)

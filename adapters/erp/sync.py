@@ -67,12 +67,7 @@ def sync_catalog(source: ErpClient, engine: Engine, *, actor: str) -> SyncReport
             values: dict[str, Any] = {
                 "brand": item.brand,
                 "line": item.line,
-                "size": size.canonical,
-                "width": size.width,
-                "aspect": size.aspect,
-                "construction": size.construction,
-                "rim": size.rim,
-                "size_prefix": "LT" if size.canonical.startswith("LT") or size.is_flotation else "",
+                **size.product_columns(),
                 "load_index": item.load_index,
                 "speed_rating": item.speed_rating,
                 "run_flat": item.run_flat,
