@@ -44,9 +44,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sweeper = None
         if settings.reservation_sweep_seconds > 0:
-            sweeper = asyncio.create_task(
-                _sweep_reservations(db_engine, settings.reservation_sweep_seconds)
-            )
+            sweeper = asyncio.create_task(_sweep(db_engine, settings))
         yield
         app.state.chat_resources.close()
         if sweeper is not None:
@@ -94,17 +92,23 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     return app
 
 
-async def _sweep_reservations(engine: Engine, every_s: float) -> None:
-    """The in-process scheduler's one job for now: release holds that expired."""
+async def _sweep(engine: Engine, settings: Settings) -> None:
+    """The in-process scheduler: release expired holds, send outbox messages left unsent."""
+    from adapters.channels.notifier import Notifier
+
     log = logging.getLogger("topllantas.sweeper")
+    notifier = Notifier(engine, settings)
     while True:
         try:
             folios = await asyncio.to_thread(_expire_once, engine)
             if folios:
                 log.info("released expired reservations: %s", ", ".join(folios))
+            sent = await asyncio.to_thread(notifier.deliver_queued)
+            if sent:
+                log.info("sent %d queued outbox messages", sent)
         except Exception:  # a failed sweep must not stop the next one
-            log.exception("reservation sweep failed")
-        await asyncio.sleep(every_s)
+            log.exception("sweep failed")
+        await asyncio.sleep(settings.reservation_sweep_seconds)
 
 
 def _expire_once(engine: Engine) -> list[str]:

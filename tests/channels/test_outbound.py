@@ -358,3 +358,35 @@ def test_an_email_notification_goes_out_over_smtp(settings: Settings, engine: En
     assert message["To"] == customer.email and message["Subject"] == "Tu pedido está listo"
     assert f"Tu pedido #{order.folio} ya está listo para recoger" in message.get_content()
     assert message["Message-ID"] == row.provider_sid
+
+
+def test_the_server_sends_outbox_messages_left_unsent(settings: Settings, engine: Engine) -> None:
+    """A crash between writing a message and sending it: the server's sweep sends it."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from db.engine import session_scope
+    from db.repositories.outbox import queue_message
+    from db.tables.channels import Outbox
+
+    with session_scope(engine, write=True) as session:
+        row_id = queue_message(
+            session,
+            kind="order_ready",
+            channel="whatsapp",
+            to="+5215500001111",
+            body="Tu pedido está listo para recoger",
+        ).id
+    fast = settings.model_copy(update={"reservation_sweep_seconds": 0.05})
+    with TestClient(create_app(fast, engine=engine)):
+        deadline = time.monotonic() + 10
+        status = "queued"
+        while status == "queued" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            with Session(engine) as s:
+                row = s.get(Outbox, row_id)
+                assert row is not None
+                status = row.status
+    assert status == "sent"
