@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
+from adapters.channels.notifier import Notifier
 from api.cache import ResponseCache
 from api.deps import KeyCache
 from api.docs import install_docs
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         sweeper = None
         if settings.reservation_sweep_seconds > 0:
-            sweeper = asyncio.create_task(_sweep(db_engine, settings))
+            sweeper = asyncio.create_task(_sweep(db_engine, settings, app.state.notifier))
         yield
         app.state.chat_resources.close()
         if sweeper is not None:
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # The chat service (NLU, graph, checkpointer) starts on the first chat request.
     app.state.chat_resources = contextlib.ExitStack()
     app.state.chat_lock = threading.Lock()
+    app.state.notifier = Notifier(db_engine, settings)
     app.state.rate_limiter = RateLimiter(
         per_minute=settings.rate_limit.per_minute, burst=settings.rate_limit.burst
     )
@@ -92,12 +94,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     return app
 
 
-async def _sweep(engine: Engine, settings: Settings) -> None:
+async def _sweep(engine: Engine, settings: Settings, notifier: Notifier) -> None:
     """The in-process scheduler: release expired holds, send outbox messages left unsent."""
-    from adapters.channels.notifier import Notifier
-
     log = logging.getLogger("topllantas.sweeper")
-    notifier = Notifier(engine, settings)
     while True:
         try:
             folios = await asyncio.to_thread(_expire_once, engine)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from adapters.erp.csv_import import ImportReport
+from cli.prompt import prompt_loop
 from cli.whatsapp import whatsapp_app
 from core.errors import DomainError
 from core.settings import Settings, get_settings
@@ -315,16 +316,12 @@ def chat(
         typer.echo(
             f"Conversación {chat_session.id} como {as_}{' ' + phone if phone else ''}. Escribe 'salir' para terminar."
         )
-        while True:
-            try:
-                text = input("tú> ")
-            except (EOFError, KeyboardInterrupt):
-                typer.echo("")
-                break
-            if text.strip().lower() in ("salir", "exit", "quit"):
-                break
+
+        def turn(text: str) -> None:
             result = service.run_turn(chat_session, text)
             typer.echo(f"[{result.agent}] {result.reply}")
+
+        prompt_loop(turn)
 
 
 def main() -> None:

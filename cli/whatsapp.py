@@ -9,6 +9,7 @@ import httpx
 import typer
 
 from adapters.channels.twilio_whatsapp import E164, SIGNATURE_HEADER, parse_twiml, sign
+from cli.prompt import prompt_loop
 from core.errors import DomainError
 from core.settings import Settings, get_settings
 
@@ -90,15 +91,7 @@ def simulate(
             send(message)
             return
         typer.echo(f"WhatsApp de {phone} ({name}) → {endpoint}. Escribe 'salir' para terminar.")
-        while True:
-            try:
-                text = input("tú> ")
-            except (EOFError, KeyboardInterrupt):
-                typer.echo("")
-                break
-            if text.strip().lower() in ("salir", "exit", "quit"):
-                break
-            send(text)
+        prompt_loop(send)
 
 
 @whatsapp_app.command("notify")

@@ -147,15 +147,8 @@ class WhatsAppDesk:
 
 
 def notifier_of(request: Request) -> Notifier:
-    """The app's notifier (outbox senders from settings), made on first use."""
-    state = request.app.state
-    notifier: Notifier | None = getattr(state, "notifier", None)
-    if notifier is None:
-        with state.chat_lock:
-            notifier = getattr(state, "notifier", None)
-            if notifier is None:
-                notifier = Notifier(state.engine, state.settings)
-                state.notifier = notifier
+    """The app's notifier (outbox senders from settings; made by create_app)."""
+    notifier: Notifier = request.app.state.notifier
     return notifier
 
 
