@@ -125,14 +125,21 @@ def _customer_for(ctx: ToolContext, session: Session) -> int:
     return guest.id or 0
 
 
-def _branch_for(session: Session, product: Product, quantity: int, wanted: str | None) -> Branch:
+def _branch_for(
+    session: Session, product: Product, quantity: int, wanted: str | None, near: str | None
+) -> Branch:
+    """The branch the customer asked for; else the nearest one that has the units (their
+    phone's city), then the main branch, then the one with the most units."""
     stock = catalog.stock_by_product(session, [product.id or 0]).get(product.id or 0, [])
     if wanted:
         return catalog.branch_by_code(session, wanted, field="branch_code")
-    # The main branch when it can serve the order; otherwise the one with the most units.
     ok = sorted(
         (s for s in stock if s["available"] >= quantity),
-        key=lambda s: (s["branch_code"] != MAIN_BRANCH, -int(s["available"])),
+        key=lambda s: (
+            s["branch_code"] != near,
+            s["branch_code"] != MAIN_BRANCH,
+            -int(s["available"]),
+        ),
     )
     if not ok:
         most = max((int(s["available"]) for s in stock), default=0)
@@ -150,7 +157,7 @@ def create_reservation(ctx: ToolContext, args: ReservationArgs) -> dict[str, Any
     settings = ctx.settings
     with session_scope(ctx.engine, write=True) as session:
         product = _product(session, args.sku)
-        branch = _branch_for(session, product, args.quantity, args.branch_code or ctx.branch_code)
+        branch = _branch_for(session, product, args.quantity, args.branch_code, ctx.branch_code)
         branch_code = branch.code
         customer_id = _customer_for(ctx, session)
     # Only once committed does the conversation speak for that customer (a failed

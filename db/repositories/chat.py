@@ -11,6 +11,7 @@ from db.repositories.audit import record
 from db.tables import ChatSession, Customer, Interaction
 from domain.clock import utcnow
 from domain.enums import CustomerKind
+from domain.geo import branch_for_phone
 
 
 def new_session_id() -> str:
@@ -28,7 +29,13 @@ def start_session(
     branch_code: str | None = None,
     session_id: str | None = None,
 ) -> ChatSession:
-    """Create a conversation with its identity."""
+    """Create a conversation with its identity.
+
+    Without a branch, a customer's phone suggests one (a 33 number is served from Guadalajara).
+    """
+    if branch_code is None and customer_id is not None:
+        customer = session.get(Customer, customer_id)
+        branch_code = branch_for_phone(customer.phone if customer else None)
     chat = ChatSession(
         id=session_id or new_session_id(),
         owner=owner,

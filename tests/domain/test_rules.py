@@ -79,3 +79,14 @@ def test_net_prices_are_derived_from_iva_inclusive_shelf_prices() -> None:
     for gross in range(100_000, 160_000, 7):
         net = net_for_shelf_price(gross)
         assert with_iva(net) <= gross < with_iva(net + 2)
+
+
+def test_phones_suggest_the_nearest_branch() -> None:
+    from domain.geo import branch_for_phone
+
+    assert branch_for_phone("+525512345678") == "CDMX"
+    assert branch_for_phone("+5213312345678") == "GDL"  # old mobile prefix
+    assert branch_for_phone("+528112345678") == "MTY"
+    assert branch_for_phone("+529991234567") is None
+    assert branch_for_phone("+14155550100") is None
+    assert branch_for_phone(None) is None

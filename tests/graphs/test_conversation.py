@@ -284,3 +284,18 @@ def test_references_resolve_against_what_was_offered(client: TestClient, engine:
             .one()
             .reason.startswith("Instalación a domicilio")
         )
+
+
+def test_a_customer_from_monterrey_is_served_from_monterrey(
+    client: TestClient, keys: dict[Role, str], engine: Engine
+) -> None:
+    persona = {"as": {"role": "customer", "phone": "+528187654321"}}
+    first = say(client, JETTA_1, headers=bearer(keys[Role.EVALUATOR]), body=persona)
+    held = say(
+        client,
+        "la mas barata, apartamelas",
+        first["session_id"],
+        headers=bearer(keys[Role.EVALUATOR]),
+        body=persona,
+    )
+    assert "(Monterrey)" in held["reply"], held["reply"]
