@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from adapters.llm.offline.nlu.lexicon import NUMBER_WORDS as LEXICON_NUMBERS
 from core.errors import InvalidRequest
 from domain.orders import format_folio
 from domain.tire_size import parse_tire_size
@@ -23,22 +24,8 @@ _FOLIO_WORD = re.compile(
     r"\b(?:folio|pedido|pedidos|numero de pedido)\s+(?:(?:es|el|numero|num|no|n)\s+){0,3}"
     r"(?:tl[\s\-]?)?(\d{3,9})\b"
 )
-NUMBER_WORDS = {
-    "un": 1,
-    "uno": 1,
-    "una": 1,
-    "dos": 2,
-    "tres": 3,
-    "cuatro": 4,
-    "cinco": 5,
-    "seis": 6,
-    "siete": 7,
-    "ocho": 8,
-    "nueve": 9,
-    "diez": 10,
-    "doce": 12,
-    "veinte": 20,
-}
+# "once" (11) is left out of quantities: "llantas once" is rarer than the eleven o'clock hour.
+NUMBER_WORDS = {word: n for word, n in LEXICON_NUMBERS.items() if word != "once"}
 _NUM = r"(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")"
 _UNIT = (
     r"(?:llantas?|piezas?|pzas?|unidades|neumaticos|de esas|de esa medida|iguales|zmedida|"

@@ -157,3 +157,10 @@ COMMON_WORDS: frozenset[str] = frozenset({
     "recomendaron", "recomiendame", "whatsapp", "express", "compass",
 })
 # fmt: on
+
+
+# Spanish number words up to what customers write for quantities and clock hours.
+NUMBER_WORDS = {
+    "un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "veinte": 20,
+}  # fmt: skip

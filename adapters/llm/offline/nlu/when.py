@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from adapters.llm.offline.nlu.lexicon import NUMBER_WORDS
+
 WEEKDAYS = ("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo")
 MONTHS = (
     "enero",
@@ -20,20 +22,7 @@ MONTHS = (
     "noviembre",
     "diciembre",
 )
-HOUR_WORDS = {
-    "una": 1,
-    "dos": 2,
-    "tres": 3,
-    "cuatro": 4,
-    "cinco": 5,
-    "seis": 6,
-    "siete": 7,
-    "ocho": 8,
-    "nueve": 9,
-    "diez": 10,
-    "once": 11,
-    "doce": 12,
-}
+HOUR_WORDS = {word: n for word, n in NUMBER_WORDS.items() if word not in ("un", "uno") and n <= 12}
 # Fixed hours for parts of the day, as the business books them.
 MORNING, AFTERNOON, EVENING, NOON = time(10, 0), time(16, 0), time(19, 0), time(12, 0)
 
