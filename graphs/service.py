@@ -7,17 +7,16 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from adapters.llm.factory import build_chat_model
-from adapters.llm.offline.brain import MEXICO, OfflineBrain
+from adapters.llm.offline.brain import OfflineBrain
 from adapters.llm.offline.model import OfflineChatModel
 from adapters.llm.offline.nlu import NLU, Vocabulary
 from adapters.llm.offline.policies import POLICIES
@@ -74,9 +73,8 @@ def vocabulary_from_db(engine: Engine) -> Vocabulary:
     )
 
 
-def model_factory(settings: Settings, nlu: NLU) -> Callable[[str], BaseChatModel]:
+def model_factory(settings: Settings, brain: OfflineBrain) -> Callable[[str], BaseChatModel]:
     """The chat model of each role: the offline brain, or the configured LLM."""
-    brain = OfflineBrain(nlu, POLICIES)
 
     def model_for(role: str) -> BaseChatModel:
         def offline() -> BaseChatModel:
@@ -102,9 +100,10 @@ class ChatService:
     ) -> None:
         self.settings = settings
         self.engine = engine
-        self.nlu = nlu
+        # One brain: its memoised NLU reads each message once, for the policies and the CRM.
+        self.brain = OfflineBrain(nlu, POLICIES)
         self.graph = build_graph(
-            model_for or model_factory(settings, nlu),
+            model_for or model_factory(settings, self.brain),
             checkpointer=checkpointer,
             attempts=settings.llm.max_retries,
         )
@@ -155,7 +154,7 @@ class ChatService:
                 )
             reply = _last_text(state["messages"])
             agent = state.get("last_agent", SUPERVISOR)
-            intent = self.nlu.analyze(text, now=datetime.now(MEXICO)).intent
+            intent = self.brain.analyze(text).intent
             outcome = _outcome(ctx.trace, intent)
             with session_scope(self.engine, write=True) as session:
                 row = session.get(ChatSession, chat.id)
@@ -219,8 +218,3 @@ def open_chat_service(settings: Settings, engine: Engine) -> Iterator[ChatServic
     nlu = NLU(vocabulary_from_db(engine), cache_dir=settings.resolved_cache_dir)
     with open_checkpointer(settings) as checkpointer:
         yield ChatService(settings, engine, checkpointer, nlu)
-
-
-def tool_messages(messages: list[BaseMessage]) -> list[ToolMessage]:
-    """The tool results in a conversation."""
-    return [m for m in messages if isinstance(m, ToolMessage)]

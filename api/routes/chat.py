@@ -21,7 +21,7 @@ from db.engine import session_scope
 from db.repositories.chat import customer_by_phone, load_session, start_session
 from db.tables import ChatSession
 from domain.enums import Role
-from graphs.service import ChatService, TurnResult, open_chat_service
+from graphs.service import EMPTY_REPLY, ChatService, TurnResult, open_chat_service
 
 router = APIRouter(tags=["chat"])
 PERSONA_ROLES = {
@@ -151,8 +151,6 @@ async def chat(
     service = await anyio.to_thread.run_sync(_service, request)
     chat_session = await anyio.to_thread.run_sync(_session, request, body, principal)
     if chat_session is None:
-        from graphs.service import EMPTY_REPLY
-
         return ChatResponse(session_id=None, reply=EMPTY_REPLY, agent="supervisor")
     result = await anyio.to_thread.run_sync(lambda: service.run_turn(chat_session, body.message))
     return _response(chat_session, result, principal)
@@ -179,8 +177,6 @@ async def chat_stream(
     async def run() -> None:
         try:
             if chat_session is None:
-                from graphs.service import EMPTY_REPLY
-
                 push({"event": "message", "agent": "supervisor", "reply": EMPTY_REPLY})
             else:
                 result = await anyio.to_thread.run_sync(

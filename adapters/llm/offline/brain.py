@@ -111,10 +111,7 @@ class Turn:
         if model is None:
             return None
         if year is None:
-            year = next(
-                (a.entities.vehicle.year for a in [self.analysis] if a.entities.vehicle), None
-            )
-            year = year or _bare_year(self.analysis.text)
+            year = _bare_year(self.analysis.text)
         return VehicleMention(make=make, model=model, year=year)
 
     def recent(self, name: str) -> Any:
