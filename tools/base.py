@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from core.errors import DomainError
 from core.settings import Settings
+from domain.dialogue import DialogueState
 
 Role = str  # "customer", "staff", "technician"
 
@@ -36,6 +37,10 @@ class ToolContext:
     # Streams agent and tool events to an SSE client while the turn runs.
     on_event: Callable[[dict[str, Any]], None] | None = None
     current_agent: str = "supervisor"
+    # The conversation's typed dialogue state for this turn (from the checkpoint). Tools record
+    # what they establish (offers, the open reservation's folio, fulfilment, invoice data) and
+    # read the open reservation from it, never from model-written arguments.
+    dialogue: DialogueState = field(default_factory=DialogueState)
 
     def emit(self, event: dict[str, Any]) -> None:
         """Record a trace step and pass it to the live listener, if any."""
