@@ -48,10 +48,10 @@ def seed(env: dict[str, str]) -> None:
 
 
 def in_process(conversations: int) -> list[float]:
+    from conversation.service import open_chat_service
     from core.settings import Settings
     from db.engine import make_engine, session_scope
     from db.repositories.chat import start_session
-    from graphs.service import open_chat_service
 
     settings = Settings()
     engine = make_engine(settings.resolved_database_url)

@@ -290,8 +290,8 @@ def chat(
     """Chat with the agents in the terminal, on this machine's database (write 'salir' to end)."""
     import re
 
+    from conversation.service import open_chat_service
     from db.repositories.chat import customer_by_phone, start_session
-    from graphs.service import open_chat_service
 
     if as_ not in ("customer", "staff", "technician"):
         _fail("--as must be customer, staff or technician")

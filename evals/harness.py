@@ -175,7 +175,7 @@ class Harness:
         """One NLU for the run (trained once, shared by every conversation)."""
         with self._lock:
             if self._nlu is None:
-                from graphs.service import vocabulary_from_db
+                from conversation.service import vocabulary_from_db
 
                 assert self.template is not None
                 engine = make_engine(f"sqlite:///{self.template}")

@@ -9,11 +9,11 @@ import httpx
 from langgraph.checkpoint.memory import InMemorySaver
 
 from adapters.llm.offline.nlu import NLU
+from conversation.service import ChatService
 from db.engine import session_scope
 from db.repositories.chat import start_session
 from evals.scoring import TurnRecord
 from evals.world import World
-from graphs.service import ChatService
 
 
 class Conversation(Protocol):

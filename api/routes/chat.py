@@ -15,13 +15,14 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import bearer, get_principal
+from conversation.screening import EMPTY_REPLY
+from conversation.service import ChatService, TurnResult, open_chat_service
 from core.errors import NotFound, PermissionDenied
 from core.security import Principal
 from db.engine import session_scope
 from db.repositories.chat import customer_by_phone, load_session, start_session
 from db.tables import ChatSession
 from domain.enums import Role
-from graphs.service import EMPTY_REPLY, ChatService, TurnResult, open_chat_service
 
 router = APIRouter(tags=["chat"])
 PERSONA_ROLES = {

@@ -30,6 +30,7 @@ from adapters.channels.twilio_whatsapp import (
 )
 from api.deps import run_write
 from api.routes.chat import _service
+from conversation.service import ChatService
 from core.errors import InvalidRequest, PermissionDenied
 from core.settings import Settings
 from db.engine import session_scope
@@ -43,7 +44,6 @@ from db.repositories.inbound import (
     inbound_state,
 )
 from db.repositories.outbox import apply_provider_status
-from graphs.service import ChatService
 
 router = APIRouter(tags=["whatsapp"])
 log = logging.getLogger("topllantas.whatsapp")

@@ -21,11 +21,11 @@ from sqlmodel import Session, col, select
 from adapters.channels.notifier import Notifier
 from adapters.channels.twilio_whatsapp import parse_twiml
 from api.app import create_app
+from conversation.service import TurnResult
 from core.settings import Settings, SmtpSettings
 from db.engine import session_scope
 from db.tables import AuditLog, Customer, InboundMessage, Order, Outbox
 from domain.clock import utcnow
-from graphs.service import TurnResult
 from tests.channels.fake_twilio import FakeTwilio
 from tests.channels.support import (
     ACCOUNT,

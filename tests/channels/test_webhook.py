@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from adapters.channels.twilio_whatsapp import parse_twiml
 from api.app import create_app
+from conversation.service import TurnResult
 from core.settings import Settings
 from db.tables import (
     AuditLog,
@@ -27,7 +28,6 @@ from db.tables import (
     Product,
     Reservation,
 )
-from graphs.service import TurnResult
 from tests.channels.support import (
     PATH,
     TOKEN,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -20,6 +20,8 @@ from adapters.llm.offline.brain import OfflineBrain
 from adapters.llm.offline.model import OfflineChatModel
 from adapters.llm.offline.nlu import NLU, Vocabulary
 from adapters.llm.offline.policies import POLICIES
+from conversation.screening import screen_message
+from conversation.transcript import last_text, outcome, transcript
 from core.settings import Settings
 from db.engine import session_scope
 from db.repositories.chat import log_turn
@@ -29,27 +31,10 @@ from graphs.supervisor import SUPERVISOR, build_graph
 from tools.base import ToolContext
 
 log = logging.getLogger(__name__)
-MAX_MESSAGE_BYTES = 4096
 TROUBLE_REPLY = (
     "Perdón, tuve un problema para responderte 😕 ¿Me lo repites en un momento? Si es urgente, "
     "te paso con un asesor."
 )
-REFUSALS = frozenset({"prompt_injection", "abuse", "out_of_scope"})
-EMPTY_REPLY = "¿Me escribes tu mensaje? Cuéntame para qué auto buscas llantas o en qué te ayudo 🙂"
-LONG_REPLY = "Tu mensaje es muy largo para mí 😅 ¿Me lo resumes en unas líneas?"
-BINARY_REPLY = "No pude leer ese mensaje. ¿Me lo escribes con texto, por favor?"
-
-
-def screen_message(text: str) -> str | None:
-    """A Spanish reply for a message that must not reach the agents (empty, huge, binary)."""
-    if not text or not text.strip():
-        return EMPTY_REPLY
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES:
-        return LONG_REPLY
-    printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
-    if "\x00" in text or printable / len(text) < 0.85:
-        return BINARY_REPLY
-    return None
 
 
 @dataclass
@@ -152,10 +137,10 @@ class ChatService:
                 return TurnResult(
                     reply=TROUBLE_REPLY, agent=SUPERVISOR, trace=ctx.trace, intent="error"
                 )
-            reply = _last_text(state["messages"])
+            reply = last_text(state["messages"])
             agent = state.get("last_agent", SUPERVISOR)
             intent = self.brain.analyze(text).intent
-            outcome = _outcome(ctx.trace, intent)
+            result = outcome(ctx.trace, intent)
             with session_scope(self.engine, write=True) as session:
                 row = session.get(ChatSession, chat.id)
                 if row is not None:
@@ -164,7 +149,7 @@ class ChatService:
                         row,
                         agent=agent,
                         intent=intent,
-                        outcome=outcome,
+                        outcome=result,
                         customer_id=ctx.effective_customer_id,
                     )
             if on_event is not None:
@@ -175,41 +160,6 @@ class ChatService:
         """The stored conversation."""
         state = self.graph.get_state({"configurable": {"thread_id": session_id}})
         return list(state.values.get("messages", []))
-
-
-def transcript(messages: list[BaseMessage]) -> list[str]:
-    """Customer and assistant lines of a conversation (for lead summaries)."""
-    lines = []
-    for m in messages:
-        if isinstance(m, HumanMessage):
-            lines.append(f"Cliente: {m.content}")
-        elif isinstance(m, AIMessage) and m.content and not m.tool_calls:
-            lines.append(f"TopLlantas: {m.content}")
-    return lines
-
-
-def _last_text(messages: list[BaseMessage]) -> str:
-    for m in reversed(messages):
-        if isinstance(m, AIMessage) and m.content and not m.tool_calls:
-            return str(m.content)
-        if isinstance(m, HumanMessage):
-            break
-    return "¿En qué más te ayudo?"
-
-
-def _outcome(trace: list[dict[str, Any]], intent: str) -> str:
-    done = {t["tool"] for t in trace if t.get("ok")}
-    for tool, outcome in (
-        ("create_reservation", "reserved"),
-        ("handoff_to_human", "handoff"),
-        ("quote_tires", "quoted"),
-        ("find_tires_for_vehicle", "quoted"),
-        ("search_tires", "quoted"),
-        ("get_order_status", "order_status"),
-    ):
-        if tool in done:
-            return outcome
-    return "refused" if intent in REFUSALS else "answered"
 
 
 @contextmanager
