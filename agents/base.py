@@ -10,6 +10,15 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.runnables import Runnable
 
 from adapters.llm.retry import invoke_with_retry
+from domain.dialogue import (
+    COMMANDS_METADATA_KEY,
+    DIALOGUE_METADATA_KEY,
+    TURN_CONTEXT_KEY,
+    AgentName,
+    DialogueState,
+    PersonaRole,
+    TurnContext,
+)
 from prompts import load_prompt
 from tools.base import ToolContext, ToolSpec, run_tool
 
@@ -43,6 +52,60 @@ def recent(history: Sequence[BaseMessage], limit: int = HISTORY_MESSAGES) -> lis
     return tail
 
 
+def describe_state(dialogue: DialogueState) -> str:
+    """The dialogue state in a few Spanish lines, for hosted LLMs (the offline model reads the
+    typed object instead)."""
+    s = dialogue.slots
+    facts = [f"tarea: {dialogue.task.value}", f"esperando: {dialogue.awaiting.value}"]
+    v = s.vehicle
+    if v.model:
+        vehicle = " ".join(str(x) for x in (v.make, v.model, v.year, v.trim) if x)
+        facts.append(f"vehículo: {vehicle}")
+    for label, value in (
+        ("medida", s.size),
+        ("marca preferida", s.brand),
+        ("terreno", s.terrain.value if s.terrain else None),
+        ("cantidad", s.quantity),
+        ("llanta elegida (SKU)", s.chosen_sku),
+        ("apartado abierto (folio)", s.folio),
+        ("pedido consultado", s.order_folio),
+        ("entrega", s.fulfillment.mode.value if s.fulfillment.mode else None),
+    ):
+        if value:
+            facts.append(f"{label}: {value}")
+    if s.offers:
+        offered = "; ".join(f"{o.key.value}={o.brand} {o.line} ({o.sku})" for o in s.offers)
+        facts.append(f"opciones mostradas: {offered}")
+    return "\n".join(f"- {f}" for f in facts)
+
+
+def context_message(prompt: str, ctx: ToolContext, agent: str, **variables: str) -> SystemMessage:
+    """The system message of one model call: the prompt for LLMs, and the typed turn context
+    (role, agent, dialogue state) for any model that reads it. Identity comes from ``ctx``."""
+    context = TurnContext(
+        role=PersonaRole(ctx.role),
+        agent=AgentName(agent),
+        channel=ctx.channel,
+        customer_id=ctx.effective_customer_id,
+        dialogue=ctx.dialogue,
+    )
+    text = load_prompt(prompt, role=ctx.role, estado=describe_state(ctx.dialogue), **variables)
+    return SystemMessage(
+        content=text, additional_kwargs={TURN_CONTEXT_KEY: context.model_dump(mode="json")}
+    )
+
+
+def absorb_report(reply: AIMessage, ctx: ToolContext) -> None:
+    """Take the dialogue state a model reports it acted on (the offline model does; hosted LLMs
+    do not, and the tools keep the state for them), and trace the commands it read."""
+    reported = reply.response_metadata.get(DIALOGUE_METADATA_KEY)
+    if isinstance(reported, dict):
+        ctx.dialogue = DialogueState.load(reported)
+    commands = reply.response_metadata.get(COMMANDS_METADATA_KEY)
+    if commands:
+        ctx.emit({"commands": list(commands)})
+
+
 def bind_agent_tools(
     spec: AgentSpec, model: BaseChatModel
 ) -> Runnable[LanguageModelInput, AIMessage]:
@@ -58,14 +121,19 @@ def run_agent(
     *,
     attempts: int,
 ) -> list[BaseMessage]:
-    """Run the bound model until it answers in text; returns the new messages."""
+    """Run the bound model until it answers in text; returns the new messages.
+
+    ``ctx.dialogue`` is the conversation's state: every model call sees it as it is at that
+    moment (tools change it as they run), and it holds the final state when this returns.
+    """
     ctx.current_agent = spec.name
-    system = SystemMessage(load_prompt(spec.prompt, role=ctx.role))
     context = recent(history)
     new: list[BaseMessage] = []
     for _ in range(MAX_STEPS):
+        system = context_message(spec.prompt, ctx, spec.name)
         reply = invoke_with_retry(bound, [system, *context, *new], attempts=attempts)
         reply.name = spec.name
+        absorb_report(reply, ctx)
         new.append(reply)
         if not reply.tool_calls:
             return new

@@ -17,9 +17,9 @@ from sqlmodel import Session, select
 
 from adapters.llm.factory import build_chat_model
 from adapters.llm.offline.brain import OfflineBrain
+from adapters.llm.offline.flows import FLOWS
 from adapters.llm.offline.model import OfflineChatModel
 from adapters.llm.offline.nlu import NLU, Vocabulary
-from adapters.llm.offline.policies import POLICIES
 from conversation.screening import screen_message
 from conversation.transcript import last_text, outcome, transcript
 from core.settings import Settings
@@ -50,11 +50,15 @@ class TurnResult:
 def vocabulary_from_db(engine: Engine) -> Vocabulary:
     """Makes, models, brands, lines and branches as the store of record has them."""
     with Session(engine) as session:
-        vehicles = {(f.make, f.model) for f in session.exec(select(Fitment)).all()}
+        fitment = session.exec(select(Fitment)).all()
+        vehicles = {(f.make, f.model) for f in fitment}
+        trims: dict[str, list[str]] = {}
+        for f in fitment:
+            trims.setdefault(f.model, []).append(f.trim)
         lines = {(p.brand, p.line) for p in session.exec(select(Product)).all()}
         branches = {b.code: [b.city, b.name, b.state] for b in session.exec(select(Branch)).all()}
     return Vocabulary.from_rows(
-        vehicles=sorted(vehicles), brand_lines=sorted(lines), branches=branches
+        vehicles=sorted(vehicles), brand_lines=sorted(lines), branches=branches, trims=trims
     )
 
 
@@ -86,7 +90,7 @@ class ChatService:
         self.settings = settings
         self.engine = engine
         # One brain: its memoised NLU reads each message once, for the policies and the CRM.
-        self.brain = OfflineBrain(nlu, POLICIES)
+        self.brain = OfflineBrain(nlu, FLOWS)
         self.graph = build_graph(
             model_for or model_factory(settings, self.brain),
             checkpointer=checkpointer,

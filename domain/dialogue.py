@@ -173,6 +173,7 @@ class Slots(_Slot):
     quantity: int | None = None
     branch: str | None = None  # a branch the customer named
     offers: list[Offer] = Field(default_factory=list)
+    trims: list[str] = Field(default_factory=list)  # the vehicle's trims when they differ in size
     chosen_sku: str | None = None
     fulfillment: FulfillmentSlot = Field(default_factory=FulfillmentSlot)
     folio: str | None = None  # the conversation's open reservation
@@ -193,6 +194,8 @@ class DialogueState(BaseModel):
     task: Task = Task.NONE
     awaiting: Awaiting = Awaiting.NOTHING
     slots: Slots = Field(default_factory=Slots)
+    # A sub-task (invoice data) interrupted this question; it is asked again when that ends.
+    resume: Awaiting = Awaiting.NOTHING
     turns: int = 0  # customer messages so far
 
     @classmethod

@@ -200,6 +200,7 @@ class PaymentOptions(Result):
     bank_transfer: bool  # SPEI
     msi_minimums: list[MsiTerm]  # months and the minimum purchase (monthly_cents = minimum)
     deposit_cents: int
+    hold_hours: int | None = None  # how long a reservation holds the tires before the deposit
 
 
 # --- orders ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, ToolMessage
 from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
@@ -17,9 +17,9 @@ from pydantic import BaseModel
 
 from adapters.llm.retry import invoke_with_retry
 from agents import AGENTS, AgentSpec
-from agents.base import bind_agent_tools, recent, run_agent
+from agents.base import absorb_report, bind_agent_tools, context_message, recent, run_agent
+from domain.dialogue import AgentName, DialogueState
 from graphs.state import State
-from prompts import load_prompt
 from tools.base import ToolContext
 
 ModelFor = Callable[[str], BaseChatModel]  # "supervisor" or an agent name -> its chat model
@@ -61,23 +61,32 @@ def build_graph(
 
     def supervisor(state: State, runtime: Runtime[ToolContext]) -> Command[str]:
         ctx = runtime.context
-        system = SystemMessage(
-            load_prompt(
-                "supervisor", role=ctx.role, active_agent=state.get("active_agent") or "ninguno"
-            )
+        ctx.dialogue = DialogueState.load(state.get("dialogue"))
+        ctx.dialogue.turns += 1
+        ctx.current_agent = SUPERVISOR
+        system = context_message(
+            "supervisor", ctx, SUPERVISOR, active_agent=state.get("active_agent") or "ninguno"
         )
         reply = invoke_with_retry(
             supervisor_model, [system, *recent(state["messages"])], attempts=attempts
         )
         reply.name = SUPERVISOR
+        absorb_report(reply, ctx)
         call = next((c for c in reply.tool_calls if c["name"] in by_handoff), None)
         if call is None:
             text = AIMessage(
                 content=reply.content or "¿En qué te puedo ayudar con tus llantas?", name=SUPERVISOR
             )
-            return Command(goto=END, update={"messages": [text], "last_agent": SUPERVISOR})
+            return Command(
+                goto=END,
+                update={
+                    "messages": [text],
+                    "last_agent": SUPERVISOR,
+                    "dialogue": ctx.dialogue.dump(),
+                },
+            )
         target = by_handoff[call["name"]]
-        ctx.current_agent = SUPERVISOR
+        ctx.dialogue.agent = AgentName(target)
         ctx.emit({"tool": call["name"], "args": {}, "ok": True, "to": target})
         note = ToolMessage(
             content=f"Conversación transferida a {target}.",
@@ -85,7 +94,14 @@ def build_graph(
             name=call["name"],
         )
         handoff = AIMessage(content="", tool_calls=[call], name=SUPERVISOR)
-        return Command(goto=target, update={"messages": [handoff, note], "active_agent": target})
+        return Command(
+            goto=target,
+            update={
+                "messages": [handoff, note],
+                "active_agent": target,
+                "dialogue": ctx.dialogue.dump(),
+            },
+        )
 
     builder: StateGraph[State, ToolContext, State, State] = StateGraph(
         State, context_schema=ToolContext
@@ -104,8 +120,15 @@ def _agent_node(
     bound = bind_agent_tools(spec, model)
 
     def node(state: State, runtime: Runtime[ToolContext]) -> dict[str, Any]:
-        new = run_agent(spec, bound, state["messages"], runtime.context, attempts=attempts)
-        return {"messages": new, "last_agent": spec.name, "active_agent": spec.name}
+        ctx = runtime.context
+        ctx.dialogue = DialogueState.load(state.get("dialogue"))
+        new = run_agent(spec, bound, state["messages"], ctx, attempts=attempts)
+        return {
+            "messages": new,
+            "last_agent": spec.name,
+            "active_agent": spec.name,
+            "dialogue": ctx.dialogue.dump(),
+        }
 
     node.__name__ = spec.name
     return node

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from adapters.llm.offline.nlu import details as dx
 from adapters.llm.offline.nlu import entities as ex
 from adapters.llm.offline.nlu.classifier import (
     TRAIN_TSV,
@@ -139,18 +140,35 @@ class NLU:
             prediction = self._model.predict(reading.classifier_text)
             intent, confidence = prediction.intent, prediction.confidence
         mentions = reading.mentions
+        when = resolve_when(reading.work, now)
+        normalized = reading.normalized
+        rfc = dx.extract_rfc(text)
+        vehicle = mentions.vehicle
+        trims = self._vocabulary.trims_of(vehicle.model) if vehicle and vehicle.model else ()
         found = Entities(
             sizes=tuple(dict.fromkeys(s for _, _, s in ex.extract_sizes(fold_text(text)))),
-            vehicle=mentions.vehicle,
+            vehicle=vehicle,
             brands=mentions.brands,
             lines=mentions.lines,
             quantity=ex.extract_quantity(reading.work),
-            when=resolve_when(reading.work, now),
-            folios=tuple(ex.extract_folios(reading.normalized)),
+            when=when,
+            folios=tuple(ex.extract_folios(normalized)),
             branches=mentions.branches,
             max_price_pesos=ex.extract_max_price(reading.work),
             choice=ex.extract_choice(reading.work),
             fulfillment=ex.extract_fulfillment(reading.work),
+            trim=dx.extract_trim(text, trims) if trims else None,
+            terrain=dx.extract_terrain(reading.work),
+            run_flat=dx.extract_run_flat(reading.work),
+            light_truck=dx.extract_light_truck(reading.work),
+            window=dx.extract_window(normalized, when.hour if when else None),
+            address=dx.extract_address(text, normalized, expected=False),
+            rfc=rfc,
+            zip_code=dx.extract_zip(normalized, expected=False, rfc=rfc),
+            regime=dx.extract_regime(normalized),
+            cfdi_use=dx.extract_cfdi_use(normalized),
+            business_name=dx.extract_business_name(text, expected=False, rfc=rfc),
+            payment_method=dx.extract_payment_method(normalized),
         )
         return Analysis(
             text=text,

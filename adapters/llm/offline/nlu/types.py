@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.dialogue import TerrainPreference, TimeWindow
+
 
 @dataclass(frozen=True, slots=True)
 class VehicleMention:
@@ -34,6 +36,18 @@ class Entities:
     max_price_pesos: int | None = None
     choice: str | None = None
     fulfillment: str | None = None
+    trim: str | None = None
+    terrain: TerrainPreference | None = None
+    run_flat: bool | None = None
+    light_truck: bool | None = None
+    window: TimeWindow | None = None
+    address: str | None = None
+    rfc: str | None = None
+    zip_code: str | None = None
+    regime: str | None = None
+    cfdi_use: str | None = None
+    business_name: str | None = None
+    payment_method: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,8 +119,20 @@ def _parts(alias: str) -> int:
 class Vocabulary:
     """Makes, models, tire brands and lines and branches, indexed by every alias."""
 
-    def __init__(self, entries: Iterable[tuple[str, Entry]]) -> None:
-        """Index ``(alias, entry)`` pairs; use :meth:`from_rows` or :meth:`from_demo_files`."""
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, Entry]],
+        trims: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        """Index ``(alias, entry)`` pairs; use :meth:`from_rows` or :meth:`from_demo_files`.
+
+        ``trims`` maps a model name to its fitment trims ("Sportline/Highline/GLI"); trims are
+        matched after the vehicle is known and do not change what the classifier sees.
+        """
+        self._trims: dict[str, tuple[str, ...]] = {
+            fold(model): tuple(sorted({t for t in names if t}))
+            for model, names in (trims or {}).items()
+        }
         index: dict[str, list[Entry]] = defaultdict(list)
         for alias, entry in entries:
             key = _key(alias)
@@ -137,6 +149,10 @@ class Vocabulary:
         )
         self._fuzzy_cache: dict[str, str | None] = {}
 
+    def trims_of(self, model: str) -> tuple[str, ...]:
+        """The fitment trims of a model ("GLI", "TRD Off-Road"), as the table writes them."""
+        return self._trims.get(fold(model), ())
+
     def fingerprint(self) -> str:
         """A SHA-256 of every alias and what it names; keys caches of models trained with it."""
         digest = hashlib.sha256()
@@ -151,6 +167,7 @@ class Vocabulary:
         vehicles: Iterable[tuple[str, str]],
         brand_lines: Iterable[tuple[str, str]],
         branches: Mapping[str, Sequence[str]],
+        trims: Mapping[str, Sequence[str]] | None = None,
     ) -> Vocabulary:
         """Build the vocabulary from what the database holds.
 
@@ -158,6 +175,7 @@ class Vocabulary:
             vehicles: ``(make, model)`` pairs, e.g. ``("Volkswagen", "Jetta")``.
             brand_lines: ``(brand, line)`` pairs from the catalogue.
             branches: branch code → its names (city, branch name); codes are aliases too.
+            trims: model → its fitment trims, for "Jetta GLI" and "Tacoma TRD Off-Road".
 
         Returns:
             The vocabulary, with the built-in nicknames ("vocho", "bersa", "df") added.
@@ -173,7 +191,7 @@ class Vocabulary:
         for code, names in sorted(branches.items()):
             aliases = (code, *names, *BRANCH_NICKNAMES.get(code.upper(), ()))
             entries += [(a, Entry("branch", code, parts=_parts(a))) for a in aliases]
-        return cls(entries)
+        return cls(entries, trims)
 
     @classmethod
     def from_demo_files(cls) -> Vocabulary:
@@ -182,9 +200,15 @@ class Vocabulary:
 
         fitment = Path(catalog.__file__).resolve().parent / "data" / "fitment.csv"
         with fitment.open(encoding="utf-8", newline="") as handle:
-            vehicles = [(row["make"], row["model"]) for row in csv.DictReader(handle)]
+            rows = list(csv.DictReader(handle))
+        vehicles = [(row["make"], row["model"]) for row in rows]
+        trims: dict[str, list[str]] = defaultdict(list)
+        for row in rows:
+            trims[row["model"]].append(row["trim"])
         brand_lines = [(spec.brand, spec.line) for spec in catalog.build_catalog()]
-        return cls.from_rows(vehicles=vehicles, brand_lines=brand_lines, branches=_DEMO_BRANCHES)
+        return cls.from_rows(
+            vehicles=vehicles, brand_lines=brand_lines, branches=_DEMO_BRANCHES, trims=trims
+        )
 
     def scan(self, tokens: Sequence[str]) -> list[Match]:
         """Find every alias in ``tokens``, longest first, left to right.

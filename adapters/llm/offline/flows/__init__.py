@@ -1,0 +1,20 @@
+"""Dialogue flows of the offline model, one per role: business logic run on the typed state."""
+
+from collections.abc import Callable
+
+from langchain_core.messages import AIMessage
+
+from adapters.llm.offline.flows import others, sales, supervisor
+from adapters.llm.offline.turn import Turn
+
+Flow = Callable[[Turn], AIMessage]
+
+FLOWS: dict[str, Flow] = {
+    "supervisor": supervisor.supervise,
+    "sales": sales.sell,
+    "support": others.support,
+    "inventory": others.staff,
+    "logistics": others.logistics,
+}
+
+__all__ = ["FLOWS", "Flow"]

@@ -1,0 +1,370 @@
+"""After the reservation: changes and cancellation, payments, the hold, pickup or home visit,
+invoice data and order status. Shared by the sales and logistics flows."""
+
+from __future__ import annotations
+
+from langchain_core.messages import AIMessage
+
+from adapters.llm.offline.templates import catalog as tc
+from adapters.llm.offline.templates import common as t
+from adapters.llm.offline.templates import orders as to
+from adapters.llm.offline.templates import support as ts
+from adapters.llm.offline.turn import Turn, call, say
+from domain.dialogue import (
+    DEFAULT_QUANTITY,
+    Awaiting,
+    CommandKind,
+    FulfillmentMode,
+    HandoffReason,
+    InvoiceSlot,
+    Task,
+    Topic,
+)
+from domain.tool_results import (
+    Branches,
+    BranchStock,
+    CancellationResult,
+    CustomerTerms,
+    FulfillmentResult,
+    HandoffResult,
+    InvoiceResult,
+    OrderStatus,
+    PaymentLinkResult,
+    PaymentOptions,
+    ReservationResult,
+    ServicePrices,
+)
+
+FULFILLMENT_SLOTS = frozenset(
+    {"fulfillment.mode", "fulfillment.day", "fulfillment.window", "fulfillment.address"}
+)
+INVOICE_SLOTS = frozenset(
+    {"invoice.rfc", "invoice.name", "invoice.regime", "invoice.use", "invoice.zip_code"}
+)
+ORDER_TOPICS = (Topic.HOLD_PERIOD, Topic.BALANCE, Topic.ORDER_STATUS)
+
+
+def _order_folio(turn: Turn) -> str | None:
+    slots = turn.state.slots
+    return slots.folio or slots.order_folio
+
+
+# --- cancel and change -------------------------------------------------------------------------
+
+
+def cancel(turn: Turn) -> AIMessage:
+    """Cancel the open reservation, or drop the task when nothing was written."""
+    slots, state = turn.state.slots, turn.state
+    folio = turn.value("order_folio") or slots.folio
+    if folio and turn.can("cancel_reservation"):
+        return call("cancel_reservation", folio=folio)
+    if state.task in (Task.QUOTE, Task.RESERVATION) and (slots.offers or slots.chosen_sku):
+        slots.chosen_sku = None
+        turn.expect(Awaiting.NOTHING, Task.NONE)
+        return say(
+            "Va, sin problema: no aparté nada. Si más adelante quieres otra cotización, aquí "
+            "estoy 🙂"
+        )
+    turn.expect(Awaiting.FOLIO, Task.RESERVATION)
+    return say(
+        "No veo un apartado abierto en esta plática. Si es un pedido anterior, pásame el folio "
+        "(ej. TL-000123) y lo reviso."
+    )
+
+
+def change_purchase(turn: Turn, changed: list[str]) -> AIMessage:
+    """A new quantity or tire while a reservation is open: quote it and ask, or do it when the
+    message already says so ("apártame solo 2", "cámbialo a 2")."""
+    slots = turn.state.slots
+    direct = turn.intent in ("reserve", "modify_order") or turn.has(CommandKind.CONFIRM)
+    if direct and turn.can("change_reservation"):
+        return call(
+            "change_reservation",
+            quantity=slots.quantity,
+            sku=slots.chosen_sku if "chosen_sku" in changed else None,
+        )
+    return call(
+        "quote_tires", sku=slots.chosen_sku, quantity=slots.quantity or DEFAULT_QUANTITY
+    ) if slots.chosen_sku else call("get_order_status", folio=slots.folio)
+
+
+# --- answers to the question we asked ----------------------------------------------------------
+
+
+def answer_pending(turn: Turn, awaiting: Awaiting, changed: list[str]) -> AIMessage | None:
+    """Handle an answer to what the bot was waiting for; None when the message is not one."""
+    state, slots = turn.state, turn.state.slots
+    confirm, deny = turn.has(CommandKind.CONFIRM), turn.has(CommandKind.DENY)
+    if awaiting == Awaiting.CANCEL_CONFIRM:
+        if confirm and slots.folio:
+            return call("cancel_reservation", folio=slots.folio)
+        if deny:
+            turn.expect(Awaiting.NOTHING)
+            return say(f"Va, tu apartado {slots.folio} sigue en pie 👍")
+    if awaiting == Awaiting.HANDOFF_CONFIRM:
+        if confirm:
+            reason = HandoffReason.DELIVERY_ISSUE if state.task == Task.ORDER_STATUS else HandoffReason.CUSTOMER_ASKED
+            return call(
+                "handoff_to_human",
+                reason=_handoff_reason(turn),
+                kind=reason.value,
+            )
+        if deny:
+            turn.expect(Awaiting.NOTHING)
+            return say(ts.OKAY)
+    if awaiting == Awaiting.CHANGE_CONFIRM and slots.folio:
+        if (confirm or "quantity" in changed) and turn.can("change_reservation"):
+            return call("change_reservation", quantity=slots.quantity, sku=slots.chosen_sku)
+        if deny:
+            turn.expect(Awaiting.NOTHING)
+            return say(f"Va, dejo tu apartado {slots.folio} como estaba 👍")
+    if changed and set(changed) <= FULFILLMENT_SLOTS | {"branch"} and set(changed) & FULFILLMENT_SLOTS:
+        return fulfillment(turn)
+    if awaiting == Awaiting.INSTALL_CHOICE and (confirm or deny) and not changed:
+        return say("¿Te las instalamos a domicilio o prefieres venir al taller? 🔧")
+    if awaiting == Awaiting.INVOICE_DATA or (set(changed) & INVOICE_SLOTS):
+        return invoice(turn)
+    if awaiting in (Awaiting.ORDER_CHOICE, Awaiting.FOLIO) and "order_folio" in changed:
+        if state.task == Task.RESERVATION and turn.can("cancel_reservation") and turn.has(
+            CommandKind.CANCEL
+        ):
+            return call("cancel_reservation", folio=slots.order_folio)
+        return call("get_order_status", folio=slots.order_folio)
+    return None
+
+
+def _handoff_reason(turn: Turn) -> str:
+    folio = _order_folio(turn)
+    if turn.state.task == Task.ORDER_STATUS and folio:
+        return f"Entrega retrasada del pedido {folio}: el cliente pide hora de llegada"
+    return "El cliente pidió hablar con una persona"
+
+
+def fulfillment(turn: Turn) -> AIMessage:
+    """Record pickup or home installation (day, window, address) on the order."""
+    slots = turn.state.slots
+    f = slots.fulfillment
+    folio = slots.folio or slots.order_folio
+    if not folio or not turn.can("set_fulfillment"):
+        if f.mode == FulfillmentMode.DELIVERY:
+            text = "¡Claro! También instalamos a domicilio 🏠 En cuanto apartes tus llantas agendamos el día."
+        else:
+            text = "¡Va! Cuando apartes tus llantas te digo en qué sucursal recogerlas."
+        return say(t.with_resume(text, turn.state))
+    mode = f.mode or FulfillmentMode.PICKUP
+    return call(
+        "set_fulfillment",
+        folio=folio,
+        mode=mode.value,
+        day=f.day.isoformat() if f.day else None,
+        window=f.window.value if f.window else None,
+        address=f.address if mode == FulfillmentMode.DELIVERY else None,
+    )
+
+
+def invoice(turn: Turn) -> AIMessage:
+    """Collect the CFDI receiver data across messages; record it on the order when complete."""
+    state, slots = turn.state, turn.state.slots
+    folio = slots.folio or slots.order_folio
+    if state.awaiting != Awaiting.INVOICE_DATA and state.task != Task.INVOICE:
+        state.resume = state.awaiting
+    if not folio:
+        turn.expect(Awaiting.NOTHING, state.task)
+        return say(t.with_resume(to.INVOICE_NO_ORDER, state))
+    missing = slots.invoice.missing()
+    if not missing and turn.can("request_invoice"):
+        i = slots.invoice
+        return call(
+            "request_invoice",
+            folio=folio,
+            rfc=i.rfc,
+            name=i.name,
+            regime=i.regime,
+            use=i.use,
+            zip_code=i.zip_code,
+        )
+    turn.expect(Awaiting.INVOICE_DATA, Task.INVOICE)
+    if len(missing) == 5:
+        return say(to.INVOICE_START)
+    return say(t.ask_invoice_field(state))
+
+
+# --- questions in the middle of a task ---------------------------------------------------------
+
+
+def digression(turn: Turn) -> AIMessage | None:
+    """Answer a question off the task (the task resumes after it); None when there is none."""
+    slots = turn.state.slots
+    for topic in turn.topics():
+        folio = _order_folio(turn)
+        if topic == Topic.PAYMENT_LINK:
+            if folio and turn.can("resend_payment_link"):
+                return call("resend_payment_link", folio=folio)
+            return say(t.with_resume(
+                "El link de pago te lo mando en cuanto apartemos tus llantas 🙂", turn.state
+            ))
+        if topic in ORDER_TOPICS:
+            if folio and turn.can("get_order_status"):
+                return call("get_order_status", folio=folio)
+            if topic == Topic.HOLD_PERIOD and turn.can("get_payment_options"):
+                return call("get_payment_options")
+            if topic == Topic.ORDER_STATUS and turn.can("get_order_status"):
+                return call("get_order_status")
+            if topic == Topic.BALANCE and turn.can("get_order_status"):
+                return call("get_order_status")
+        if topic in (Topic.PAYMENT_METHODS, Topic.FINANCING) and turn.can("get_payment_options"):
+            if topic == Topic.FINANCING and slots.chosen_sku and not slots.folio:
+                return call("quote_tires", sku=slots.chosen_sku, quantity=slots.quantity or DEFAULT_QUANTITY)
+            return call("get_payment_options")
+        if topic == Topic.INVOICE:
+            return invoice(turn)
+        if topic == Topic.SERVICES and turn.can("get_service_prices"):
+            return call("get_service_prices")
+        if topic == Topic.BRANCHES and turn.can("get_branches"):
+            return call("get_branches")
+        if topic == Topic.BRANCH_STOCK and turn.can("check_branch_stock"):
+            skus = [slots.chosen_sku] if slots.chosen_sku else [o.sku for o in slots.offers]
+            return call(
+                "check_branch_stock",
+                branch_code=slots.branch,
+                skus=skus,
+                quantity=slots.quantity or DEFAULT_QUANTITY,
+            )
+        if topic == Topic.TERMS and turn.can("get_customer_terms"):
+            return call("get_customer_terms")
+    return None
+
+
+# --- after a tool result -------------------------------------------------------------------------
+
+
+def after(turn: Turn) -> AIMessage:
+    """Reply from an order, payment or information result."""
+    outcome = turn.last
+    assert outcome is not None
+    state, slots = turn.state, turn.state.slots
+    reservation = outcome.get(ReservationResult)
+    if reservation is not None:
+        order = reservation.order
+        slots.folio = order.folio
+        slots.order_folio = order.folio
+        line = order.items[0] if order.items else None
+        if line is not None:
+            slots.chosen_sku = line.sku
+            slots.quantity = line.quantity
+        decided = order.fulfillment.mode == FulfillmentMode.DELIVERY and bool(
+            order.fulfillment.address
+        )
+        ask = reservation.change == "created" and not decided
+        if ask:
+            turn.expect(Awaiting.INSTALL_CHOICE, Task.FULFILLMENT)
+        elif order.fulfillment.mode == FulfillmentMode.DELIVERY and not decided:
+            turn.expect(Awaiting.DELIVERY_DETAILS, Task.FULFILLMENT)
+        else:
+            turn.expect(Awaiting.NOTHING, Task.RESERVATION)
+        text = to.reservation(reservation, ask_install=ask)
+        if state.awaiting == Awaiting.DELIVERY_DETAILS:
+            text += "\n\n" + t.ask_delivery_details(state)
+        return say(text)
+    cancelled = outcome.get(CancellationResult)
+    if cancelled is not None:
+        if slots.folio == cancelled.folio:
+            slots.folio = None
+        slots.chosen_sku = None
+        slots.fulfillment.mode = None
+        slots.fulfillment.day = None
+        turn.expect(Awaiting.NOTHING, Task.NONE)
+        return say(to.cancellation(cancelled))
+    link = outcome.get(PaymentLinkResult)
+    if link is not None:
+        return say(t.with_resume(to.payment_link(link), state))
+    status = outcome.get(OrderStatus)
+    if status is not None:
+        return _order_answer(turn, status)
+    options = outcome.get(PaymentOptions)
+    if options is not None:
+        if Topic.HOLD_PERIOD in turn.topics() and not _order_folio(turn):
+            return say(t.with_resume(to.hold_policy(options.hold_hours, options.deposit_cents), state))
+        asked = next(
+            (c.value for c in turn.commands if c.kind == CommandKind.DIGRESS and c.value), None
+        )
+        return say(t.with_resume(to.payment_options(options, asked), state))
+    done = outcome.get(FulfillmentResult)
+    if done is not None:
+        slots.fulfillment.mode = done.fulfillment.mode
+        if done.missing:
+            turn.expect(Awaiting.DELIVERY_DETAILS, Task.FULFILLMENT)
+        else:
+            turn.expect(Awaiting.NOTHING, Task.FULFILLMENT)
+        return say(to.fulfillment(done))
+    invoiced = outcome.get(InvoiceResult)
+    if invoiced is not None:
+        slots.invoice = InvoiceSlot()
+        resume = state.resume
+        state.resume = Awaiting.NOTHING
+        turn.expect(resume, Task.RESERVATION if resume != Awaiting.NOTHING else Task.NONE)
+        return say(t.with_resume(to.invoice(invoiced), state))
+    handed = outcome.get(HandoffResult)
+    if handed is not None:
+        turn.expect(Awaiting.NOTHING)
+        return say(ts.handoff(handed))
+    stock = outcome.get(BranchStock)
+    if stock is not None:
+        slots.branch = stock.branch_code
+        text = tc.branch_stock(stock)
+        if slots.folio and any(i.available >= stock.quantity for i in stock.items):
+            text += f"\n\nSi quieres, cambio tu apartado {slots.folio} a esa sucursal."
+        return say(t.with_resume(text, state))
+    services = outcome.get(ServicePrices)
+    if services is not None:
+        return say(t.with_resume(tc.services(services), state))
+    branches = outcome.get(Branches)
+    if branches is not None:
+        return say(t.with_resume(tc.branches(branches, turn.state.slots.branch), state))
+    terms = outcome.get(CustomerTerms)
+    if terms is not None:
+        return say(t.with_resume(tc.terms(terms), state))
+    return say(t.ASK_AGAIN)
+
+
+def _order_answer(turn: Turn, result: OrderStatus) -> AIMessage:
+    state, slots = turn.state, turn.state.slots
+    topics = turn.topics()
+    if result.order is None:
+        if result.candidates:
+            turn.expect(Awaiting.ORDER_CHOICE, Task.ORDER_STATUS)
+        return say(to.order_status(result))
+    order = result.order
+    slots.order_folio = order.folio
+    if Topic.HOLD_PERIOD in topics:
+        return say(t.with_resume(to.hold(order), state))
+    if Topic.BALANCE in topics:
+        return say(t.with_resume(to.balance(order), state))
+    if order.delivery is not None and order.delivery.late:
+        turn.expect(Awaiting.HANDOFF_CONFIRM, Task.ORDER_STATUS)
+        return say(to.order_status(result))
+    if state.awaiting in (Awaiting.ORDER_CHOICE, Awaiting.FOLIO):
+        turn.expect(Awaiting.NOTHING, Task.ORDER_STATUS)
+    return say(t.with_resume(to.order_status(result), state))
+
+
+def refusal(turn: Turn, tool: str, error: str) -> AIMessage:
+    """A tool said no: tell the customer why and what can be done."""
+    slots = turn.state.slots
+    if tool == "request_invoice":
+        lowered = error.lower()
+        for field, words in (
+            ("rfc", ("rfc",)),
+            ("regime", ("régimen", "regimen")),
+            ("use", ("uso",)),
+            ("zip_code", ("postal", "cp")),
+            ("name", ("nombre", "razón", "razon")),
+        ):
+            if any(w in lowered for w in words):
+                setattr(slots.invoice, field, None)
+                break
+        turn.expect(Awaiting.INVOICE_DATA, Task.INVOICE)
+        return say(f"{ts.tool_error(tool, error)} {t.ask_invoice_field(turn.state)}")
+    if tool in ("cancel_reservation", "change_reservation") and "apartado" in error.lower():
+        slots.folio = None
+    return say(ts.tool_error(tool, error))

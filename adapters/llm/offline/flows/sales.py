@@ -1,0 +1,277 @@
+"""The sales flow: find tires, quote, reserve, and repair the purchase as the customer changes it.
+
+Runs deterministically on the dialogue state. Each customer message arrives as commands; a
+correction changes its slot and redoes what depended on it, a cancellation undoes the write, a
+digression is answered and the task resumes at the question it was waiting on.
+"""
+
+from __future__ import annotations
+
+from langchain_core.messages import AIMessage
+
+from adapters.llm.offline.flows import orders
+from adapters.llm.offline.flows.state import apply_commands, search_changed
+from adapters.llm.offline.templates import catalog as tc
+from adapters.llm.offline.templates import common as t
+from adapters.llm.offline.templates import support as ts
+from adapters.llm.offline.turn import Turn, call, say
+from adapters.llm.offline.understand import wants_other_option, wants_reservation_now
+from domain.dialogue import (
+    DEFAULT_QUANTITY,
+    Awaiting,
+    CommandKind,
+    Offer,
+    Task,
+    Topic,
+)
+from domain.tool_results import Quote, TireOptions
+
+SEARCHES = ("find_tires_for_vehicle", "search_tires")
+
+
+def sell(turn: Turn) -> AIMessage:
+    """The sales agent's move for this model call."""
+    if turn.outcomes:
+        return after(turn)
+    return decide(turn)
+
+
+# --- a new customer message ----------------------------------------------------------------
+
+
+def decide(turn: Turn) -> AIMessage:
+    """The next move for a new customer message."""
+    state = turn.state
+    slots = state.slots
+    awaiting = state.awaiting
+    changed = apply_commands(state, turn.commands)
+
+    if turn.has(CommandKind.CANCEL):
+        return orders.cancel(turn)
+    if turn.has(CommandKind.HANDOFF):
+        return call("handoff_to_human", reason="El cliente pidió hablar con un asesor",
+                    kind="customer_asked")
+    pending = orders.answer_pending(turn, awaiting, changed)
+    if pending is not None:
+        return pending
+    if slots.folio and not search_changed(changed) and (
+        "quantity" in changed or "chosen_sku" in changed
+    ) and turn.intent not in ("tire_quote", "product_search"):
+        return orders.change_purchase(turn, changed)
+    digression = orders.digression(turn)
+    if digression is not None:
+        return digression
+    if search_changed(changed) or (turn.starts(Task.QUOTE) and not slots.offers):
+        return search(turn)
+    if "quantity" in changed and slots.offers and not slots.chosen_sku:
+        return search(turn)  # the same options for the new quantity
+    if "quantity" in changed and slots.chosen_sku:
+        return quote(turn, slots.chosen_sku)
+    if slots.chosen_sku and ("chosen_sku" in changed or awaiting == Awaiting.OPTION):
+        if wants_reservation_now(turn.analysis) or _picks_up(turn):
+            return reserve(turn)
+        return quote(turn, slots.chosen_sku)
+    if turn.starts(Task.RESERVATION) or (
+        awaiting == Awaiting.RESERVE_CONFIRM and turn.has(CommandKind.CONFIRM)
+    ):
+        if slots.chosen_sku:
+            return reserve(turn)
+        if slots.offers:
+            turn.expect(Awaiting.OPTION, Task.QUOTE)
+            return say("¡Va! ¿Cuál te aparto? " + _offer_names(turn))
+        turn.expect(Awaiting.VEHICLE, Task.QUOTE)
+        return say(t.ASK_VEHICLE)
+    if turn.has(CommandKind.DENY) and awaiting in (
+        Awaiting.RESERVE_CONFIRM, Awaiting.OPTION, Awaiting.CHANGE_CONFIRM
+    ):  # fmt: skip
+        turn.expect(Awaiting.NOTHING)
+        return say("Sin problema 🙂 Si quieres ver otra marca, medida o cantidad, dime y te cotizo.")
+    if wants_other_option(turn.analysis) and slots.offers:
+        cheapest = min(slots.offers, key=lambda o: o.unit_price_cents)
+        if cheapest.sku != slots.chosen_sku:
+            slots.chosen_sku = cheapest.sku
+            return quote(turn, cheapest.sku)
+    if turn.starts(Task.QUOTE) or awaiting in (Awaiting.VEHICLE, Awaiting.YEAR, Awaiting.TRIM):
+        return search(turn)
+    if turn.has(CommandKind.SMALL_TALK):
+        kind = str(turn.command(CommandKind.SMALL_TALK).value)  # type: ignore[union-attr]
+        return say(t.with_resume(t.small_talk(kind), state))
+    if awaiting == Awaiting.OPTION and slots.offers:
+        return say("¿Cuál te late más? " + _offer_names(turn))
+    question = t.resume_question(state)
+    if question:
+        return say(f"Perdón, no te entendí bien. {question}")
+    if turn.intent == "financing":
+        turn.expect(Awaiting.VEHICLE, Task.QUOTE)
+        return say(
+            "Sí manejamos meses sin intereses 💳 ¿Para qué auto y año son las llantas? Así te cotizo."
+        )
+    turn.expect(Awaiting.VEHICLE, Task.QUOTE)
+    return say(t.ASK_VEHICLE if turn.intent in ("tire_quote", "product_search") else t.ANYTHING_ELSE)
+
+
+def _picks_up(turn: Turn) -> bool:
+    """"me interesa la Continental, ¿mañana las recojo?": choosing with a pickup day is a yes."""
+    return any(
+        c.slot in ("fulfillment.mode", "fulfillment.day")
+        for c in turn.commands
+        if c.kind in (CommandKind.SET_SLOT, CommandKind.CORRECT_SLOT)
+    )
+
+
+def _offer_names(turn: Turn) -> str:
+    names = [f"la {o.brand}" for o in turn.state.slots.offers]
+    if len(names) > 1:
+        return "¿" + ", ".join(names[:-1]) + " o " + names[-1] + "?"
+    return ""
+
+
+def search(turn: Turn) -> AIMessage:
+    """Search for the vehicle or size we know; ask for what is missing."""
+    slots = turn.state.slots
+    quantity = slots.quantity or DEFAULT_QUANTITY
+    filters = {
+        "brand": slots.brand,
+        "terrain": slots.terrain.value if slots.terrain else None,
+        "run_flat": slots.run_flat,
+        "light_truck": slots.light_truck,
+        "max_unit_price_pesos": slots.max_unit_price_pesos,
+    }
+    if slots.size:
+        return call("search_tires", size=slots.size, quantity=quantity, **filters)
+    vehicle = slots.vehicle
+    if vehicle.model and not vehicle.year:
+        turn.expect(Awaiting.YEAR, Task.QUOTE)
+        return say(tc.ask_year(vehicle.model))
+    if vehicle.model and vehicle.year:
+        return call(
+            "find_tires_for_vehicle",
+            make=vehicle.make,
+            model=vehicle.model,
+            year=vehicle.year,
+            trim=vehicle.trim,
+            quantity=quantity,
+            **filters,
+        )
+    if turn.entities.vehicle is not None and turn.entities.vehicle.year:
+        turn.expect(Awaiting.VEHICLE, Task.QUOTE)
+        return say(tc.unknown_vehicle("ese auto"))
+    turn.expect(Awaiting.VEHICLE, Task.QUOTE)
+    if turn.intent == "financing":
+        return say(
+            "Sí manejamos meses sin intereses 💳 ¿Para qué auto y año son las llantas? Así te cotizo."
+        )
+    return say(t.ASK_VEHICLE)
+
+
+def quote(turn: Turn, sku: str) -> AIMessage:
+    """Quote the chosen tire for the quantity asked."""
+    quantity = turn.state.slots.quantity or DEFAULT_QUANTITY
+    return call("quote_tires", sku=sku, quantity=quantity)
+
+
+def reserve(turn: Turn) -> AIMessage:
+    """Hold the chosen tire (the tool modifies the open reservation instead of adding one)."""
+    slots = turn.state.slots
+    f = slots.fulfillment
+    return call(
+        "create_reservation",
+        sku=slots.chosen_sku,
+        quantity=slots.quantity or DEFAULT_QUANTITY,
+        branch_code=slots.branch,
+        fulfillment=f.mode.value if f.mode else None,
+        pickup_date=f.day.isoformat() if f.day else None,
+    )
+
+
+# --- after a tool result -------------------------------------------------------------------------
+
+
+def after(turn: Turn) -> AIMessage:
+    """Reply from this turn's latest tool result, or chain one more call."""
+    outcome = turn.last
+    assert outcome is not None
+    state = turn.state
+    if outcome.error is not None:
+        return _refusal(turn, outcome.tool, outcome.error)
+    options = outcome.get(TireOptions)
+    if options is not None:
+        _remember_offers(turn, options)
+        if not options.options:
+            turn.expect(Awaiting.NOTHING, Task.QUOTE)
+            return say(tc.options(options))
+        chosen = _brand_pick(turn, options)
+        if chosen is not None and wants_reservation_now(turn.analysis) and turn.can(
+            "create_reservation"
+        ):
+            state.slots.chosen_sku = chosen
+            return reserve(turn)
+        if state.slots.vehicle.model and not options.trim_known and options.trims:
+            state.slots.trims = [tr.trim for tr in options.trims]
+        turn.expect(Awaiting.OPTION, Task.QUOTE)
+        return say(tc.options(options, greet=_greets(turn)))
+    quoted = outcome.get(Quote)
+    if quoted is not None:
+        state.slots.chosen_sku = quoted.sku
+        state.slots.quantity = quoted.quantity
+        if state.slots.folio:
+            turn.expect(Awaiting.CHANGE_CONFIRM, Task.RESERVATION)
+            return say(tc.quote(quoted, changing_folio=state.slots.folio))
+        turn.expect(Awaiting.RESERVE_CONFIRM, Task.QUOTE)
+        return say(tc.quote(quoted))
+    return orders.after(turn)
+
+
+def _refusal(turn: Turn, tool: str, error: str) -> AIMessage:
+    if tool == "find_tires_for_vehicle":
+        v = turn.state.slots.vehicle
+        detail = f"{v.model} {v.year}" if v.model and v.year else "ese auto"
+        turn.state.slots.vehicle.model = None
+        turn.expect(Awaiting.VEHICLE, Task.QUOTE)
+        return say(tc.unknown_vehicle(detail))
+    return orders.refusal(turn, tool, error)
+
+
+def _remember_offers(turn: Turn, result: TireOptions) -> None:
+    """The options shown (the tools record them too; an LLM-driven turn relies on that)."""
+    slots = turn.state.slots
+    slots.offers = [
+        Offer(
+            key=o.key,
+            sku=o.sku,
+            brand=o.brand,
+            line=o.line,
+            size=o.size,
+            unit_price_cents=o.unit_price_cents,
+        )
+        for o in result.options
+    ]
+    slots.size = result.size if result.vehicle is None else slots.size
+    slots.quantity = result.quantity
+    if result.vehicle is not None:
+        slots.vehicle.make = result.vehicle.make
+        slots.vehicle.model = result.vehicle.model
+        slots.vehicle.year = result.vehicle.year
+        if result.vehicle.trim:
+            slots.vehicle.trim = result.vehicle.trim
+    if slots.chosen_sku and slots.offer(slots.chosen_sku) is None:
+        slots.chosen_sku = None
+
+
+def _brand_pick(turn: Turn, result: TireOptions) -> str | None:
+    """A brand the customer asked for, found by a brand search: its best option."""
+    if not result.brand or not result.options:
+        return None
+    return result.options[0].sku
+
+
+def _greets(turn: Turn) -> bool:
+    return turn.state.turns <= 1 and turn.text.startswith(("hola", "buen", "que tal"))
+
+
+def answers_topic(turn: Turn, topic: Topic) -> bool:
+    """Whether this message asked about ``topic``."""
+    return topic in turn.topics()
+
+
+__all__ = ["sell", "ts"]

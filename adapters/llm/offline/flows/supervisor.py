@@ -1,0 +1,156 @@
+"""Routing: small talk and refusals here; everything else to the agent that owns it.
+
+A short follow-up stays with the active agent and its task: what the bot just asked
+(``awaiting``) is the strongest feature. Routing is role-aware: staff questions never reach the
+customer sales flow, and customers never reach staff tools.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langchain_core.messages import AIMessage
+
+from adapters.llm.offline.templates import common as t
+from adapters.llm.offline.turn import Turn, call, say
+from domain.dialogue import AgentName, Awaiting, CommandKind, PersonaRole, Topic
+
+SALES = frozenset({
+    "tire_quote", "product_search", "select_option", "reserve", "financing", "services",
+    "store_info", "human_handoff", "cancel", "modify_order", "payment_link", "hold_period",
+    "balance", "payment_methods", "invoice", "fulfillment",
+})  # fmt: skip
+SUPPORT = frozenset({"warranty_claim", "tire_problem", "tire_care"})
+STAFF_QUERIES = frozenset({
+    "stock_check", "low_stock", "reorder", "demand_forecast", "sales_report", "leads_report",
+})  # fmt: skip
+STAFF_ONLY = frozenset({
+    "low_stock", "reorder", "demand_forecast", "route_planning", "sales_report", "leads_report",
+})  # fmt: skip
+LOGISTICS = frozenset({"order_status", "delivery_reschedule", "route_planning"})
+CONFIDENT = 0.35
+FREE_TIRES = re.compile(
+    r"\b(llantas?|juego)\b.*\b(gratis|regal\w*)\b|\b(gratis|regal\w*)\b.*\bllantas?\b"
+)
+# Sales owns the open reservation: its money, hold, fulfilment and invoice questions stay there.
+SALES_TOPICS = frozenset({
+    Topic.HOLD_PERIOD, Topic.PAYMENT_LINK, Topic.BALANCE, Topic.PAYMENT_METHODS, Topic.INVOICE,
+    Topic.BRANCH_STOCK, Topic.FINANCING, Topic.TERMS,
+})  # fmt: skip
+_STAFF_ANALYTICS = re.compile(
+    r"\b(?:se vend\w*|vendid\w*|ventas?|vendemos|vendimos|rotacion|desplaza\w*|mas vendid\w*|"
+    r"menos vendid\w*|top \d+|ranking|clientes|prospectos|leads?|pidieron|asesor(?:es)?|"
+    r"existencias?|inventario|cuantas hay|cuantas tenemos|faltantes?|reorden|pronostico)\b"
+)
+
+
+def _transfer(turn: Turn, agent: AgentName) -> AIMessage:
+    name = f"transfer_to_{agent.value}"
+    return call(name) if turn.can(name) else say(t.ASK_AGAIN)
+
+
+def _answers_pending(turn: Turn) -> bool:
+    """The message answers what the active agent asked (a short follow-up stays put)."""
+    state, e = turn.state, turn.entities
+    aw = state.awaiting
+    if aw == Awaiting.NOTHING:
+        return False
+    kinds = {c.kind for c in turn.commands}
+    slots = {c.slot for c in turn.commands if c.slot}
+    if kinds & {CommandKind.CONFIRM, CommandKind.DENY, CommandKind.CANCEL}:
+        return True
+    answers = {
+        Awaiting.YEAR: {"vehicle.year", "vehicle"},
+        Awaiting.TRIM: {"vehicle.trim"},
+        Awaiting.VEHICLE: {"vehicle", "size"},
+        Awaiting.QUANTITY: {"quantity"},
+        Awaiting.OPTION: {"chosen_sku", "brand", "quantity"},
+        Awaiting.RESERVE_CONFIRM: {"quantity", "chosen_sku", "fulfillment.mode", "fulfillment.day"},
+        Awaiting.CHANGE_CONFIRM: {"quantity", "chosen_sku"},
+        Awaiting.INSTALL_CHOICE: {"fulfillment.mode", "fulfillment.day", "fulfillment.window",
+                                  "fulfillment.address"},
+        Awaiting.DELIVERY_DETAILS: {"fulfillment.address", "fulfillment.day", "fulfillment.window",
+                                    "fulfillment.mode"},
+        Awaiting.INVOICE_DATA: {"invoice.rfc", "invoice.name", "invoice.regime", "invoice.use",
+                                "invoice.zip_code"},
+        Awaiting.ORDER_CHOICE: {"order_folio"},
+        Awaiting.FOLIO: {"order_folio"},
+    }.get(aw, set())  # fmt: skip
+    if slots & answers:
+        return True
+    short = len(turn.text.split()) <= 4 and not e.sizes and not e.vehicle
+    return short and turn.analysis.confidence < 0.6
+
+
+def supervise(turn: Turn) -> AIMessage:
+    """Route the message, or answer it when it is small talk or out of scope."""
+    intent, e, state = turn.intent, turn.entities, turn.state
+    staff = turn.role == PersonaRole.STAFF
+    active = state.agent
+    if intent == "prompt_injection":
+        return say(t.INJECTION)
+    if intent == "abuse":
+        return say(t.ABUSE)
+    if FREE_TIRES.search(turn.text):
+        return say(t.NOT_FREE)
+    if staff:
+        return _route_staff(turn)
+    if active is not None and active != AgentName.SUPERVISOR and _answers_pending(turn):
+        return _transfer(turn, active)
+    if intent in STAFF_ONLY:
+        return say(t.INTERNAL_ONLY)
+    topics = set(turn.topics())
+    if turn.has(CommandKind.CANCEL) or topics & SALES_TOPICS:
+        return _transfer(turn, AgentName.SALES)
+    if intent in LOGISTICS or Topic.ORDER_STATUS in topics:
+        # A bare folio answers the support agent's question ("¿me compartes el folio?").
+        if active == AgentName.SUPPORT and e.folios and len(turn.text.split()) <= 3:
+            return _transfer(turn, AgentName.SUPPORT)
+        return _transfer(turn, AgentName.LOGISTICS)
+    if intent in SUPPORT:
+        return _transfer(turn, AgentName.SUPPORT)
+    if intent in SALES or intent in STAFF_QUERIES:
+        return _transfer(turn, AgentName.SALES)
+    has_product = bool(e.sizes or e.vehicle or e.brands)
+    follow_up = intent in ("affirm", "deny") or turn.analysis.confidence < CONFIDENT
+    if follow_up and active is not None and active != AgentName.SUPERVISOR:
+        return _transfer(turn, active)
+    if has_product and intent not in ("greeting", "thanks", "goodbye"):
+        return _transfer(turn, AgentName.SALES)
+    if e.folios:
+        return _transfer(turn, AgentName.LOGISTICS)
+    if intent in ("greeting", "thanks", "goodbye", "small_talk"):
+        return say(t.small_talk(intent))
+    replies = {
+        "out_of_scope": t.OUT_OF_SCOPE,
+        "affirm": "¡Va! ¿En qué te ayudo con tus llantas?",
+        "deny": "Sin problema. Si necesitas algo de llantas, aquí estoy 🙂",
+    }
+    return say(replies.get(intent, t.ASK_AGAIN))
+
+
+def _route_staff(turn: Turn) -> AIMessage:
+    """Staff: analytics and stock to the staff agent; a vehicle's fitment to the catalogue."""
+    intent, e, state = turn.intent, turn.entities, turn.state
+    active = state.agent
+    if active is not None and active != AgentName.SUPERVISOR and _answers_pending(turn):
+        return _transfer(turn, active)
+    if intent in ("route_planning", "delivery_reschedule"):
+        return _transfer(turn, AgentName.INVENTORY)
+    if intent in STAFF_QUERIES or intent == "order_status" or _STAFF_ANALYTICS.search(turn.text):
+        return _transfer(turn, AgentName.INVENTORY)
+    if e.vehicle is not None and e.vehicle.model:
+        return _transfer(turn, AgentName.SALES)  # "¿qué medida lleva un Tiguan 2020?"
+    if e.sizes or e.brands or e.folios:
+        return _transfer(turn, AgentName.INVENTORY)
+    if intent in SUPPORT:
+        return _transfer(turn, AgentName.SUPPORT)
+    if intent in ("tire_quote", "product_search", "services", "store_info", "financing"):
+        return _transfer(turn, AgentName.SALES)
+    if intent in ("greeting", "thanks", "goodbye", "small_talk"):
+        return say(t.small_talk(intent, staff=True))
+    if intent in ("affirm", "deny") and active is not None and active != AgentName.SUPERVISOR:
+        return _transfer(turn, active)
+    if intent == "out_of_scope":
+        return say(t.OUT_OF_SCOPE)
+    return say(t.STAFF_HELLO)

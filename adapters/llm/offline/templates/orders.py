@@ -1,0 +1,294 @@
+"""Reservations, changes and cancellations, payments, pickup and home visits, invoices, order
+status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.clock import to_mexico
+from domain.dialogue import FulfillmentMode, TimeWindow
+from domain.pricing import format_mxn
+from domain.spanish import local_day, local_moment, weekday_day_month
+from domain.tool_results import (
+    CancellationResult,
+    FulfillmentInfo,
+    FulfillmentResult,
+    InvoiceResult,
+    OrderDetails,
+    OrderStatus,
+    PaymentLinkResult,
+    PaymentOptions,
+    ReservationResult,
+)
+
+INSTALL_QUESTION = "¿Prefieres que vayamos a tu casa o vienes al taller? 🔧"
+WINDOW_ES = {
+    TimeWindow.MORNING: "en la mañana (9 a 13 h)",
+    TimeWindow.AFTERNOON: "en la tarde (13 a 17 h)",
+    TimeWindow.EVENING: "en la tarde-noche (17 a 20 h)",
+}
+STATUS_ES = {
+    "quote": "es una cotización",
+    "reserved": "está apartado (pendiente de pago)",
+    "paid": "está confirmado y lo estamos preparando",
+    "ready_for_pickup": "está listo para recoger",
+    "out_for_delivery": "va en camino 🚚",
+    "delivered": "ya fue entregado",
+    "cancelled": "está cancelado",
+    "returned": "fue devuelto",
+}
+
+
+def _items(order: OrderDetails) -> str:
+    return "; ".join(f"{i.quantity} {i.description}" for i in order.items)
+
+
+def _visit(f: FulfillmentInfo, branch_name: str, address: str) -> str:
+    when = ""
+    if f.day:
+        when = f" el {weekday_day_month(f.day)}"
+    if f.window:
+        when += f" {WINDOW_ES[f.window]}"
+    if f.mode == FulfillmentMode.DELIVERY:
+        where = f" en {f.address}" if f.address else ""
+        return f"Instalación a domicilio{when}{where}."
+    return f"Te esperamos{when} en {branch_name}, {address.rstrip('.')}."
+
+
+def reservation(result: ReservationResult, *, ask_install: bool) -> str:
+    """A reservation made, repeated, changed or replaced."""
+    order = result.order
+    branch = order.branch
+    items = _items(order)
+    if result.change == "unchanged":
+        head = [f"Ya tienes apartadas {items} con el folio {order.folio} 👍"]
+    elif result.change in ("modified", "replaced"):
+        before = f" (antes: {result.previous_description})" if result.previous_description else ""
+        head = [f"¡Listo! Cambié tu apartado {order.folio}: ahora son {items}{before}."]
+    else:
+        head = [
+            f"¡Perfecto! Sí tengo stock en {branch.name} ({branch.city}).",
+            f"Te aparté {items}. Folio: {order.folio}",
+        ]
+    lines = [*head, f"Total: {format_mxn(order.total_cents)}"]
+    if order.fulfillment.mode == FulfillmentMode.DELIVERY or order.fulfillment.day:
+        lines.append(_visit(order.fulfillment, branch.name, branch.address))
+    if order.held_until is not None:
+        lines.append(f"El apartado se mantiene hasta el {local_moment(order.held_until)}.")
+    link = order.payment
+    if link is not None and link.status == "pending":
+        verb = "Te envío el nuevo link" if result.change in ("modified", "replaced") else "Te envío el link"
+        lines.append(
+            f"{verb} de pago para confirmar el apartado con {format_mxn(link.amount_cents)}:\n"
+            f"💳 {link.url}"
+        )
+    if ask_install:
+        lines.append(INSTALL_QUESTION)
+    return "\n".join(lines)
+
+
+def cancellation(result: CancellationResult) -> str:
+    """A reservation cancelled and its stock released."""
+    released = "; ".join(f"{i.quantity} {i.description}" for i in result.released)
+    lines = [f"Listo, cancelé tu apartado {result.folio} y liberé {released or 'las llantas'}."]
+    if result.paid_cents:
+        lines.append(
+            f"Tu pago de {format_mxn(result.paid_cents)} se reembolsa: un asesor ya tiene tu caso "
+            "y te contacta para hacerlo."
+        )
+    lines.append("Si cambias de opinión, con gusto te vuelvo a cotizar 🙂")
+    return "\n".join(lines)
+
+
+def payment_link(result: PaymentLinkResult) -> str:
+    """The link to pay now."""
+    link = result.link
+    what = "el anticipo" if result.purpose == "deposit" else "el saldo"
+    lines = [
+        f"Claro, aquí está el link para pagar {what} de tu pedido {result.folio} "
+        f"({format_mxn(link.amount_cents)}):",
+        f"💳 {link.url}",
+        f"Vence el {local_moment(link.expires_at)}.",
+    ]
+    return "\n".join(lines)
+
+
+def hold(order: OrderDetails) -> str:
+    """How long a reservation holds the tires."""
+    if order.status != "reserved" or order.held_until is None:
+        if order.status in ("paid", "ready_for_pickup"):
+            return (
+                f"Tu pedido {order.folio} ya está confirmado con tu pago, así que tus llantas "
+                "están guardadas y no vencen 👍"
+            )
+        return f"Tu pedido {order.folio} {STATUS_ES.get(order.status, order.status)}."
+    return (
+        f"Tus llantas quedan apartadas hasta el {local_moment(order.held_until)} (folio "
+        f"{order.folio}). Si pagas el anticipo antes, se quedan guardadas para ti hasta que "
+        "pases por ellas."
+    )
+
+
+def hold_policy(hours: int | None, deposit_cents: int) -> str:
+    """The hold rule when there is no reservation yet."""
+    span = f"{hours} horas" if hours else "un par de días"
+    return (
+        f"Cuando te las aparto, te las guardamos {span} para que pagues el anticipo de "
+        f"{format_mxn(deposit_cents)}; ya pagado, se quedan guardadas hasta que pases por ellas."
+    )
+
+
+def balance(order: OrderDetails) -> str:
+    """What has been paid and what is left."""
+    lines = [f"Tu pedido {order.folio} es de {format_mxn(order.total_cents)}."]
+    if order.paid_cents:
+        lines.append(
+            f"Ya pagaste {format_mxn(order.paid_cents)}; te falta {format_mxn(order.balance_cents)}."
+        )
+    else:
+        lines.append(f"Aún no registro pagos: el saldo es {format_mxn(order.balance_cents)}.")
+        if order.status == "reserved" and order.deposit_cents:
+            rest = order.total_cents - order.deposit_cents
+            lines.append(
+                f"Con el anticipo de {format_mxn(order.deposit_cents)} apartas, y los "
+                f"{format_mxn(rest)} restantes los pagas al recibir tus llantas."
+            )
+    if order.balance_cents and order.paid_cents:
+        lines.append("El resto lo pagas al recibir tus llantas, o te mando un link si prefieres.")
+    return "\n".join(lines)
+
+
+METHOD_ES = {
+    "oxxo": "en OXXO",
+    "transfer": "por transferencia (SPEI)",
+    "cash": "en efectivo",
+    "card": "con tarjeta",
+    "paypal": "con PayPal o Mercado Pago",
+}
+
+
+def payment_options(result: PaymentOptions, asked: str | None) -> str:
+    """Honest answer about how to pay, starting with the method asked about."""
+    online = " o ".join(result.online_methods) if result.online_methods else ""
+    store = " o ".join(result.in_store_methods) if result.in_store_methods else ""
+    lines: list[str] = []
+    if asked is not None:
+        accepted = {
+            "oxxo": result.cash_voucher,
+            "transfer": result.bank_transfer,
+            "cash": any("efectivo" in m for m in result.in_store_methods),
+            "card": any("tarjeta" in m for m in result.online_methods + result.in_store_methods),
+            "paypal": False,
+        }.get(asked, False)
+        where = METHOD_ES.get(asked, "así")
+        if accepted and asked == "cash":
+            lines.append("¡Sí! En efectivo puedes pagar en la sucursal, al recoger o en mostrador.")
+        elif accepted:
+            lines.append(f"¡Sí! Puedes pagar {where}.")
+        else:
+            lines.append(f"Por ahora no aceptamos pagos {where} 🙏")
+    if online:
+        lines.append(f"El link de pago acepta {online}.")
+    if store:
+        lines.append(f"En sucursal puedes pagar con {store}.")
+    if result.msi_minimums:
+        terms = ", ".join(f"{t.months} meses desde {format_mxn(t.monthly_cents)}" for t in result.msi_minimums)
+        lines.append(f"Meses sin intereses con tarjeta de crédito: {terms} de compra.")
+    return "\n".join(lines)
+
+
+def fulfillment(result: FulfillmentResult) -> str:
+    """Pickup or a home visit recorded on the order."""
+    f = result.fulfillment
+    if f.mode == FulfillmentMode.PICKUP:
+        return (
+            "¡Perfecto! Quedó registrado: recoges en sucursal. "
+            + _visit(f, result.branch.name, result.branch.address)
+            + f" Al llegar menciona tu folio {result.folio} y te las instalamos 🔧"
+        )
+    if result.missing:
+        return "¡Va, instalación a domicilio! " + _ask_missing(result)
+    return (
+        f"¡Listo! Agendé la instalación a domicilio de tu pedido {result.folio}: "
+        + _visit(f, result.branch.name, result.branch.address).removeprefix("Instalación a domicilio").strip()
+        + " El técnico te llama antes de llegar 🔧"
+    )
+
+
+def _ask_missing(result: FulfillmentResult) -> str:
+    wants = {
+        "address": "la dirección (calle, número, colonia y código postal)",
+        "day": "qué día te queda",
+        "window": "si prefieres mañana o tarde",
+    }
+    asked = [wants[m] for m in result.missing]
+    listed = asked[0] if len(asked) == 1 else ", ".join(asked[:-1]) + " y " + asked[-1]
+    return f"Para agendarla pásame {listed} 🏠"
+
+
+def invoice(result: InvoiceResult) -> str:
+    """The CFDI receiver data recorded on the order."""
+    i = result.invoice
+    return (
+        f"¡Listo! Registré tus datos de factura en el pedido {result.folio}:\n"
+        f"RFC {i.rfc} · {i.name}\nRégimen {i.regime} ({i.regime_name}) · Uso {i.use} "
+        f"({i.use_name}) · CP {i.zip_code}\n"
+        "Tu factura (CFDI 4.0) se emite cuando se liquida el pedido y te llega por correo o aquí."
+    )
+
+
+INVOICE_START = (
+    "¡Claro que sí facturamos! 🧾 Para tu CFDI necesito: RFC, nombre o razón social, régimen "
+    "fiscal, uso de CFDI y código postal fiscal. Puedes pasármelos todos juntos o uno por uno."
+)
+INVOICE_NO_ORDER = (
+    "¡Claro que sí facturamos! 🧾 Cuando apartes o compres tus llantas, me pasas tu RFC, razón "
+    "social, régimen fiscal, uso de CFDI y código postal y los registro en tu pedido."
+)
+
+
+def order_status(result: OrderStatus) -> str:
+    """The order the customer means, or the list to choose from."""
+    if result.order is None:
+        if not result.candidates:
+            return "No encontré pedidos a tu nombre. Si tienes el folio (ej. TL-000123), pásamelo."
+        lines = ["Tienes varios pedidos activos:"]
+        for c in result.candidates:
+            lines.append(f"• {c.folio}: {c.description} ({STATUS_ES.get(c.status, c.status)})")
+        lines.append("¿De cuál me preguntas?")
+        return "\n".join(lines)
+    order = result.order
+    lines = [f"Tu pedido {order.folio} {STATUS_ES.get(order.status, order.status)}."]
+    lines.append(f"Incluye: {_items(order)}. Total {format_mxn(order.total_cents)}.")
+    delivery = order.delivery
+    if delivery is not None and delivery.late:
+        days = f"{delivery.days_late} día{'s' if delivery.days_late != 1 else ''}"
+        lines[0] = (
+            f"Una disculpa 🙏 tu pedido {order.folio} viene retrasado: la entrega era el "
+            f"{local_day(delivery.window_start)} y lleva {days} de atraso."
+        )
+        lines.append(
+            "No quiero darte una hora que no pueda cumplir: ¿te paso con logística para que te "
+            "confirmen la llegada hoy mismo?"
+        )
+        return "\n".join(lines)
+    if delivery is not None and order.status in ("paid", "out_for_delivery", "ready_for_pickup"):
+        start, end = to_mexico(delivery.window_start), to_mexico(delivery.window_end)
+        lines.append(
+            f"Entrega programada: {local_day(delivery.window_start)} entre {start:%H:%M} y "
+            f"{end:%H:%M}."
+        )
+    elif order.fulfillment.mode == FulfillmentMode.DELIVERY or order.fulfillment.day:
+        lines.append(_visit(order.fulfillment, order.branch.name, order.branch.address))
+    if order.paid_cents and order.balance_cents:
+        lines.append(
+            f"Llevas pagado {format_mxn(order.paid_cents)}; falta {format_mxn(order.balance_cents)}."
+        )
+    if order.status == "reserved" and order.held_until is not None:
+        lines.append(f"El apartado vence el {local_moment(order.held_until)}.")
+    return "\n".join(lines)
+
+
+def when_label(at: datetime) -> str:
+    """A stored instant for customers, in Mexico City time."""
+    return local_moment(at)

@@ -1,0 +1,334 @@
+"""The command generator: one message, read against the dialogue state, becomes commands.
+
+What the bot is waiting for decides how a short answer reads ("2019" is a year after "¿de qué
+año?", "2" is a quantity, "sí" confirms the pending question), and slots already set turn a new
+value into a correction. Nothing here looks at rendered text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from adapters.llm.offline.nlu import Analysis
+from adapters.llm.offline.nlu import details as dx
+from domain.dialogue import (
+    Awaiting,
+    Command,
+    CommandKind,
+    DialogueState,
+    FulfillmentMode,
+    OptionKey,
+    PersonaRole,
+    Slots,
+    Task,
+    Topic,
+)
+
+TIRE_QUERY = frozenset({"tire_quote", "product_search"})
+SMALL_TALK = frozenset({"greeting", "thanks", "goodbye", "small_talk"})
+TOPIC_INTENTS: dict[str, Topic] = {
+    "hold_period": Topic.HOLD_PERIOD,
+    "payment_link": Topic.PAYMENT_LINK,
+    "balance": Topic.BALANCE,
+    "payment_methods": Topic.PAYMENT_METHODS,
+    "financing": Topic.FINANCING,
+    "invoice": Topic.INVOICE,
+    "services": Topic.SERVICES,
+    "store_info": Topic.BRANCHES,
+    "order_status": Topic.ORDER_STATUS,
+    "warranty_claim": Topic.WARRANTY,
+}
+# Backstops for the classifier: phrasings that name the topic outright.
+TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
+    (
+        Topic.HOLD_PERIOD,
+        re.compile(
+            r"\b(?:cuanto tiempo|hasta cuando|cuantos dias|cuantas horas|por cuanto tiempo)\b.*"
+            r"\b(?:guard\w*|apart\w*|separ\w*|reserv\w*|vigen\w*|dura|tengo para)\b|"
+            r"\b(?:vigencia|dura|vence|expira) (?:el|del|mi) (?:apartado|reserva)\b|"
+            r"\bcuando (?:vence|expira|se vence) (?:el|mi) (?:apartado|reserva|link)\b"
+        ),
+    ),
+    (
+        Topic.BALANCE,
+        re.compile(
+            r"\b(?:cuanto|que) (?:me )?(?:falta|resta|queda|debo|adeudo)\b|\bsaldo\b|"
+            r"\b(?:falta|resta) (?:por|de) pagar\b|\bel resto\b.*\bpag\w*|\bliquidar\b"
+        ),
+    ),
+    (
+        Topic.PAYMENT_LINK,
+        re.compile(
+            r"\b(?:link|liga|enlace|ligas|links)\b.*\b(?:pago|pagar|anticipo)\b|"
+            r"\b(?:mandame|pasame|enviame|reenviame|manda|pasa|envia|reenvia|comparteme)\b.*"
+            r"\b(?:link|liga|enlace)\b|\bno me llego el (?:link|liga|enlace)\b|"
+            r"\b(?:link|liga|enlace) (?:otra vez|de nuevo|nuevamente)\b"
+        ),
+    ),
+    (
+        Topic.PAYMENT_METHODS,
+        re.compile(
+            r"\b(?:pagar|pago|pagos|aceptan|reciben|puedo pagar|se puede pagar)\b.*"
+            r"\b(?:oxxo|efectivo|transferencia|spei|deposito|tarjeta|paypal|mercado pago|cash)\b|"
+            r"\b(?:formas|metodos|opciones) de pago\b|\bcomo (?:le )?(?:pago|hago el pago)\b"
+        ),
+    ),
+    (
+        Topic.INVOICE,
+        re.compile(r"\bfactur\w*\b|\bcfdi\b|\bdatos fiscales\b|\bcomprobante fiscal\b"),
+    ),
+)
+_QUANTITY_CHANGE = re.compile(
+    r"\b(?:mejor|nomas|solo|solamente|que sean|y si (?:fueran|son|fuera)|si fueran|"
+    r"en vez de \w+ (?:que sean )?|cambialo a|cambiala a|ahora)\s+(\d{1,3}|una|un|dos|tres|cuatro|"
+    r"cinco|seis|ocho|diez|doce)\b(?!\s*(?:de la|am|pm|:|mil|pesos|dias|horas))"
+)
+_NUMBER_WORDS = {
+    "un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "ocho": 8,
+    "diez": 10, "doce": 12,
+}  # fmt: skip
+_BARE_NUMBER = re.compile(r"^(?:son |serian |seria |nomas |solo )?(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")(?: llantas?| piezas?)?$")
+_BARE_YEAR = re.compile(
+    r"^(?:(?:es|era|seria|perdon|perdon es|no es|no|mas bien|oops|ups|digo)\s+)*"
+    r"(?:(?:un|una|el|del|de|modelo|ano|mod)\s+)*((?:19|20)\d\d|\d\d)(?:\s+(?:perdon|jaja|sorry))?$"
+)
+_THAT_ONE = re.compile(r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|la misma|esa esta bien|esas estan bien)\b")
+_APART = re.compile(r"\bapart\w*|\bresérv\w*|\breserv\w*|\bseparam\w*|\bme las llevo\b|\blas quiero\b|\bla quiero\b|\bme quedo con\b")
+_OTHER = re.compile(r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b")
+_DEALER = re.compile(r"\b(?:distribuidor|mayoreo|por volumen|revendo|reventa|flotilla|llantera|taller mecanico)\b")
+
+
+def _number(raw: str) -> int:
+    return _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else int(raw)
+
+
+def _year(raw: str) -> int | None:
+    value = int(raw)
+    if value < 100:
+        value += 2000 if value <= 40 else 1900
+    return value if 1980 <= value <= 2035 else None
+
+
+class _Builder:
+    def __init__(self, slots: Slots) -> None:
+        self.slots = slots
+        self.commands: list[Command] = []
+
+    def add(self, kind: CommandKind, **fields: Any) -> None:
+        command = Command(kind=kind, **fields)
+        if command not in self.commands:
+            self.commands.append(command)
+
+    def slot(self, name: str, value: Any, current: Any = None) -> None:
+        if value is None:
+            return
+        kind = (
+            CommandKind.CORRECT_SLOT
+            if current not in (None, "", []) and current != value
+            else CommandKind.SET_SLOT
+        )
+        self.add(kind, slot=name, value=value)
+
+
+def _choice_sku(analysis: Analysis, slots: Slots, awaiting: Awaiting) -> str | None:
+    """The offered option the message points at: by brand or line, by position or price, "esa"."""
+    offers = slots.offers
+    if not offers:
+        return None
+    e = analysis.entities
+    for brand in e.brands:
+        hits = [o for o in offers if o.brand.lower() == brand.lower()]
+        if hits:
+            return hits[0].sku
+    for brand, line in e.lines:
+        hits = [o for o in offers if o.brand == brand and o.line == line]
+        if hits:
+            return hits[0].sku
+    choice = e.choice
+    if choice == "cheapest":
+        return min(offers, key=lambda o: o.unit_price_cents).sku
+    keys = {k.value: k for k in OptionKey}
+    if choice in keys:
+        hit = next((o for o in offers if o.key == keys[choice]), None)
+        if hit is not None:
+            return hit.sku
+    positions = {"first": 0, "second": 1, "third": 2}
+    if choice in positions and positions[choice] < len(offers):
+        return offers[positions[choice]].sku
+    if _THAT_ONE.search(analysis.normalized) and awaiting in (
+        Awaiting.OPTION,
+        Awaiting.RESERVE_CONFIRM,
+    ):
+        if slots.chosen_sku:
+            return slots.chosen_sku
+        if len(offers) == 1:
+            return offers[0].sku
+    if len(offers) == 1 and awaiting == Awaiting.OPTION and analysis.intent in ("select_option", "affirm", "reserve"):
+        return offers[0].sku
+    return None
+
+
+def understand(
+    analysis: Analysis, state: DialogueState, role: PersonaRole
+) -> list[Command]:
+    """The commands one message carries, given what the conversation already knows."""
+    e, text, intent = analysis.entities, analysis.normalized, analysis.intent
+    aw, slots = state.awaiting, state.slots
+    b = _Builder(slots)
+
+    # Speech acts.
+    cancel = intent == "cancel" or bool(dx.CANCEL.search(text))
+    affirm = intent == "affirm" or bool(dx.AFFIRM_PREFIX.match(text))
+    deny = intent == "deny" or (bool(dx.DENY_PREFIX.match(text)) and not affirm)
+    if cancel:
+        b.add(CommandKind.CANCEL, task=Task.RESERVATION if slots.folio else state.task)
+    elif affirm and not deny:
+        b.add(CommandKind.CONFIRM)
+    elif deny:
+        b.add(CommandKind.DENY)
+
+    # Vehicle, year and trim.
+    v = e.vehicle
+    current = slots.vehicle
+    if v is not None and v.model:
+        same_model = current.model is not None and current.model.lower() == v.model.lower()
+        if same_model and v.year and current.year and v.year != current.year:
+            b.slot("vehicle.year", v.year, current.year)
+        elif not same_model or (v.year and not current.year):
+            b.slot(
+                "vehicle",
+                {"make": v.make, "model": v.model, "year": v.year, "trim": e.trim},
+                current.model_dump() if current.model else None,
+            )
+    elif current.model:
+        bare = _BARE_YEAR.match(text)
+        year_words = aw == Awaiting.YEAR or re.search(r"\b(?:modelo|ano|es del|es un|es una)\b", text)
+        if bare and (aw == Awaiting.YEAR or len(bare[1]) == 4 or year_words):
+            year = _year(bare[1])
+            if year is not None:
+                b.slot("vehicle.year", year, current.year)
+        elif e.vehicle is not None and e.vehicle.year and not e.vehicle.model:
+            b.slot("vehicle.year", e.vehicle.year, current.year)
+    trim = e.trim
+    if trim is None and slots.trims and (aw == Awaiting.TRIM or current.model):
+        trim = dx.extract_trim(analysis.text, slots.trims)
+    if trim and not (v is not None and v.model and b.commands and b.commands[-1].slot == "vehicle"):
+        b.slot("vehicle.trim", trim, current.trim)
+
+    # What tire.
+    if e.sizes:
+        b.slot("size", e.sizes[0], slots.size)
+    chosen = _choice_sku(analysis, slots, aw)
+    if chosen is not None and not e.sizes and not (v is not None and v.model):
+        b.slot("chosen_sku", chosen, slots.chosen_sku)
+    elif e.brands:
+        b.slot("brand", e.brands[0], slots.brand)
+    if e.terrain is not None:
+        b.slot("terrain", e.terrain.value, slots.terrain.value if slots.terrain else None)
+    if e.run_flat is not None:
+        b.slot("run_flat", e.run_flat, slots.run_flat)
+    if e.light_truck is not None:
+        b.slot("light_truck", e.light_truck, slots.light_truck)
+    if e.max_price_pesos is not None:
+        b.slot("max_unit_price_pesos", e.max_price_pesos, slots.max_unit_price_pesos)
+
+    # How many.
+    quantity = e.quantity
+    change = _QUANTITY_CHANGE.search(text)
+    if change:
+        quantity = _number(change[1])
+    bare_number = _BARE_NUMBER.match(text)
+    if quantity is None and bare_number and aw in (
+        Awaiting.QUANTITY, Awaiting.RESERVE_CONFIRM, Awaiting.OPTION, Awaiting.CHANGE_CONFIRM,
+    ):  # fmt: skip
+        quantity = _number(bare_number[1])
+    if quantity is not None and 1 <= quantity <= 500:
+        b.slot("quantity", quantity, slots.quantity)
+
+    # Where and when.
+    if e.branches:
+        b.slot("branch", e.branches[0], slots.branch)
+    mode = e.fulfillment
+    if intent == "fulfillment" and mode is None and aw == Awaiting.INSTALL_CHOICE:
+        mode = "delivery" if re.search(r"\bcasa|domicilio|vengan|vayan\b", text) else None
+    if mode:
+        current_mode = slots.fulfillment.mode.value if slots.fulfillment.mode else None
+        b.slot("fulfillment.mode", FulfillmentMode(mode).value, current_mode)
+    about_visit = bool(mode) or aw in (Awaiting.INSTALL_CHOICE, Awaiting.DELIVERY_DETAILS) or (
+        intent in ("reserve", "select_option") and e.when is not None
+    )
+    if e.when is not None and about_visit:
+        b.slot("fulfillment.day", e.when.date().isoformat(), None)
+    if e.window is not None and about_visit:
+        b.slot("fulfillment.window", e.window.value, None)
+    address = dx.extract_address(
+        analysis.text, text, expected=aw == Awaiting.DELIVERY_DETAILS
+    ) if (aw == Awaiting.DELIVERY_DETAILS or mode == "delivery" or e.address) else None
+    if address:
+        b.slot("fulfillment.address", address, slots.fulfillment.address)
+
+    # Orders and fiscal data.
+    if e.folios:
+        b.slot("order_folio", e.folios[0], slots.order_folio)
+    invoicing = aw == Awaiting.INVOICE_DATA
+    missing = slots.invoice.missing()
+    rfc = e.rfc
+    if rfc:
+        b.slot("invoice.rfc", rfc, slots.invoice.rfc)
+    name = dx.extract_business_name(
+        analysis.text, expected=invoicing and missing[:1] == ["name"], rfc=rfc
+    ) if (invoicing or e.business_name) else None
+    if name:
+        b.slot("invoice.name", name, slots.invoice.name)
+    if e.regime:
+        b.slot("invoice.regime", e.regime, slots.invoice.regime)
+    if e.cfdi_use:
+        b.slot("invoice.use", e.cfdi_use, slots.invoice.use)
+    zip_code = dx.extract_zip(text, expected=invoicing, rfc=rfc) if invoicing else e.zip_code
+    if zip_code and (invoicing or rfc):
+        b.slot("invoice.zip_code", zip_code, slots.invoice.zip_code)
+
+    # Questions off the current task.
+    topic = TOPIC_INTENTS.get(intent)
+    if topic is not None:
+        b.add(CommandKind.DIGRESS, topic=topic, value=e.payment_method)
+    for pattern_topic, pattern in TOPIC_PATTERNS:
+        if pattern.search(text):
+            b.add(CommandKind.DIGRESS, topic=pattern_topic, value=e.payment_method)
+    if (
+        e.branches
+        and (slots.offers or slots.chosen_sku)
+        and not e.sizes
+        and not (v is not None and v.model)
+        and dx.BRANCH_QUESTION.search(text)
+        and intent not in ("store_info",)
+    ):
+        b.add(CommandKind.DIGRESS, topic=Topic.BRANCH_STOCK, value=e.branches[0])
+    if "descuento" in text or _DEALER.search(text) or intent == "dealer_terms":
+        b.add(CommandKind.DIGRESS, topic=Topic.TERMS)
+
+    # Tasks.
+    if intent in TIRE_QUERY or e.sizes or (v is not None and v.model) or _OTHER.search(text):
+        b.add(CommandKind.START_TASK, task=Task.QUOTE)
+    if intent == "reserve" or (intent == "select_option" and _APART.search(text)):
+        b.add(CommandKind.START_TASK, task=Task.RESERVATION)
+    if intent == "modify_order":
+        b.add(CommandKind.START_TASK, task=Task.RESERVATION, value="modify")
+    if intent == "fulfillment":
+        b.add(CommandKind.START_TASK, task=Task.FULFILLMENT)
+    if intent == "human_handoff":
+        b.add(CommandKind.HANDOFF)
+    if intent in SMALL_TALK:
+        b.add(CommandKind.SMALL_TALK, value=intent)
+    return b.commands
+
+
+def wants_other_option(analysis: Analysis) -> bool:
+    """"¿Y la otra?", "algo más barato": the customer looks past the current choice."""
+    return bool(_OTHER.search(analysis.normalized))
+
+
+def wants_reservation_now(analysis: Analysis) -> bool:
+    """The message itself asks to hold the tires ("apártamelas", "las quiero")."""
+    return bool(_APART.search(analysis.normalized)) or analysis.intent == "reserve"
