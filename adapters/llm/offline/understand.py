@@ -289,23 +289,29 @@ def understand(
     if zip_code and (invoicing or rfc):
         b.slot("invoice.zip_code", zip_code, slots.invoice.zip_code)
 
-    # Questions off the current task.
-    topic = TOPIC_INTENTS.get(intent)
-    if topic is not None:
-        b.add(CommandKind.DIGRESS, topic=topic, value=e.payment_method)
-    for pattern_topic, pattern in TOPIC_PATTERNS:
-        if pattern.search(text):
-            b.add(CommandKind.DIGRESS, topic=pattern_topic, value=e.payment_method)
-    if (
-        e.branches
-        and (slots.offers or slots.chosen_sku)
+    # Questions off the current task: the phrasings that name a topic outright first, then the
+    # classifier's topic when it is not a weaker reading of the same money question.
+    named = [topic for topic, pattern in TOPIC_PATTERNS if pattern.search(text)]
+    branch_stock = (
+        bool(e.branches)
+        and bool(slots.offers or slots.chosen_sku)
         and not e.sizes
         and not (v is not None and v.model)
-        and dx.BRANCH_QUESTION.search(text)
-        and intent not in ("store_info",)
-    ):
-        b.add(CommandKind.DIGRESS, topic=Topic.BRANCH_STOCK, value=e.branches[0])
-    if "descuento" in text or _DEALER.search(text) or intent == "dealer_terms":
+        and bool(dx.BRANCH_QUESTION.search(text))
+        and not re.search(r"\b(?:donde|direccion|horario|hora|abren|cierran|ubicacion)\b", text)
+    )
+    if branch_stock:
+        named.insert(0, Topic.BRANCH_STOCK)
+    topic = TOPIC_INTENTS.get(intent)
+    money = {Topic.FINANCING, Topic.PAYMENT_METHODS, Topic.BALANCE, Topic.PAYMENT_LINK}
+    if topic is not None and not (named and (topic in money or analysis.confidence < 0.6)):
+        named.append(topic)
+    if branch_stock and Topic.BRANCHES in named:
+        named.remove(Topic.BRANCHES)
+    for found in named:
+        value = e.branches[0] if found == Topic.BRANCH_STOCK else e.payment_method
+        b.add(CommandKind.DIGRESS, topic=found, value=value)
+    if not invoicing and ("descuento" in text or _DEALER.search(text) or intent == "dealer_terms"):
         b.add(CommandKind.DIGRESS, topic=Topic.TERMS)
 
     # Tasks.

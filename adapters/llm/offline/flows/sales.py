@@ -87,10 +87,10 @@ def decide(turn: Turn) -> AIMessage:
         turn.expect(Awaiting.NOTHING)
         return say("Sin problema 🙂 Si quieres ver otra marca, medida o cantidad, dime y te cotizo.")
     if wants_other_option(turn.analysis) and slots.offers:
-        cheapest = min(slots.offers, key=lambda o: o.unit_price_cents)
-        if cheapest.sku != slots.chosen_sku:
-            slots.chosen_sku = cheapest.sku
-            return quote(turn, cheapest.sku)
+        other = _other_offer(turn)
+        if other is not None:
+            slots.chosen_sku = other
+            return quote(turn, other)
     if turn.starts(Task.QUOTE) or awaiting in (Awaiting.VEHICLE, Awaiting.YEAR, Awaiting.TRIM):
         return search(turn)
     if turn.has(CommandKind.SMALL_TALK):
@@ -108,6 +108,20 @@ def decide(turn: Turn) -> AIMessage:
         )
     turn.expect(Awaiting.VEHICLE, Task.QUOTE)
     return say(t.ASK_VEHICLE if turn.intent in ("tire_quote", "product_search") else t.ANYTHING_ELSE)
+
+
+def _other_offer(turn: Turn) -> str | None:
+    """"¿Y la otra?" / "algo más barato": the next option, or a cheaper one."""
+    slots = turn.state.slots
+    current = slots.offer(slots.chosen_sku)
+    if "barat" in turn.text or "economic" in turn.text:
+        cheaper = [
+            o for o in slots.offers
+            if current is None or o.unit_price_cents < current.unit_price_cents
+        ]
+        return min(cheaper, key=lambda o: o.unit_price_cents).sku if cheaper else None
+    others = [o for o in slots.offers if o.sku != slots.chosen_sku]
+    return others[0].sku if others else None
 
 
 def _picks_up(turn: Turn) -> bool:
