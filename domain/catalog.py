@@ -72,6 +72,11 @@ class BranchPublic(BaseModel):
     latitude: float
     longitude: float
     opening_hours: dict[str, str]
+    phone: str = ""
+    is_main: bool = Field(False, description="Reservations fall back to the main branch")
+    area_codes: list[str] = Field(
+        default_factory=list, description="Phone area codes of the metro area it serves"
+    )
 
 
 class DotLot(BaseModel):
@@ -130,3 +135,8 @@ class ProductFilter(BaseModel):
     vehicle_type: VehicleType | None = None
     run_flat: bool | None = None
     include_inactive: bool = False
+    sku: list[str] | None = Field(None, max_length=50, description="Only these SKUs")
+    terrain: list[Terrain] | None = Field(None, max_length=5, description="Any of these uses")
+    light_truck: bool | None = Field(
+        None, description="LT and C (commercial) construction tires only, or none of them"
+    )

@@ -1,16 +1,28 @@
-"""Which branch a Mexican phone number is nearest to, from its area code."""
+"""Which branch a Mexican phone number is nearest to, from its area code (codes on the branches)."""
 
 from __future__ import annotations
 
-# Area codes of the metro areas our branches serve (CDMX 55/56, Guadalajara 33, Monterrey 81).
-AREA_BRANCH = {"55": "CDMX", "56": "CDMX", "33": "GDL", "81": "MTY"}
+from collections.abc import Mapping, Sequence
 
 
-def branch_for_phone(phone: str | None) -> str | None:
-    """The branch code for an E.164 Mexican number (+52 55..., +521 33...), or None."""
+def national_number(phone: str | None) -> str | None:
+    """The 10-digit national number of an E.164 Mexican phone (+52 55..., +521 33...), or None."""
     if not phone or not phone.startswith("+52"):
         return None
     national = phone[3:]
     if len(national) == 11 and national.startswith("1"):  # the old mobile prefix
         national = national[1:]
-    return AREA_BRANCH.get(national[:2]) if len(national) == 10 else None
+    return national if len(national) == 10 and national.isdigit() else None
+
+
+def branch_for_phone(phone: str | None, area_codes: Mapping[str, Sequence[str]]) -> str | None:
+    """The branch whose area codes (2 or 3 digits, from the Branch table) start the number."""
+    national = national_number(phone)
+    if national is None:
+        return None
+    # Longest code first: a 3-digit area code never loses to a 2-digit one that prefixes it.
+    pairs = sorted(
+        ((code, branch) for branch, codes in area_codes.items() for code in codes),
+        key=lambda pair: -len(pair[0]),
+    )
+    return next((branch for code, branch in pairs if national.startswith(code)), None)

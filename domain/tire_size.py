@@ -186,3 +186,9 @@ def try_parse_tire_size(raw: str) -> TireSize | None:
         return parse_tire_size(raw)
     except InvalidRequest:
         return None
+
+
+def is_light_truck(size_text: str) -> bool:
+    """LT prefix, C (commercial) construction or a flotation size: a load-range tire."""
+    size = parse_tire_size(size_text)
+    return size.prefix == "LT" or size.commercial or size.is_flotation

@@ -38,6 +38,19 @@ BRANCHES = (
      "Av. Constitución 2050 Pte., Obispado, 64060 Monterrey, N.L.", 25.6724, -100.3460, "+528183450000"),
 )  # fmt: skip
 HOURS = {"lun-vie": "08:30-19:00", "sab": "08:30-15:00", "dom": "cerrado"}
+MAIN_BRANCH = "CDMX"
+# Phone area codes of the metro area each branch serves (CDMX 55/56, Guadalajara 33, Monterrey 81).
+AREA_CODES = {"CDMX": ["55", "56"], "GDL": ["33"], "MTY": ["81"]}
+# Statuses whose seeded orders were paid in full at the counter.
+PAID_IN_FULL = frozenset(
+    {
+        OrderStatus.PAID,
+        OrderStatus.READY_FOR_PICKUP,
+        OrderStatus.OUT_FOR_DELIVERY,
+        OrderStatus.DELIVERED,
+        OrderStatus.RETURNED,
+    }
+)
 SUPPLIERS = (
     ("Michelin México (incl. BFGoodrich)", ("Michelin", "BFGoodrich"), 5),
     ("Continental Tire de México (incl. General Tire, Euzkadi)", ("Continental", "General Tire", "Euzkadi"), 6),
@@ -143,6 +156,8 @@ def _branches(session: Session) -> dict[str, t.Branch]:
             longitude=lon,
             phone=phone,
             opening_hours=dict(HOURS),
+            is_main=code == MAIN_BRANCH,
+            area_codes=list(AREA_CODES[code]),
         )
         session.add(branch)
         rows[code] = branch
@@ -434,6 +449,8 @@ def _orders(
             )
             created = datetime.combine(anchor, time(17, 0), tzinfo=utcnow().tzinfo) - age
             row.created_at, row.updated_at = created, created + timedelta(hours=rng.randint(1, 30))
+            if final in PAID_IN_FULL:
+                row.paid_cents = row.total_cents
             session.add(row)
             if delivery and final != OrderStatus.CANCELLED:
                 day = (created + timedelta(days=1)).replace(

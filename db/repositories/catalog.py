@@ -20,6 +20,7 @@ from domain.catalog import (
     ProductFilter,
     ProductPublic,
 )
+from domain import geo
 from domain.pricing import iva_of
 from domain.text import fold
 from domain.tire_size import parse_tire_size
@@ -63,9 +64,29 @@ def list_branches(session: Session) -> list[BranchPublic]:
             latitude=b.latitude,
             longitude=b.longitude,
             opening_hours={str(k): str(v) for k, v in b.opening_hours.items()},
+            phone=b.phone,
+            is_main=b.is_main,
+            area_codes=list(b.area_codes),
         )
         for b in session.exec(select(Branch).order_by(Branch.code)).all()
     ]
+
+
+def branch_for_phone(session: Session, phone: str | None) -> str | None:
+    """The code of the branch whose area codes (Branch table) serve this phone, or None."""
+    if not phone:
+        return None
+    codes = {b.code: list(b.area_codes) for b in session.exec(select(Branch)).all()}
+    return geo.branch_for_phone(phone, codes)
+
+
+def light_truck_condition() -> sa.ColumnElement[bool]:
+    """LT prefix, C construction (the size ends in C) or a flotation size (no aspect)."""
+    return sa.or_(
+        col(Product.size_prefix) == "LT",
+        col(Product.size).like("%C"),
+        col(Product.aspect).is_(None),
+    )
 
 
 def find_fitment(
@@ -161,6 +182,13 @@ def search_products(
         conds.append(col(Product.vehicle_type) == flt.vehicle_type.value)
     if flt.run_flat is not None:
         conds.append(col(Product.run_flat).is_(flt.run_flat))
+    if flt.sku:
+        conds.append(col(Product.sku).in_([s.strip().upper() for s in flt.sku]))
+    if flt.terrain:
+        conds.append(col(Product.terrain).in_([t.value for t in flt.terrain]))
+    if flt.light_truck is not None:
+        lt = light_truck_condition()
+        conds.append(lt if flt.light_truck else sa.not_(lt))
     branch = branch_by_code(session, flt.branch) if flt.branch else None
     if flt.in_stock:
         stock_q = select(Stock.id).where(

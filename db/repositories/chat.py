@@ -1,4 +1,4 @@
-"""Chat sessions (identity fixed when a conversation starts) and the CRM interaction log."""
+"""Chat sessions: identity fixed when a conversation starts (CRM writes live in crm.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import secrets
 from sqlmodel import Session, select
 
 from core.errors import NotFound, PermissionDenied
-from db.repositories.audit import record
-from db.tables import ChatSession, Customer, Interaction
-from domain.clock import utcnow
-from domain.enums import CustomerKind
-from domain.geo import branch_for_phone
+from db.repositories.catalog import branch_for_phone
+from db.repositories.crm import customer_by_phone, log_turn
+from db.tables import ChatSession, Customer
+
+# Moved to crm.py (one repository for CRM writes); kept importable from here for callers.
+__all__ = ["customer_by_phone", "load_session", "log_turn", "new_session_id", "start_session"]
 
 
 def new_session_id() -> str:
@@ -35,7 +36,7 @@ def start_session(
     """
     if branch_code is None and customer_id is not None:
         customer = session.get(Customer, customer_id)
-        branch_code = branch_for_phone(customer.phone if customer else None)
+        branch_code = branch_for_phone(session, customer.phone if customer else None)
     chat = ChatSession(
         id=session_id or new_session_id(),
         owner=owner,
@@ -64,51 +65,3 @@ def load_session(session: Session, session_id: str, *, owner: str, role: str) ->
     if chat.role != role:
         raise PermissionDenied(f"this conversation is with a {chat.role}, not a {role}", field="as")
     return chat
-
-
-def customer_by_phone(session: Session, phone: str, *, name: str, actor: str) -> Customer:
-    """The customer with this E.164 phone, created (retail) on first contact."""
-    customer = session.exec(select(Customer).where(Customer.phone == phone)).first()
-    if customer is None:
-        customer = Customer(
-            kind=CustomerKind.RETAIL.value, name=name, phone=phone, whatsapp_id=phone.lstrip("+")
-        )
-        session.add(customer)
-        session.flush()
-        record(
-            session,
-            actor=actor,
-            action="create",
-            entity="customer",
-            entity_id=customer.id,
-            reason="first contact",
-        )
-    return customer
-
-
-def log_turn(
-    session: Session,
-    chat: ChatSession,
-    *,
-    agent: str,
-    intent: str,
-    outcome: str,
-    customer_id: int | None,
-) -> None:
-    """Record one customer turn for the CRM and move the session along."""
-    session.add(
-        Interaction(
-            session_id=chat.id,
-            customer_id=customer_id,
-            channel=chat.channel,
-            agent=agent,
-            intent=intent,
-            outcome=outcome,
-        )
-    )
-    chat.turns += 1
-    chat.active_agent = agent
-    chat.updated_at = utcnow()
-    if customer_id and chat.customer_id is None:
-        chat.customer_id = customer_id
-    session.add(chat)

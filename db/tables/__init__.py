@@ -4,7 +4,7 @@ from db.tables.catalog import Branch, Fitment, Product, Stock, StockLot
 from db.tables.channels import InboundMedia, InboundMessage, Outbox
 from db.tables.conversations import ChatSession, Interaction, Lead, PaymentLink
 from db.tables.logistics import Delivery, Driver, FleetVehicle
-from db.tables.orders import Order, OrderLine, Reservation
+from db.tables.orders import Order, OrderInvoice, OrderLine, Reservation
 from db.tables.parties import Customer, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPrice
 from db.tables.system import ApiKey, AuditLog, IdempotencyRecord, SalesDaily
 
@@ -24,6 +24,7 @@ __all__ = [
     "Interaction",
     "Lead",
     "Order",
+    "OrderInvoice",
     "OrderLine",
     "Outbox",
     "PaymentLink",

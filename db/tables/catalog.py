@@ -58,6 +58,10 @@ class Branch(SQLModel, table=True):
     longitude: float
     phone: str = Field(default="", sa_type=sa.String(20))
     opening_hours: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    # Branch facts that used to be constants in code: the main branch (reservations fall back
+    # to it) and the phone area codes it serves (a 33 number is nearest to Guadalajara).
+    is_main: bool = False
+    area_codes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
 
 
 class Stock(SQLModel, table=True):

@@ -50,6 +50,8 @@ class Lead(SQLModel, table=True):
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
     channel: str = Field(sa_type=sa.String(12))
     reason: str = Field(sa_type=sa.String(200))
+    kind: str = Field(default="other", sa_type=sa.String(20), index=True)  # HandoffReason
+    order_id: int | None = Field(default=None, foreign_key="orders.id")  # e.g. a refund
     summary: str = Field(sa_type=sa.Text)
     status: str = Field(
         default="new", sa_type=sa.String(12), index=True
@@ -67,6 +69,7 @@ class PaymentLink(SQLModel, table=True):
     order_id: int = Field(foreign_key="orders.id", index=True)
     provider: str = Field(default="local", sa_type=sa.String(20))
     amount_cents: int
+    purpose: str = Field(default="deposit", sa_type=sa.String(12))  # deposit, balance
     status: str = Field(
         default="pending", sa_type=sa.String(12), index=True
     )  # pending, paid, expired

@@ -25,6 +25,9 @@ class Customer(SQLModel, table=True):
     city: str = Field(default="", sa_type=sa.String(60))
     discount_bp: int = 0
     credit_limit_cents: int = 0
+    # This customer's id in an external store of record (RestErp); None when this database
+    # is the store of record or the customer is not known there yet.
+    erp_customer_id: int | None = None
     consent_marketing: bool = False
     consent_notifications: bool = True
     created_at: datetime = Field(default_factory=utcnow)

@@ -84,9 +84,11 @@ def test_net_prices_are_derived_from_iva_inclusive_shelf_prices() -> None:
 def test_phones_suggest_the_nearest_branch() -> None:
     from domain.geo import branch_for_phone
 
-    assert branch_for_phone("+525512345678") == "CDMX"
-    assert branch_for_phone("+5213312345678") == "GDL"  # old mobile prefix
-    assert branch_for_phone("+528112345678") == "MTY"
-    assert branch_for_phone("+529991234567") is None
-    assert branch_for_phone("+14155550100") is None
-    assert branch_for_phone(None) is None
+    codes = {"CDMX": ["55", "56"], "GDL": ["33"], "MTY": ["81"], "QRO": ["442"]}
+    assert branch_for_phone("+525512345678", codes) == "CDMX"
+    assert branch_for_phone("+5213312345678", codes) == "GDL"  # old mobile prefix
+    assert branch_for_phone("+528112345678", codes) == "MTY"
+    assert branch_for_phone("+524421234567", codes) == "QRO"  # a 3-digit area code
+    assert branch_for_phone("+529991234567", codes) is None
+    assert branch_for_phone("+14155550100", codes) is None
+    assert branch_for_phone(None, codes) is None

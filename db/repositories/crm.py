@@ -1,0 +1,166 @@
+"""CRM writes in one place: customers met on a channel, web guests, leads and interactions.
+
+Each function takes the caller's session; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from db.repositories.audit import record
+from db.tables import ChatSession, Customer, Interaction, Lead
+from domain.clock import utcnow
+from domain.dialogue import HandoffReason
+from domain.enums import CustomerKind
+
+GUEST_NAME = "Cliente web (invitado)"
+LEAD_STATUSES = ("new", "contacted", "won", "lost")
+
+
+def customer_by_phone(session: Session, phone: str, *, name: str, actor: str) -> Customer:
+    """The customer with this E.164 phone, created (retail) on first contact."""
+    customer = session.exec(select(Customer).where(Customer.phone == phone)).first()
+    if customer is None:
+        customer = Customer(
+            kind=CustomerKind.RETAIL.value, name=name, phone=phone, whatsapp_id=phone.lstrip("+")
+        )
+        session.add(customer)
+        session.flush()
+        record(
+            session,
+            actor=actor,
+            action="create",
+            entity="customer",
+            entity_id=customer.id,
+            reason="first contact",
+        )
+    return customer
+
+
+def guest_for_session(session: Session, session_id: str, *, actor: str) -> Customer:
+    """The customer an anonymous conversation speaks for: the one bound to it, or a new guest
+    bound to it now (in the caller's transaction, so a failed reservation leaves no guest)."""
+    chat = session.get(ChatSession, session_id)
+    if chat is not None and chat.customer_id is not None:
+        bound = session.get(Customer, chat.customer_id)
+        if bound is not None:
+            return bound
+    guest = Customer(kind=CustomerKind.RETAIL.value, name=GUEST_NAME)
+    session.add(guest)
+    session.flush()
+    if chat is not None:
+        chat.customer_id = guest.id
+        session.add(chat)
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="customer",
+        entity_id=guest.id,
+        reason="guest for web reservation",
+    )
+    return guest
+
+
+def remember_erp_customer(session: Session, customer: Customer, erp_customer_id: int) -> None:
+    """Keep the customer's id in an external store of record (RestErp) for the next time."""
+    if customer.erp_customer_id != erp_customer_id:
+        customer.erp_customer_id = erp_customer_id
+        session.add(customer)
+
+
+def create_lead(
+    session: Session,
+    *,
+    session_id: str,
+    customer_id: int | None,
+    channel: str,
+    reason: str,
+    summary: str,
+    kind: HandoffReason = HandoffReason.OTHER,
+    order_id: int | None = None,
+    actor: str,
+) -> Lead:
+    """A hand-off to a person. Asking again in the same conversation for the same kind of
+    help, while the first request is still new, returns that request (no duplicate case)."""
+    open_lead = session.exec(
+        select(Lead)
+        .where(
+            Lead.session_id == session_id,
+            Lead.kind == kind.value,
+            Lead.status == "new",
+            Lead.order_id == order_id if order_id is not None else col(Lead.order_id).is_(None),
+        )
+        .order_by(col(Lead.id).desc())
+    ).first()
+    if open_lead is not None:
+        open_lead.summary = summary
+        session.add(open_lead)
+        return open_lead
+    lead = Lead(
+        session_id=session_id,
+        customer_id=customer_id,
+        channel=channel,
+        reason=reason[:200],
+        kind=kind.value,
+        order_id=order_id,
+        summary=summary,
+    )
+    session.add(lead)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="lead",
+        entity_id=lead.id,
+        kind=kind.value,
+        reason=reason[:200],
+    )
+    return lead
+
+
+def list_leads(
+    session: Session, *, since: datetime, status: str | None = None, limit: int = 50
+) -> list[tuple[Lead, Customer | None]]:
+    """Leads created since an instant, newest first, with their customer (read only)."""
+    query = (
+        select(Lead, Customer)
+        .join(Customer, col(Customer.id) == Lead.customer_id, isouter=True)
+        .where(col(Lead.created_at) >= since)
+        .order_by(col(Lead.created_at).desc(), col(Lead.id).desc())
+        .limit(limit)
+    )
+    if status is not None:
+        query = query.where(Lead.status == status)
+    return [(lead, customer) for lead, customer in session.exec(query).all()]
+
+
+def log_turn(
+    session: Session,
+    chat: ChatSession,
+    *,
+    agent: str,
+    intent: str,
+    outcome: str,
+    customer_id: int | None,
+) -> None:
+    """Record one customer turn for the CRM and move the session along."""
+    session.add(
+        Interaction(
+            session_id=chat.id,
+            customer_id=customer_id,
+            channel=chat.channel,
+            agent=agent,
+            intent=intent,
+            outcome=outcome,
+        )
+    )
+    chat.turns += 1
+    chat.active_agent = agent
+    chat.updated_at = utcnow()
+    if customer_id and chat.customer_id is None:
+        chat.customer_id = customer_id
+    session.add(chat)
