@@ -18,6 +18,7 @@ from adapters.llm.offline.nlu.classifier import (
     read_corpus,
     train,
 )
+from adapters.llm.offline.nlu.intents import Intent
 from adapters.llm.offline.nlu.mentions import Mentions, resolve
 from adapters.llm.offline.nlu.normalize import fold_text, normalize
 from adapters.llm.offline.nlu.rules import rule_intent
@@ -25,40 +26,7 @@ from adapters.llm.offline.nlu.types import Analysis, Entities
 from adapters.llm.offline.nlu.vocabulary import Vocabulary
 from adapters.llm.offline.nlu.when import resolve_when
 
-INTENTS: tuple[str, ...] = (
-    # Supervisor / general.
-    "greeting",
-    "thanks",
-    "goodbye",
-    "small_talk",
-    "out_of_scope",
-    "human_handoff",
-    "prompt_injection",
-    "abuse",
-    "affirm",
-    "deny",
-    # Sales.
-    "tire_quote",
-    "product_search",
-    "select_option",
-    "reserve",
-    "financing",
-    "services",
-    "store_info",
-    # Support.
-    "warranty_claim",
-    "tire_problem",
-    "tire_care",
-    # Inventory (staff).
-    "stock_check",
-    "low_stock",
-    "reorder",
-    "demand_forecast",
-    # Logistics.
-    "order_status",
-    "delivery_reschedule",
-    "route_planning",
-)
+INTENTS: tuple[Intent, ...] = tuple(Intent)
 # Training must not depend on the clock: model years up to this one are masked as years.
 _TRAINING_MAX_YEAR = 2030
 _LONG_NUMBER = re.compile(r"^\d{3,}$")
