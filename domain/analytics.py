@@ -52,3 +52,26 @@ class InventoryReport(BaseModel):
     branches: list[InventoryBranchReport]
     total_value_cents: int
     total_low_stock_skus: int
+
+
+RankingOrder = Literal["best", "worst"]
+
+
+class RankedProductPublic(BaseModel):
+    """One product's sales over a period, and what is available now."""
+
+    sku: str
+    product: str = Field(description="Brand, line and size")
+    units: int
+    revenue_cents: int = Field(description="Net of IVA")
+    available: int
+
+
+class SalesRanking(BaseModel):
+    """Best or worst sellers over a period (worst includes products in stock that sold nothing)."""
+
+    order: RankingOrder
+    date_from: date
+    date_to: date
+    branch: str | None = None
+    items: list[RankedProductPublic]

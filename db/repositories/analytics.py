@@ -9,11 +9,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from core.errors import InvalidRequest
+from db.repositories.catalog import branch_by_code
 from db.tables import Branch, Product, SalesDaily, Stock
 from domain.analytics import (
     InventoryBranchReport,
     InventoryReport,
+    RankedProductPublic,
+    RankingOrder,
     SalesGroup,
+    SalesRanking,
     SalesReport,
     SalesRowPublic,
 )
@@ -137,4 +141,71 @@ def inventory_report(session: Session, *, as_of: date | None = None) -> Inventor
         branches=branches,
         total_value_cents=sum(b.value_cents for b in branches),
         total_low_stock_skus=sum(b.low_stock_skus for b in branches),
+    )
+
+
+def sales_ranking(
+    session: Session,
+    *,
+    order: RankingOrder,
+    days: int,
+    branch: str | None,
+    limit: int,
+    until: date | None = None,
+) -> SalesRanking:
+    """Best sellers (most units) or worst sellers (fewest units, counting products in stock
+    that sold nothing) over the ``days`` ending on ``until`` (default: the last day of sales)."""
+    if not 1 <= days <= 3660:
+        raise InvalidRequest("days must be between 1 and 3660", field="days")
+    end = until or latest_sales_day(session) or date.today()
+    start = end - timedelta(days=days - 1)
+    branch_row = branch_by_code(session, branch) if branch else None
+    sold = (
+        sa.select(
+            col(SalesDaily.product_id).label("product_id"),
+            sa.func.sum(SalesDaily.units).label("units"),
+            sa.func.sum(SalesDaily.revenue_cents).label("revenue"),
+        )
+        .where(col(SalesDaily.day) >= start, col(SalesDaily.day) <= end)
+        .group_by(col(SalesDaily.product_id))
+    )
+    stock = sa.select(
+        col(Stock.product_id).label("product_id"),
+        sa.func.sum(col(Stock.on_hand) - col(Stock.reserved)).label("available"),
+    ).group_by(col(Stock.product_id))
+    if branch_row is not None:
+        sold = sold.where(col(SalesDaily.branch_id) == branch_row.id)
+        stock = stock.where(col(Stock.branch_id) == branch_row.id)
+    sold_q, stock_q = sold.subquery(), stock.subquery()
+    units = sa.func.coalesce(sold_q.c.units, 0)
+    revenue = sa.func.coalesce(sold_q.c.revenue, 0)
+    available = sa.func.coalesce(stock_q.c.available, 0)
+    query = (
+        sa.select(Product.sku, Product.brand, Product.line, Product.size, units, revenue, available)
+        .select_from(Product)
+        .join(sold_q, sold_q.c.product_id == Product.id, isouter=True)
+        .join(stock_q, stock_q.c.product_id == Product.id, isouter=True)
+        .where(col(Product.active).is_(True))
+    )
+    if order == "best":
+        query = query.where(units > 0).order_by(units.desc(), revenue.desc(), Product.sku)
+    else:
+        # A worst seller is something on the shelf that does not move.
+        query = query.where(available > 0).order_by(units.asc(), revenue.asc(), Product.sku)
+    rows = session.execute(query.limit(limit)).all()
+    return SalesRanking(
+        order=order,
+        date_from=start,
+        date_to=end,
+        branch=branch_row.code if branch_row else None,
+        items=[
+            RankedProductPublic(
+                sku=sku,
+                product=f"{brand} {line} {size}",
+                units=int(u),
+                revenue_cents=int(r),
+                available=int(a),
+            )
+            for sku, brand, line, size, u, r, a in rows
+        ],
     )

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from core.errors import InvalidRequest, NotFound
 from db.tables import Branch, Fitment, Product, Stock, StockLot
+from domain import geo
 from domain.catalog import (
     BranchPublic,
     DotLot,
@@ -20,7 +21,6 @@ from domain.catalog import (
     ProductFilter,
     ProductPublic,
 )
-from domain import geo
 from domain.pricing import iva_of
 from domain.text import fold
 from domain.tire_size import parse_tire_size

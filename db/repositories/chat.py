@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from core.errors import NotFound, PermissionDenied
 from db.repositories.catalog import branch_for_phone

@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 
 from core.errors import InvalidRequest
 from db.engine import session_scope
-from db.repositories.orders import create_order
+from db.repositories.order_changes import place_order
+from db.repositories.payments import LinkRules
 from db.tables import IdempotencyRecord
 from domain.sales import OrderCreate, OrderPublic
 
@@ -46,8 +47,10 @@ def create_order_once(
     principal: str,
     key: str | None,
     hold_hours: int,
+    links: LinkRules | None = None,
 ) -> tuple[OrderPublic, bool]:
-    """Create an order, or replay the one made earlier with the same key.
+    """Create an order (with its deposit link when asked), or replay the one made earlier with
+    the same key.
 
     Returns:
         The order and whether it was replayed from an earlier request.
@@ -61,7 +64,7 @@ def create_order_once(
                 earlier = _stored(session, principal, key, fingerprint)
                 if earlier is not None:
                     return earlier, True
-            order = create_order(session, payload, actor=actor, hold_hours=hold_hours)
+            order = place_order(session, payload, actor=actor, hold_hours=hold_hours, links=links)
             if key is not None:
                 session.add(
                     IdempotencyRecord(

@@ -1,24 +1,45 @@
-"""Orders: create with atomic stock reservation, legal status moves, reservation expiry."""
+"""Orders: create with atomic stock reservation, legal status moves, reservation expiry,
+the credit of dealers and fleets, and the public view (payments, delivery, invoice)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from adapters.payments.base import PaymentProvider
 from core.errors import Conflict, InvalidRequest, NotFound
 from db.repositories.audit import record
 from db.repositories.catalog import branch_by_code
+from db.repositories.credit import check_credit
 from db.repositories.lots import adjust_lots, stock_id_of
-from db.tables import Branch, Customer, Order, OrderLine, Product, Reservation, Stock
-from domain.clock import utcnow
+from db.repositories.payment_links import expire_unpayable_links, link_public
+from db.tables import (
+    Branch,
+    Customer,
+    Delivery,
+    Order,
+    OrderInvoice,
+    OrderLine,
+    PaymentLink,
+    Product,
+    Reservation,
+    Stock,
+)
+from domain.cfdi import REGIMES, USES
+from domain.clock import as_utc, utcnow
+from domain.dialogue import TimeWindow
 from domain.enums import OrderStatus, ReservationStatus
 from domain.orders import StockEffect, check_transition, format_folio
-from domain.pricing import price_line
+from domain.pricing import format_mxn, price_line
 from domain.sales import (
+    DeliveryPublic,
+    InvoicePublic,
     OrderCreate,
+    OrderLineCreate,
     OrderLinePublic,
     OrderPublic,
     OrderUpdate,
@@ -26,7 +47,7 @@ from domain.sales import (
 )
 
 
-def _take_stock(session: Session, product: Product, branch: Branch, quantity: int) -> None:
+def take_stock(session: Session, product: Product, branch: Branch, quantity: int) -> None:
     """Hold units atomically: the UPDATE only matches while enough units are available."""
     now = utcnow()
     taken = session.execute(
@@ -59,7 +80,7 @@ def _move_stock(session: Session, order: Order, effect: StockEffect) -> None:
         for line in lines:
             product = session.get(Product, line.product_id)
             assert product is not None
-            _take_stock(session, product, branch, line.quantity)
+            take_stock(session, product, branch, line.quantity)
         return
     deltas = {
         StockEffect.RELEASE: (0, -1),
@@ -86,10 +107,15 @@ def _move_stock(session: Session, order: Order, effect: StockEffect) -> None:
         )
 
 
-def _resolve_products(session: Session, payload: OrderCreate) -> list[tuple[Product, int]]:
+def resolve_products(
+    session: Session, lines: Sequence[OrderLineCreate]
+) -> list[tuple[Product, int]]:
+    """The active products of order lines and their quantities (a product listed twice is one
+    line). Raises InvalidRequest naming the line (``lines.N``) for an unknown or discontinued one.
+    """
     wanted: dict[int, int] = defaultdict(int)
     products: dict[int, Product] = {}
-    for index, line in enumerate(payload.lines):
+    for index, line in enumerate(lines):
         field = f"lines.{index}"
         if line.product_id is not None:
             product = session.get(Product, line.product_id)
@@ -115,13 +141,14 @@ def create_order(
 
     Raises:
         InvalidRequest: unknown customer, branch or product.
-        Conflict: not enough stock at the branch (nothing is written).
+        Conflict: not enough stock at the branch, or a dealer's or fleet's credit line is
+            exceeded (field ``customer_id``); nothing is written.
     """
     customer = session.get(Customer, payload.customer_id)
     if customer is None:
         raise InvalidRequest(f"customer {payload.customer_id} does not exist", field="customer_id")
     branch = branch_by_code(session, payload.branch_code, field="branch_code")
-    items = _resolve_products(session, payload)
+    items = resolve_products(session, payload.lines)
     expire_reservations(session, actor="system:expiry")
     now = utcnow()
     order = Order(
@@ -129,7 +156,10 @@ def create_order(
         branch_id=branch.id or 0,
         status=payload.status,
         channel=payload.channel.value,
-        fulfillment=payload.fulfillment,
+        fulfillment=payload.fulfillment.value,
+        fulfillment_day=payload.fulfillment_day,
+        fulfillment_window=payload.fulfillment_window.value if payload.fulfillment_window else None,
+        fulfillment_address=payload.fulfillment_address,
         deposit_cents=payload.deposit_cents,
         notes=payload.notes,
         created_by=actor,
@@ -160,7 +190,7 @@ def create_order(
         order.iva_cents += amounts.iva_cents
         order.total_cents += amounts.total_cents
         if payload.status == OrderStatus.RESERVED.value:
-            _take_stock(session, product, branch, quantity)
+            take_stock(session, product, branch, quantity)
             reservation = Reservation(
                 order_id=order.id or 0,
                 product_id=product.id or 0,
@@ -172,6 +202,8 @@ def create_order(
             reservations.append(reservation)
     if order.deposit_cents > order.total_cents:
         raise InvalidRequest("deposit_cents is larger than the order total", field="deposit_cents")
+    if payload.status == OrderStatus.RESERVED.value:
+        check_credit(session, customer, order.total_cents, excluding=order.id)
     session.flush()
     record(
         session,
@@ -220,8 +252,17 @@ def update_order(
         _move_stock(session, order, effect)
         _update_reservations(session, order, change.status, hold_hours)
         order.status = change.status.value
+        expire_unpayable_links(session, order, reason=f"order is {order.status}")
     if change.notes is not None:
         order.notes = change.notes
+    if change.paid_cents is not None:
+        if order.paid_cents + change.paid_cents > order.total_cents:
+            raise InvalidRequest(
+                f"paid_cents would exceed the order total: {format_mxn(order.total_cents)} "
+                f"total, {format_mxn(order.paid_cents)} already paid",
+                field="paid_cents",
+            )
+        order.paid_cents += change.paid_cents
     order.updated_at = utcnow()
     session.add(order)
     session.flush()
@@ -234,6 +275,7 @@ def update_order(
         status_from=before,
         status_to=order.status,
         notes_changed=change.notes is not None,
+        paid_cents=change.paid_cents,
     )
     return order_public(session, order)
 
@@ -320,8 +362,11 @@ def expire_reservations(session: Session, *, actor: str, now: datetime | None = 
     return folios
 
 
-def order_public(session: Session, order: Order) -> OrderPublic:
-    """The public view of an order with lines and reservations."""
+def order_public(
+    session: Session, order: Order, *, provider: PaymentProvider | None = None
+) -> OrderPublic:
+    """The public view of an order: lines, reservations, payments (link URLs when a provider
+    is given), delivery and invoice."""
     rows = session.exec(
         select(OrderLine, Product)
         .join(Product, col(Product.id) == OrderLine.product_id)
@@ -332,12 +377,68 @@ def order_public(session: Session, order: Order) -> OrderPublic:
     reservations = session.exec(
         select(Reservation).where(Reservation.order_id == order.id).order_by(col(Reservation.id))
     ).all()
-    return _public(
+    public = _public(
         order,
         codes.get(order.branch_id, ""),
         [(line, product) for line, product in rows],
         [(r, codes.get(r.branch_id, "")) for r in reservations],
     )
+    links = session.exec(
+        select(PaymentLink)
+        .where(PaymentLink.order_id == order.id)
+        .order_by(col(PaymentLink.id).desc())
+    ).all()
+    delivery = session.exec(
+        select(Delivery).where(Delivery.order_id == order.id).order_by(col(Delivery.id).desc())
+    ).first()
+    invoice = session.exec(select(OrderInvoice).where(OrderInvoice.order_id == order.id)).first()
+    return public.model_copy(
+        update={
+            "payment_links": [link_public(link, order, provider) for link in links],
+            "delivery": None
+            if delivery is None
+            else DeliveryPublic(
+                status=delivery.status,
+                address=delivery.address,
+                window_start=as_utc(delivery.window_start),
+                window_end=as_utc(delivery.window_end),
+            ),
+            "invoice": None if invoice is None else invoice_public(invoice),
+        }
+    )
+
+
+def invoice_public(row: OrderInvoice) -> InvoicePublic:
+    """The API view of an order's CFDI receiver data, with the SAT catalogue names."""
+    regime, use = REGIMES.get(row.regime), USES.get(row.use)
+    return InvoicePublic(
+        rfc=row.rfc,
+        name=row.name,
+        regime=row.regime,
+        regime_name=regime.name if regime else "",
+        use=row.use,
+        use_name=use.name if use else "",
+        zip_code=row.zip_code,
+        status=row.status,
+    )
+
+
+def list_orders(
+    session: Session,
+    *,
+    customer_id: int | None = None,
+    statuses: Sequence[OrderStatus] | None = None,
+    limit: int = 20,
+    provider: PaymentProvider | None = None,
+) -> list[OrderPublic]:
+    """Orders, newest first, optionally of one customer and in some statuses."""
+    query = select(Order).order_by(col(Order.created_at).desc(), col(Order.id).desc())
+    if customer_id is not None:
+        query = query.where(Order.customer_id == customer_id)
+    if statuses:
+        query = query.where(col(Order.status).in_([s.value for s in statuses]))
+    rows = session.exec(query.limit(limit)).all()
+    return [order_public(session, row, provider=provider) for row in rows]
 
 
 def _public(
@@ -385,4 +486,17 @@ def _public(
         ],
         created_at=order.created_at,
         updated_at=order.updated_at,
+        fulfillment_day=order.fulfillment_day,
+        fulfillment_window=TimeWindow(order.fulfillment_window)
+        if order.fulfillment_window
+        else None,
+        fulfillment_address=order.fulfillment_address,
+        paid_cents=order.paid_cents,
+        balance_cents=max(order.total_cents - order.paid_cents, 0),
+        held_until=min(
+            (as_utc(r.expires_at) for r, _ in reservations if r.status == "active"),
+            default=None,
+        )
+        if order.status == OrderStatus.RESERVED.value
+        else None,
     )

@@ -1,25 +1,26 @@
-"""Payment links: a deposit link for a reserved order, its page data, and provider events."""
+"""Payment links: the deposit of a reserved order, the balance after it, the checkout page's
+data, and provider events."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from adapters.payments.base import PaymentEvent, PaymentProvider
 from core.errors import Conflict, InvalidRequest, NotFound
 from db.repositories.audit import record
 from db.repositories.orders import get_order_row, order_public, update_order
+from db.repositories.payment_links import PAYABLE_IN, link_dead_reason, link_public
 from db.tables import Branch, Customer, Order, PaymentLink, Reservation
 from domain.clock import as_utc, utcnow
 from domain.enums import OrderStatus, ReservationStatus
-from domain.sales import OrderPublic, OrderUpdate
+from domain.sales import LinkPurpose, LinkStatus, OrderPublic, OrderUpdate, PaymentLinkPublic
 
-LinkStatus = Literal["pending", "paid", "expired"]
 PENDING: LinkStatus = "pending"
 PAID: LinkStatus = "paid"
 EXPIRED: LinkStatus = "expired"
@@ -27,18 +28,15 @@ EXPIRED_MESSAGE = "el enlace expiró"
 # update_order only uses the hold for a move back to reserved, never for reserved → paid.
 _UNUSED_HOLD_HOURS = 1
 
+__all__ = ["LinkRules", "PaymentLinkPublic", "PaymentPage", "create_payment_link"]
 
-class PaymentLinkPublic(BaseModel):
-    """A payment link as callers see it (the token is the secret part of the URL)."""
 
-    url: str = Field(description="Where the customer pays; empty when read without a provider")
-    token: str
-    order_id: int
-    folio: str
-    amount_cents: int
-    status: LinkStatus
-    expires_at: datetime
-    paid_at: datetime | None = None
+@dataclass(frozen=True, slots=True)
+class LinkRules:
+    """How links are made: the provider that serves them and how long they live."""
+
+    provider: PaymentProvider
+    ttl_hours: int
 
 
 class PaymentPage(BaseModel):
@@ -60,51 +58,61 @@ def create_payment_link(
     ttl_hours: int,
     provider: PaymentProvider,
     actor: str,
+    purpose: LinkPurpose = "deposit",
 ) -> PaymentLinkPublic:
-    """A link to pay ``amount_cents`` (e.g. the $500 deposit) of a reserved order.
+    """A link to pay ``amount_cents`` of an order: the deposit of a ``reserved`` order (e.g.
+    $500), or the balance of one whose deposit is paid.
 
-    The link expires after ``ttl_hours`` and never after the order's stock hold. Asking
-    again for the same amount while a link is still payable returns that link.
+    A deposit link expires after ``ttl_hours`` and never after the order's stock hold. Asking
+    again for the same purpose and amount while a link is still payable returns that link.
 
     Raises:
         NotFound: no such order.
-        InvalidRequest: amount below 1 cent or above the order total (field ``amount_cents``).
-        Conflict: the order is not ``reserved``, or its hold has already expired.
+        InvalidRequest: amount below 1 cent or above what is still due (field ``amount_cents``).
+        Conflict: the order's status takes no link of this purpose, or its hold has expired.
     """
     order = get_order_row(session, order_id, lock=True)
-    if order.status != OrderStatus.RESERVED.value:
+    if OrderStatus(order.status) not in PAYABLE_IN[purpose]:
+        allowed = " or ".join(sorted(s.value for s in PAYABLE_IN[purpose]))
         raise Conflict(
-            f"order {order.folio} is {order.status}; only a reserved order takes a payment link",
+            f"order {order.folio} is {order.status}; a {purpose} link needs an order that is "
+            f"{allowed}",
             field="order_id",
         )
-    if not 1 <= amount_cents <= order.total_cents:
+    due = order.total_cents - order.paid_cents
+    if not 1 <= amount_cents <= due:
         raise InvalidRequest(
-            f"amount_cents must be between 1 and the order total ({order.total_cents})",
+            f"amount_cents must be between 1 and what is still due ({due})",
             field="amount_cents",
         )
     now = utcnow()
-    hold_ends = _hold_ends(session, order)
-    if hold_ends is None or hold_ends <= now:
-        raise Conflict(f"the reservation of order {order.folio} has expired", field="order_id")
+    expires = now + timedelta(hours=ttl_hours)
+    if purpose == "deposit":
+        hold_ends = _hold_ends(session, order)
+        if hold_ends is None or hold_ends <= now:
+            raise Conflict(f"the reservation of order {order.folio} has expired", field="order_id")
+        expires = min(expires, hold_ends)
     existing = session.exec(
         select(PaymentLink)
         .where(
             PaymentLink.order_id == order.id,
             PaymentLink.status == PENDING,
+            PaymentLink.purpose == purpose,
             PaymentLink.amount_cents == amount_cents,
             col(PaymentLink.expires_at) > now,
         )
         .order_by(col(PaymentLink.id).desc())
     ).first()
     if existing is not None:
-        return _public(existing, order, provider)
+        return link_public(existing, order, provider)
     link = PaymentLink(
         token=secrets.token_urlsafe(24),
         order_id=order.id or 0,
         provider=provider.name,
         amount_cents=amount_cents,
+        purpose=purpose,
         status=PENDING,
-        expires_at=min(now + timedelta(hours=ttl_hours), hold_ends),
+        expires_at=expires,
         created_at=now,
     )
     session.add(link)
@@ -117,10 +125,36 @@ def create_payment_link(
         entity="payment_link",
         entity_id=link.id,
         folio=order.folio,
+        purpose=purpose,
         amount_cents=amount_cents,
         expires_at=link.expires_at.isoformat(),
     )
-    return _public(link, order, provider)
+    return link_public(link, order, provider)
+
+
+def link_for(
+    session: Session, *, order_id: int, purpose: LinkPurpose, rules: LinkRules, actor: str
+) -> PaymentLinkPublic:
+    """The link to pay now: the order's deposit (at most what is due) or its whole balance;
+    the same link while it is payable, a fresh one when it expired.
+
+    Raises:
+        Conflict: nothing is due, or the order takes no link of this purpose (see above).
+    """
+    order = get_order_row(session, order_id)
+    due = order.total_cents - order.paid_cents
+    if due <= 0:
+        raise Conflict(f"order {order.folio} is fully paid", field="order_id")
+    amount = min(order.deposit_cents or due, due) if purpose == "deposit" else due
+    return create_payment_link(
+        session,
+        order_id=order_id,
+        amount_cents=amount,
+        ttl_hours=rules.ttl_hours,
+        provider=rules.provider,
+        actor=actor,
+        purpose=purpose,
+    )
 
 
 def get_payment_link(
@@ -137,7 +171,7 @@ def get_payment_link(
         NotFound: unknown token.
     """
     link, order = _refreshed(session, token, now or utcnow())
-    return _public(link, order, provider)
+    return link_public(link, order, provider)
 
 
 def payment_page(
@@ -156,7 +190,7 @@ def payment_page(
     branch = session.get(Branch, order.branch_id)
     customer = session.get(Customer, order.customer_id)
     return PaymentPage(
-        link=_public(link, order, provider),
+        link=link_public(link, order, provider),
         order=order_public(session, order),
         customer_name=customer.name if customer else "",
         branch_name=branch.name if branch else "",
@@ -173,8 +207,9 @@ def apply_payment_event(
     provider: PaymentProvider | None = None,
     now: datetime | None = None,
 ) -> PaymentLinkPublic:
-    """Apply what the provider reported. ``paid`` marks the link paid and moves the order to
-    ``paid`` (its reservation becomes ``confirmed``: the stock stays held, with no expiry).
+    """Apply what the provider reported. ``paid`` marks the link paid and adds its amount to
+    what the order has been paid; a deposit moves the order to ``paid`` (its reservation
+    becomes ``confirmed``: the stock stays held, with no expiry).
 
     The same event twice changes nothing the second time. A ``failed`` event is only logged.
 
@@ -196,12 +231,12 @@ def apply_payment_event(
             folio=order.folio,
             provider_ref=event.provider_ref,
         )
-        return _public(link, order, provider)
+        return link_public(link, order, provider)
     if link.status == PAID:
         if link.provider_ref == event.provider_ref and link.amount_cents == event.amount_cents:
-            return _public(link, order, provider)  # a replay: already applied
+            return link_public(link, order, provider)  # a replay: already applied
         raise Conflict(f"the payment link of {order.folio} is already paid", field="token")
-    if link.status == EXPIRED or _why_dead(link, order, now) is not None:
+    if link.status == EXPIRED or link_dead_reason(link, order, now) is not None:
         raise Conflict(EXPIRED_MESSAGE, field="token")
     if event.amount_cents != link.amount_cents:
         raise InvalidRequest(
@@ -215,7 +250,10 @@ def apply_payment_event(
     update_order(
         session,
         order.id or 0,
-        OrderUpdate(status=OrderStatus.PAID),
+        OrderUpdate(
+            status=OrderStatus.PAID if order.status == OrderStatus.RESERVED.value else None,
+            paid_cents=link.amount_cents,
+        ),
         actor=actor,
         hold_hours=_UNUSED_HOLD_HOURS,
     )
@@ -230,7 +268,7 @@ def apply_payment_event(
         provider_ref=event.provider_ref,
     )
     session.flush()
-    return _public(link, order, provider)
+    return link_public(link, order, provider)
 
 
 def _link_row(session: Session, token: str) -> PaymentLink:
@@ -246,7 +284,7 @@ def _link_row(session: Session, token: str) -> PaymentLink:
 def _refreshed(session: Session, token: str, now: datetime) -> tuple[PaymentLink, Order]:
     link = _link_row(session, token)
     order = get_order_row(session, link.order_id)
-    reason = _why_dead(link, order, now)
+    reason = link_dead_reason(link, order, now)
     if link.status == PENDING and reason is not None:
         link.status = EXPIRED
         session.add(link)
@@ -263,15 +301,6 @@ def _refreshed(session: Session, token: str, now: datetime) -> tuple[PaymentLink
     return link, order
 
 
-def _why_dead(link: PaymentLink, order: Order, now: datetime) -> str | None:
-    """Why a pending link can no longer be paid, or None while it can."""
-    if as_utc(link.expires_at) <= now:
-        return "past expires_at"
-    if order.status != OrderStatus.RESERVED.value:
-        return f"order is {order.status}"
-    return None
-
-
 def _hold_ends(session: Session, order: Order) -> datetime | None:
     ends = session.exec(
         select(sa.func.min(Reservation.expires_at)).where(
@@ -280,25 +309,3 @@ def _hold_ends(session: Session, order: Order) -> datetime | None:
         )
     ).one()
     return as_utc(ends) if ends is not None else None
-
-
-def _public(link: PaymentLink, order: Order, provider: PaymentProvider | None) -> PaymentLinkPublic:
-    folio = order.folio or ""
-    url = (
-        provider.create_link(token=link.token, amount_cents=link.amount_cents, order_folio=folio)
-        if provider is not None
-        else ""
-    )
-    status: LinkStatus = (
-        PAID if link.status == PAID else EXPIRED if link.status == EXPIRED else PENDING
-    )
-    return PaymentLinkPublic(
-        url=url,
-        token=link.token,
-        order_id=link.order_id,
-        folio=folio,
-        amount_cents=link.amount_cents,
-        status=status,
-        expires_at=as_utc(link.expires_at),
-        paid_at=as_utc(link.paid_at) if link.paid_at else None,
-    )
