@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,11 +12,9 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from adapters.channels.notifier import Notifier
-from api.cache import ResponseCache
-from api.deps import KeyCache
+from api.container import open_container
 from api.docs import install_docs
 from api.errors import install_error_handlers
-from api.ratelimit import RateLimiter
 from api.routes import (
     analytics,
     auth,
@@ -42,16 +39,20 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     db_engine = engine or make_engine(settings.resolved_database_url)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        sweeper = None
-        if settings.reservation_sweep_seconds > 0:
-            sweeper = asyncio.create_task(_sweep(db_engine, settings, app.state.notifier))
-        yield
-        app.state.chat_resources.close()
-        if sweeper is not None:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Everything, the chat service included, is built before the first request is accepted.
+        async with open_container(settings, db_engine) as container:
+            app.state.container = container
+            sweeper = None
+            if settings.reservation_sweep_seconds > 0:
+                sweeper = asyncio.create_task(_sweep(db_engine, settings, container.notifier))
+            try:
+                yield
+            finally:
+                if sweeper is not None:
+                    sweeper.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await sweeper
         if owns_engine:
             db_engine.dispose()
 
@@ -62,18 +63,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         "`Authorization: Bearer <API key>` or an OAuth 2.0 access token from `/oauth/token`.",
         lifespan=lifespan,
         docs_url=None,  # served below from local assets: /docs must work without a CDN
-    )
-    app.state.settings = settings
-    app.state.engine = db_engine
-    app.state.jwt_secret = settings.jwt_secret()
-    app.state.key_cache = KeyCache(settings.auth.key_cache_seconds)
-    app.state.search_cache = ResponseCache(settings.search_cache_seconds)
-    # The chat service (NLU, graph, checkpointer) starts on the first chat request.
-    app.state.chat_resources = contextlib.ExitStack()
-    app.state.chat_lock = threading.Lock()
-    app.state.notifier = Notifier(db_engine, settings)
-    app.state.rate_limiter = RateLimiter(
-        per_minute=settings.rate_limit.per_minute, burst=settings.rate_limit.burst
     )
     install_error_handlers(app)
     install_docs(app)

@@ -1,10 +1,7 @@
-"""Dependencies: settings, database, the verified caller and what they may do."""
+"""Dependencies: the app's container and its parts, the verified caller and what they may do."""
 
 from __future__ import annotations
 
-import hashlib
-import threading
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, TypeVar
 
@@ -13,8 +10,15 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from starlette.applications import Starlette
 
-from api.ratelimit import RateLimited, RateLimiter
+from adapters.channels.notifier import Notifier
+from adapters.payments.base import PaymentProvider
+from api.cache import ResponseCache
+from api.container import Container
+from api.ratelimit import RateLimited
+from conversation.service import ChatService
+from conversation.whatsapp import WhatsAppDesk
 from core.errors import PermissionDenied, Unauthenticated
 from core.security import KEY_PREFIX, Principal, Scope, read_token
 from core.settings import Settings
@@ -22,63 +26,78 @@ from db.engine import session_scope
 from db.repositories.api_keys import verify_key
 
 
-async def get_settings_dep(request: Request) -> Settings:
-    """The app's settings (set by create_app)."""
-    settings: Settings = request.app.state.settings
-    return settings
+def container_of(app: Starlette) -> Container:
+    """The container the app's lifespan built (the one typed door into ``app.state``)."""
+    container: Container = app.state.container
+    return container
 
 
-async def get_engine(request: Request) -> Engine:
+# Dependencies are ``async`` on purpose: each sync dependency costs a trip through the thread
+# pool, and the GIL makes those trips the largest cost of a fast read.
+async def get_container(request: Request) -> Container:
+    """The app's container."""
+    return container_of(request.app)
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+async def get_settings_dep(container: ContainerDep) -> Settings:
+    """The app's settings."""
+    return container.settings
+
+
+async def get_engine(container: ContainerDep) -> Engine:
     """The app's database engine."""
-    engine: Engine = request.app.state.engine
-    return engine
+    return container.engine
 
 
 async def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIterator[Session]:
-    """A read session (writes go through session_scope(engine, write=True) in the route).
-
-    Dependencies are ``async`` on purpose: each sync dependency costs a trip through the
-    thread pool, and the GIL makes those trips the largest cost of a fast read.
-    """
+    """A read session (writes go through session_scope(engine, write=True) in the route)."""
     with Session(engine) as session:
         yield session
+
+
+async def get_chat_service(container: ContainerDep) -> ChatService:
+    """The chat service, started with the app (tests override this with a stand-in)."""
+    return container.chat
+
+
+async def get_whatsapp_desk(container: ContainerDep) -> WhatsAppDesk:
+    """Where WhatsApp turns run."""
+    return container.whatsapp
+
+
+async def get_notifier(container: ContainerDep) -> Notifier:
+    """The outbox and its senders (one per app: the webhook and the sweep share it)."""
+    return container.notifier
+
+
+async def get_payment_provider(container: ContainerDep) -> PaymentProvider:
+    """The payment provider chosen in settings."""
+    return container.payments
+
+
+async def get_search_cache(container: ContainerDep) -> ResponseCache:
+    """Cached product-search answers."""
+    return container.search_cache
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
+ChatServiceDep = Annotated[ChatService, Depends(get_chat_service)]
+WhatsAppDeskDep = Annotated[WhatsAppDesk, Depends(get_whatsapp_desk)]
+NotifierDep = Annotated[Notifier, Depends(get_notifier)]
+PaymentProviderDep = Annotated[PaymentProvider, Depends(get_payment_provider)]
+SearchCacheDep = Annotated[ResponseCache, Depends(get_search_cache)]
 
 T = TypeVar("T")
 bearer = HTTPBearer(auto_error=False, description="An API key (tl_...) or an OAuth access token")
 
 
-class KeyCache:
-    """Verified API keys, trusted for a few seconds to keep the hot path off the database."""
-
-    def __init__(self, ttl_s: float) -> None:
-        self.ttl_s = ttl_s
-        self._entries: dict[str, tuple[Principal, float]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> Principal | None:
-        """A cached principal for the key, if still fresh."""
-        if self.ttl_s <= 0:
-            return None
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        with self._lock:
-            hit = self._entries.get(digest)
-        return hit[0] if hit and hit[1] > time.monotonic() else None
-
-    def put(self, key: str, principal: Principal) -> None:
-        """Remember a verified key."""
-        if self.ttl_s > 0:
-            digest = hashlib.sha256(key.encode()).hexdigest()
-            with self._lock:
-                self._entries[digest] = (principal, time.monotonic() + self.ttl_s)
-
-
 async def get_principal(
-    request: Request,
+    container: ContainerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """The verified caller; 401 without valid credentials, 429 when over the rate limit."""
@@ -87,17 +106,15 @@ async def get_principal(
             "missing Authorization: Bearer <API key or access token>", field="Authorization"
         )
     token = credentials.credentials
-    cache: KeyCache = request.app.state.key_cache
     if token.startswith(f"{KEY_PREFIX}_"):
-        principal = cache.get(token)
+        principal = container.key_cache.get(token)
         if principal is None:
-            with session_scope(request.app.state.engine) as session:
+            with session_scope(container.engine) as session:
                 principal = verify_key(session, token)
-            cache.put(token, principal)
+            container.key_cache.put(token, principal)
     else:
-        principal = read_token(token, secret=request.app.state.jwt_secret)
-    limiter: RateLimiter = request.app.state.rate_limiter
-    wait = limiter.acquire(principal.key_prefix)
+        principal = read_token(token, secret=container.jwt_secret)
+    wait = container.rate_limiter.acquire(principal.key_prefix)
     if wait > 0:
         raise RateLimited(wait)
     return principal
@@ -118,14 +135,6 @@ def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
 
 
 async def run_write(request: Request, fn: Callable[[], T]) -> T:
-    """Run a blocking write transaction off the event loop, a bounded number at a time.
-
-    SQLite takes one writer at a time anyway; letting twenty pool threads fight for the GIL
-    and the write lock made each order three times slower than running them one by one.
-    """
-    limiter: anyio.CapacityLimiter | None = getattr(request.app.state, "write_limiter", None)
-    if limiter is None:
-        settings: Settings = request.app.state.settings
-        limiter = anyio.CapacityLimiter(1 if settings.is_sqlite else 8)
-        request.app.state.write_limiter = limiter
+    """Run a blocking write transaction off the event loop, a bounded number at a time."""
+    limiter = container_of(request.app).write_limiter
     return await anyio.to_thread.run_sync(fn, limiter=limiter)

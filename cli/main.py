@@ -71,12 +71,25 @@ def serve(
         )
         if settings.environment == "development":
             _demo_key(engine, settings)
+    _prepare_chat(settings, engine)
     uvicorn.run(
         create_app(settings, engine=engine),
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
     )
+
+
+def _prepare_chat(settings: Settings, engine: Engine) -> None:
+    """Train (first start) or load the Spanish model before listening: no customer waits."""
+    import time
+
+    from conversation.service import load_nlu
+
+    typer.echo("Preparing the Spanish model (it trains on the first start only)...")
+    started = time.perf_counter()
+    load_nlu(settings, engine)
+    typer.echo(f"Spanish model ready in {time.perf_counter() - started:.1f} s.")
 
 
 def _demo_key(engine: Engine, settings: Settings) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.deps import EngineDep, SettingsDep
+from api.deps import EngineDep, SettingsDep, container_of
 from core.errors import Unauthenticated
 from core.security import KEY_PREFIX, issue_token
 from db.engine import session_scope
@@ -82,7 +82,7 @@ def token(
             "unauthorized_client", "only integration clients may use client credentials", 400
         )
     ttl = settings.auth.token_ttl_seconds
-    access = issue_token(principal, secret=request.app.state.jwt_secret, ttl_seconds=ttl)
+    access = issue_token(principal, secret=container_of(request.app).jwt_secret, ttl_seconds=ttl)
     return TokenResponse(
         access_token=access,
         expires_in=ttl,

@@ -8,15 +8,16 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.engine import Engine
 
-from api.deps import bearer, get_principal
+from api.deps import ChatServiceDep, ContainerDep, EngineDep, bearer, get_principal
 from conversation.screening import EMPTY_REPLY
-from conversation.service import ChatService, TurnResult, open_chat_service
+from conversation.service import TurnResult
 from core.errors import NotFound, PermissionDenied
 from core.security import Principal
 from db.engine import session_scope
@@ -63,13 +64,13 @@ class ChatResponse(BaseModel):
 
 
 async def optional_principal(
-    request: Request,
+    container: ContainerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal | None:
     """No Authorization header: an anonymous web customer. A header must be valid."""
     if credentials is None:
         return None
-    return await get_principal(request, credentials)
+    return await get_principal(container, credentials)
 
 
 def _persona(principal: Principal | None, wanted: Persona | None) -> tuple[str, str, str | None]:
@@ -93,13 +94,10 @@ def _persona(principal: Principal | None, wanted: Persona | None) -> tuple[str, 
     return f"key:{principal.key_prefix}", PERSONA_ROLES[principal.role], None
 
 
-def _session(
-    request: Request, body: ChatRequest, principal: Principal | None
-) -> ChatSession | None:
+def _session(engine: Engine, body: ChatRequest, principal: Principal | None) -> ChatSession | None:
     owner, role, phone = _persona(principal, body.as_)
     if phone:
         owner = f"{owner}:{phone}"
-    engine = request.app.state.engine
     with session_scope(engine, write=body.session_id is None) as session:
         if body.session_id is not None:
             return load_session(session, body.session_id, owner=owner, role=role)
@@ -113,20 +111,6 @@ def _session(
         return start_session(
             session, owner=owner, role=role, channel="web", customer_id=customer_id
         )
-
-
-def _service(request: Request) -> ChatService:
-    state = request.app.state
-    service: ChatService | None = getattr(state, "chat", None)
-    if service is None:
-        with state.chat_lock:
-            service = getattr(state, "chat", None)
-            if service is None:
-                service = state.chat_resources.enter_context(
-                    open_chat_service(state.settings, state.engine)
-                )
-                state.chat = service
-    return service
 
 
 def _response(
@@ -143,14 +127,14 @@ def _response(
 
 @router.post("/v1/chat", summary="Chat with the agents")
 async def chat(
-    request: Request,
     body: ChatRequest,
+    engine: EngineDep,
+    service: ChatServiceDep,
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> ChatResponse:
     """Send a message. Without a key you are an anonymous web customer; a key's role decides the
     persona; evaluator and admin keys may speak ``as`` a customer (by phone), staff or technician."""
-    service = await anyio.to_thread.run_sync(_service, request)
-    chat_session = await anyio.to_thread.run_sync(_session, request, body, principal)
+    chat_session = await anyio.to_thread.run_sync(_session, engine, body, principal)
     if chat_session is None:
         return ChatResponse(session_id=None, reply=EMPTY_REPLY, agent="supervisor")
     result = await anyio.to_thread.run_sync(lambda: service.run_turn(chat_session, body.message))
@@ -159,13 +143,13 @@ async def chat(
 
 @router.post("/v1/chat/stream", summary="Chat over Server-Sent Events")
 async def chat_stream(
-    request: Request,
     body: ChatRequest,
+    engine: EngineDep,
+    service: ChatServiceDep,
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> StreamingResponse:
     """The same turn as /v1/chat, as events: ``agent`` (hand-offs), ``tool``, ``message``, ``done``."""
-    service = await anyio.to_thread.run_sync(_service, request)
-    chat_session = await anyio.to_thread.run_sync(_session, request, body, principal)
+    chat_session = await anyio.to_thread.run_sync(_session, engine, body, principal)
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
     show_args = principal is not None and principal.role in MAY_IMPERSONATE
@@ -227,16 +211,18 @@ class Conversation(BaseModel):
 
 @router.get("/v1/conversations/{session_id}", summary="A stored conversation (staff, admin)")
 async def conversation(
-    request: Request, session_id: str, principal: Annotated[Principal, Depends(get_principal)]
+    session_id: str,
+    engine: EngineDep,
+    service: ChatServiceDep,
+    principal: Annotated[Principal, Depends(get_principal)],
 ) -> Conversation:
     """The whole conversation with agents and tool calls, for staff and admin keys."""
     if principal.role not in (Role.ADMIN, Role.STAFF):
         raise PermissionDenied(f"role '{principal.role.value}' may not read conversations")
-    with session_scope(request.app.state.engine) as session:
+    with session_scope(engine) as session:
         chat_session = session.get(ChatSession, session_id)
         if chat_session is None:
             raise NotFound(f"no conversation {session_id}", field="session_id")
-    service = await anyio.to_thread.run_sync(_service, request)
     stored = await anyio.to_thread.run_sync(service.messages, session_id)
     messages = []
     for m in stored:

@@ -12,13 +12,12 @@ from html import escape
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Engine
 
 from adapters.payments.base import PaymentEvent, PaymentProvider
-from adapters.payments.local import build_payment_provider
-from api.deps import EngineDep, SettingsDep, run_write
+from api.deps import EngineDep, PaymentProviderDep, SettingsDep, run_write
 from core.errors import Conflict, NotFound, PermissionDenied
 from db.engine import session_scope
 from db.repositories import payments
@@ -36,18 +35,6 @@ MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
     "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
 )  # fmt: skip
-
-
-async def get_payment_provider(request: Request) -> PaymentProvider:
-    """The app's payment provider, built from settings on first use."""
-    provider: PaymentProvider | None = getattr(request.app.state, "payment_provider", None)
-    if provider is None:
-        provider = build_payment_provider(request.app.state.settings)
-        request.app.state.payment_provider = provider
-    return provider
-
-
-ProviderDep = Annotated[PaymentProvider, Depends(get_payment_provider)]
 
 
 def process_webhook(
@@ -71,7 +58,7 @@ def process_webhook(
 async def local_webhook(
     request: Request,
     engine: EngineDep,
-    provider: ProviderDep,
+    provider: PaymentProviderDep,
     signature: Annotated[str | None, Header(alias=SIGNATURE_HEADER)] = None,
 ) -> PaymentLinkPublic:
     """``{"token", "status": "paid"|"failed", "provider_ref", "amount_cents"}`` signed with
@@ -87,7 +74,7 @@ async def pay_page(
     token: str,
     engine: EngineDep,
     settings: SettingsDep,
-    provider: ProviderDep,
+    provider: PaymentProviderDep,
 ) -> HTMLResponse:
     """The customer's page for a deposit link (Spanish HTML): pending, paid or expired."""
 
@@ -113,7 +100,7 @@ async def pay_confirm(
     token: str,
     engine: EngineDep,
     settings: SettingsDep,
-    provider: ProviderDep,
+    provider: PaymentProviderDep,
 ) -> Response:
     """Pays the link as the local provider would (a signed event through the webhook code),
     then sends the browser back to the link page (303). Refused in production: it is a

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.cache import ResponseCache
-from api.deps import SessionDep, SettingsDep, require
+from api.deps import SessionDep, SettingsDep, container_of, require
 from api.responses import json_response
 from core.security import Scope
 from db.engine import data_version
@@ -35,12 +35,12 @@ async def search_products(
     """Products by size (any format: ``205/55R16``, ``205 55 16``, ``P205/55R16 91V``...), brand,
     line, vehicle (make/model/year through the fitment table), price range and stock."""
     limit = min(limit, settings.max_page_size)
-    cache: ResponseCache = request.app.state.search_cache
+    cache: ResponseCache = container_of(request.app).search_cache
     key = None
     if cache.enabled:
         if flt.size:  # "205 55 16" and "205/55R16" are one entry
             flt = flt.model_copy(update={"size": parse_tire_size(flt.size).canonical})
-        version = data_version(request.app.state.engine)
+        version = data_version(container_of(request.app).engine)
         key = (version, flt.model_dump_json(exclude_defaults=True), limit, offset, sort)
         body = cache.get(key)
         if body is not None:

@@ -7,11 +7,14 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from twilio.request_validator import RequestValidator
 
+from api.deps import container_of, get_chat_service
+from conversation.service import ChatService
 from core.settings import Settings, TwilioSettings
 from db.tables import ChatSession, Customer, InboundMessage, Interaction
 
@@ -76,3 +79,17 @@ def session_of(engine: Engine, phone: str) -> ChatSession:
     """The WhatsApp conversation of a number."""
     with Session(engine) as s:
         return s.exec(select(ChatSession).where(ChatSession.owner == f"wa:{phone}")).one()
+
+
+def use_chat(client: TestClient, service: Any) -> None:
+    """Answer the app's chat turns with ``service`` (a stand-in with ``run_turn``)."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    app.dependency_overrides[get_chat_service] = lambda: service
+
+
+def chat_service_of(client: TestClient) -> ChatService:
+    """The chat service the app started with."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    return container_of(app).chat

@@ -34,6 +34,7 @@ from tests.channels.support import (
     TOKEN,
     form,
     post_signed,
+    use_chat,
     with_twilio,
 )
 from tests.live_server import live_server
@@ -237,7 +238,7 @@ def test_a_slow_turn_is_acknowledged_at_once_and_its_reply_follows_through_the_r
     slow = GatedService("Tu pedido TL-000123 va en camino; llega hoy entre 4 y 6 pm.")
     params = form(phone, "¿dónde está mi pedido?")
     with TestClient(create_app(tw_settings, engine=engine)) as client:
-        client.app.state.chat = slow  # type: ignore[attr-defined]
+        use_chat(client, slow)
         ack = post_signed(client, params, settings=tw_settings)
         assert ack.status_code == 200 and parse_twiml(ack.text) == []
         retry = post_signed(client, params, settings=tw_settings)  # Twilio retries while we work
@@ -277,7 +278,7 @@ def test_messages_of_one_number_are_processed_one_at_a_time(
         tw_settings, api_base_url=tw_settings.twilio.api_base_url, reply_budget_seconds=10
     )
     with TestClient(create_app(relaxed, engine=engine)) as client:
-        client.app.state.chat = Counting()  # type: ignore[attr-defined]
+        use_chat(client, Counting())
         post_signed(client, form("+5215590000102", "hola"), settings=relaxed)  # first contact
         answers: list[list[str]] = []
 

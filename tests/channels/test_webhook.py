@@ -31,11 +31,13 @@ from db.tables import (
 from tests.channels.support import (
     PATH,
     TOKEN,
+    chat_service_of,
     counts,
     form,
     post_signed,
     session_of,
     signature,
+    use_chat,
     with_twilio,
 )
 
@@ -114,7 +116,7 @@ def test_a_retried_webhook_runs_the_turn_once_and_gets_the_same_reply(
     with Session(engine) as s:
         assert len(s.exec(select(Interaction).where(Interaction.session_id == chat.id)).all()) == 1
         assert len(s.exec(select(InboundMessage).where(InboundMessage.phone == phone)).all()) == 1
-    stored = wa.app.state.chat.messages(chat.id)  # type: ignore[attr-defined]
+    stored = chat_service_of(wa).messages(chat.id)
     assert sum(isinstance(m, HumanMessage) for m in stored) == 1
 
 
@@ -168,7 +170,7 @@ def test_media_and_location_are_recorded_and_noted_for_the_agents(
 ) -> None:
     phone = "+5215590000005"
     canned = CannedService("Gracias por la foto, la reviso.")
-    wa.app.state.chat = canned  # type: ignore[attr-defined]
+    use_chat(wa, canned)
     extra = {
         "NumMedia": "2",
         "MediaUrl0": "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
@@ -201,7 +203,7 @@ def test_media_and_location_are_recorded_and_noted_for_the_agents(
 def test_long_replies_come_in_bubbles_and_xml_is_escaped(wa: TestClient, signed: Settings) -> None:
     paragraph = "Llantas <Michelin> & Continental: " + "buen agarre en lluvia. " * 30
     long_reply = "\n\n".join([paragraph.strip()] * 6)
-    wa.app.state.chat = CannedService(long_reply)  # type: ignore[attr-defined]
+    use_chat(wa, CannedService(long_reply))
     r = post_signed(wa, form("+5215590000006", "opciones"), settings=signed)
     assert "&lt;Michelin&gt; &amp; Continental" in r.text and "<Michelin>" not in r.text
     bubbles = parse_twiml(r.text)
@@ -214,7 +216,7 @@ def test_baja_opts_out_and_alta_opts_back_in_without_a_turn(
 ) -> None:
     phone = "+5215590000007"
     canned = CannedService("no debería responder")
-    wa.app.state.chat = canned  # type: ignore[attr-defined]
+    use_chat(wa, canned)
     out = parse_twiml(post_signed(wa, form(phone, "Baja"), settings=signed).text)
     assert len(out) == 1 and "ALTA" in out[0]
     with Session(engine) as s:
@@ -239,7 +241,7 @@ def test_baja_opts_out_and_alta_opts_back_in_without_a_turn(
 def test_without_an_auth_token_webhooks_are_accepted_unsigned(
     client: TestClient, settings: Settings
 ) -> None:
-    client.app.state.chat = CannedService("¡Hola!")  # type: ignore[attr-defined]
+    use_chat(client, CannedService("¡Hola!"))
     r = post_signed(client, form("+5215590000008", "hola"), settings=settings, token=None)
     assert r.status_code == 200 and parse_twiml(r.text) == ["¡Hola!"]
 
@@ -255,11 +257,11 @@ def test_behind_a_tunnel_the_forwarded_url_is_checked_unless_a_public_url_is_set
         "X-Forwarded-Host": "abc123.ngrok.app",
     }
     with TestClient(create_app(signed, engine=engine)) as c:
-        c.app.state.chat = CannedService("¡Hola!")  # type: ignore[attr-defined]
+        use_chat(c, CannedService("¡Hola!"))
         assert c.post(PATH, data=params, headers=headers).status_code == 200
     pinned = signed.model_copy(update={"public_base_url": "https://api.topllantas.mx"})
     with TestClient(create_app(pinned, engine=engine)) as c:
-        c.app.state.chat = CannedService("¡Hola!")  # type: ignore[attr-defined]
+        use_chat(c, CannedService("¡Hola!"))
         again = form("+5215590000009", "hola")
         headers["X-Twilio-Signature"] = signature(again, tunnel + PATH)
         assert c.post(PATH, data=again, headers=headers).status_code == 403

@@ -1,0 +1,34 @@
+"""Verified API keys, trusted for a few seconds to keep the hot path off the database."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+
+from core.security import Principal
+
+
+class KeyCache:
+    """Verified API keys, trusted for a few seconds to keep the hot path off the database."""
+
+    def __init__(self, ttl_s: float) -> None:
+        self.ttl_s = ttl_s
+        self._entries: dict[str, tuple[Principal, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Principal | None:
+        """A cached principal for the key, if still fresh."""
+        if self.ttl_s <= 0:
+            return None
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        with self._lock:
+            hit = self._entries.get(digest)
+        return hit[0] if hit and hit[1] > time.monotonic() else None
+
+    def put(self, key: str, principal: Principal) -> None:
+        """Remember a verified key."""
+        if self.ttl_s > 0:
+            digest = hashlib.sha256(key.encode()).hexdigest()
+            with self._lock:
+                self._entries[digest] = (principal, time.monotonic() + self.ttl_s)
