@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from domain.messages import BINARY_REPLY, EMPTY_REPLY, LONG_REPLY
+
 MAX_MESSAGE_BYTES = 4096
-EMPTY_REPLY = "¿Me escribes tu mensaje? Cuéntame para qué auto buscas llantas o en qué te ayudo 🙂"
-LONG_REPLY = "Tu mensaje es muy largo para mí 😅 ¿Me lo resumes en unas líneas?"
-BINARY_REPLY = "No pude leer ese mensaje. ¿Me lo escribes con texto, por favor?"
 
 
 def screen_message(text: str) -> str | None:

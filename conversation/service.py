@@ -27,15 +27,12 @@ from core.settings import Settings
 from db.engine import session_scope
 from db.repositories.chat import log_turn
 from db.tables import Branch, ChatSession, Fitment, Product
+from domain.messages import TROUBLE_REPLY
 from graphs.checkpointer import open_checkpointer
 from graphs.supervisor import SUPERVISOR, build_graph
 from tools.base import ToolContext
 
 log = logging.getLogger(__name__)
-TROUBLE_REPLY = (
-    "Perdón, tuve un problema para responderte 😕 ¿Me lo repites en un momento? Si es urgente, "
-    "te paso con un asesor."
-)
 
 
 @dataclass
@@ -130,55 +127,66 @@ class ChatService:
         *,
         on_event: Callable[[dict[str, Any]], None] | None = None,
     ) -> TurnResult:
-        """One customer message in, one reply out (messages of a conversation in order)."""
+        """One customer message in, one reply out (messages of a conversation in order).
+
+        ``on_event`` sees the hand-offs and tool calls as they happen and always ends with one
+        ``message`` event, whatever the outcome: a screened message, a failed turn, a reply.
+        """
         screened = screen_message(text)
         if screened is not None:
-            return TurnResult(reply=screened, agent=SUPERVISOR, intent="invalid")
-        with self._lock(chat.id):
-            ctx = ToolContext(
-                engine=self.engine,
-                settings=self.settings,
-                session_id=chat.id,
-                channel=chat.channel,
-                role=chat.role,
-                customer_id=chat.customer_id,
-                branch_code=chat.branch_code,
-            )
-            ctx.on_event = on_event
-            config: RunnableConfig = {"configurable": {"thread_id": chat.id}}
+            result = TurnResult(reply=screened, agent=SUPERVISOR, intent="invalid")
+        else:
+            with self._lock(chat.id):
+                result = self._turn(chat, text, on_event)
+        if on_event is not None:
+            on_event({"event": "message", "agent": result.agent, "reply": result.reply})
+        return result
+
+    def _turn(
+        self, chat: ChatSession, text: str, on_event: Callable[[dict[str, Any]], None] | None
+    ) -> TurnResult:
+        ctx = ToolContext(
+            engine=self.engine,
+            settings=self.settings,
+            session_id=chat.id,
+            channel=chat.channel,
+            role=chat.role,
+            customer_id=chat.customer_id,
+            branch_code=chat.branch_code,
+        )
+        ctx.on_event = on_event
+        config: RunnableConfig = {"configurable": {"thread_id": chat.id}}
+        try:
             previous = self.graph.get_state(config).values.get("messages", [])
             ctx.transcript = transcript([*previous, HumanMessage(text)])
-            try:
-                # One checkpoint per turn, written when the turn ends: a turn is all or nothing.
-                state = self.graph.invoke(
-                    {"messages": [HumanMessage(content=text)]},
-                    config,
-                    context=ctx,
-                    durability="exit",
+            # One checkpoint per turn, written when the turn ends: a turn is all or nothing.
+            state = self.graph.invoke(
+                {"messages": [HumanMessage(content=text)]},
+                config,
+                context=ctx,
+                durability="exit",
+            )
+        except Exception:  # the customer gets a calm answer; we get the traceback
+            log.exception("chat turn failed in session %s", chat.id)
+            return TurnResult(
+                reply=TROUBLE_REPLY, agent=SUPERVISOR, trace=ctx.trace, intent="error"
+            )
+        reply = last_text(state["messages"])
+        agent = state.get("last_agent", SUPERVISOR)
+        intent = self.brain.analyze(text).intent
+        result = outcome(ctx.trace, intent)
+        with session_scope(self.engine, write=True) as session:
+            row = session.get(ChatSession, chat.id)
+            if row is not None:
+                log_turn(
+                    session,
+                    row,
+                    agent=agent,
+                    intent=intent,
+                    outcome=result,
+                    customer_id=ctx.effective_customer_id,
                 )
-            except Exception:  # the customer gets a calm answer; we get the traceback
-                log.exception("chat turn failed in session %s", chat.id)
-                return TurnResult(
-                    reply=TROUBLE_REPLY, agent=SUPERVISOR, trace=ctx.trace, intent="error"
-                )
-            reply = last_text(state["messages"])
-            agent = state.get("last_agent", SUPERVISOR)
-            intent = self.brain.analyze(text).intent
-            result = outcome(ctx.trace, intent)
-            with session_scope(self.engine, write=True) as session:
-                row = session.get(ChatSession, chat.id)
-                if row is not None:
-                    log_turn(
-                        session,
-                        row,
-                        agent=agent,
-                        intent=intent,
-                        outcome=result,
-                        customer_id=ctx.effective_customer_id,
-                    )
-            if on_event is not None:
-                on_event({"event": "message", "agent": agent, "reply": reply})
-            return TurnResult(reply=reply, agent=agent, trace=ctx.trace, intent=intent)
+        return TurnResult(reply=reply, agent=agent, trace=ctx.trace, intent=intent)
 
     def messages(self, session_id: str) -> list[BaseMessage]:
         """The stored conversation."""

@@ -6,6 +6,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
+from domain.messages import FOLLOW_UP
+
 REFUSALS = frozenset({"prompt_injection", "abuse", "out_of_scope"})
 
 
@@ -27,7 +29,7 @@ def last_text(messages: list[BaseMessage]) -> str:
             return str(m.content)
         if isinstance(m, HumanMessage):
             break
-    return "¿En qué más te ayudo?"
+    return FOLLOW_UP
 
 
 def outcome(trace: list[dict[str, Any]], intent: str) -> str:

@@ -27,18 +27,10 @@ from db.repositories.inbound import (
     finish_inbound,
     inbound_state,
 )
+from domain.messages import OPTED_IN, OPTED_OUT, TROUBLE_REPLY
 
 log = logging.getLogger("topllantas.whatsapp")
 
-APOLOGY = "Perdón, tuve un problema para responderte 😓 ¿Me lo repites en un momento, por favor?"
-OPTED_OUT = (
-    "Listo, ya no te enviaremos avisos ni promociones por WhatsApp. "
-    "Si quieres volver a recibirlos, escribe ALTA."
-)
-OPTED_IN = (
-    "¡Listo! Volverás a recibir por WhatsApp los avisos de tus pedidos. "
-    "Si quieres dejar de recibirlos, escribe BAJA."
-)
 POLL_S = 0.05
 
 
@@ -105,7 +97,7 @@ class WhatsAppDesk:
                 reply = service.run_turn(claim.chat, text).reply
             except Exception:  # the customer gets an apology, never silence
                 log.exception("WhatsApp turn failed for inbound %s", claim.inbound_id)
-                reply = APOLOGY
+                reply = TROUBLE_REPLY
             via = finish_inbound(self.engine, claim.inbound_id, reply)
             if via == "queued":
                 self.notifier.send_reply(phone=phone, text=reply, customer_id=claim.customer_id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -16,16 +17,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Engine
 
 from api.deps import ChatServiceDep, ContainerDep, EngineDep, bearer, get_principal
-from conversation.screening import EMPTY_REPLY
-from conversation.service import TurnResult
+from conversation.service import ChatService, TurnResult
 from core.errors import NotFound, PermissionDenied
 from core.security import Principal
 from db.engine import session_scope
 from db.repositories.chat import customer_by_phone, load_session, start_session
 from db.tables import ChatSession
 from domain.enums import Role
+from domain.messages import EMPTY_REPLY, TROUBLE_REPLY
+from graphs.supervisor import SUPERVISOR
 
 router = APIRouter(tags=["chat"])
+log = logging.getLogger("topllantas.chat")
 PERSONA_ROLES = {
     Role.STAFF: "staff",
     Role.TECHNICIAN: "technician",
@@ -113,6 +116,24 @@ def _session(engine: Engine, body: ChatRequest, principal: Principal | None) -> 
         )
 
 
+def _turn(
+    service: ChatService,
+    chat: ChatSession,
+    text: str,
+    on_event: Callable[[dict[str, Any]], None] | None,
+) -> TurnResult:
+    """The service's turn; a failure outside the graph (the CRM log, say) still gets the calm
+    Spanish reply, and a stream still gets its final ``message``."""
+    try:
+        return service.run_turn(chat, text, on_event=on_event)
+    except Exception:
+        log.exception("chat turn failed in session %s", chat.id)
+        result = TurnResult(reply=TROUBLE_REPLY, agent=SUPERVISOR, intent="error")
+        if on_event is not None:
+            on_event({"event": "message", "agent": result.agent, "reply": result.reply})
+        return result
+
+
 def _response(
     chat: ChatSession | None, result: TurnResult, principal: Principal | None
 ) -> ChatResponse:
@@ -136,8 +157,8 @@ async def chat(
     persona; evaluator and admin keys may speak ``as`` a customer (by phone), staff or technician."""
     chat_session = await anyio.to_thread.run_sync(_session, engine, body, principal)
     if chat_session is None:
-        return ChatResponse(session_id=None, reply=EMPTY_REPLY, agent="supervisor")
-    result = await anyio.to_thread.run_sync(lambda: service.run_turn(chat_session, body.message))
+        return ChatResponse(session_id=None, reply=EMPTY_REPLY, agent=SUPERVISOR)
+    result = await anyio.to_thread.run_sync(_turn, service, chat_session, body.message, None)
     return _response(chat_session, result, principal)
 
 
@@ -160,15 +181,12 @@ async def chat_stream(
         loop.call_soon_threadsafe(queue.put_nowait, event)
 
     async def run() -> None:
+        # Every outcome ends with one ``message`` (the service sends it; _turn when it failed).
         try:
             if chat_session is None:
-                push({"event": "message", "agent": "supervisor", "reply": EMPTY_REPLY})
+                push({"event": "message", "agent": SUPERVISOR, "reply": EMPTY_REPLY})
             else:
-                result = await anyio.to_thread.run_sync(
-                    lambda: service.run_turn(chat_session, body.message, on_event=push)
-                )
-                if result.intent == "invalid":
-                    push({"event": "message", "agent": result.agent, "reply": result.reply})
+                await anyio.to_thread.run_sync(_turn, service, chat_session, body.message, push)
         finally:
             loop.call_soon_threadsafe(
                 queue.put_nowait,
