@@ -1,7 +1,8 @@
 """The support agent: warranty, tire problems and care; escalates to a technician."""
 
 from agents.base import AgentSpec
-from tools.sales import GET_ORDER_STATUS, HANDOFF_TO_HUMAN
+from tools.order_status import GET_ORDER_STATUS
+from tools.people import HANDOFF_TO_HUMAN
 
 AGENT = AgentSpec(
     name="support",

@@ -37,8 +37,13 @@ class AuthSettings(BaseModel):
 
 
 class ErpSettings(BaseModel):
-    """The existing ERP that `topllantas erp sync` pulls the catalogue and stock from."""
+    """The store of record the agents' tools use, and the ERP `topllantas erp sync` pulls from."""
 
+    store: Literal["sql", "rest"] = Field(
+        default="sql",
+        description="What the agents' tools read and write: our own database (sql) or another "
+        "ERP that speaks our /api/v1 contract at rest_base_url (rest)",
+    )
     rest_base_url: str = "http://127.0.0.1:8001"
     rest_api_key: SecretStr | None = None
     rest_client_id: str | None = Field(
@@ -72,6 +77,10 @@ class LlmSettings(BaseModel):
     )
 
 
+CounterMethod = Literal["cash", "card", "transfer"]
+DEFAULT_COUNTER_METHODS: tuple[CounterMethod, ...] = ("cash", "card")
+
+
 class PaymentSettings(BaseModel):
     """Deposit payment links."""
 
@@ -82,6 +91,16 @@ class PaymentSettings(BaseModel):
     )
     deposit_cents: int = Field(default=50_000, ge=0, description="Deposit to hold tires ($500)")
     link_ttl_hours: int = Field(default=48, ge=1, le=24 * 14)
+    counter_methods: list[CounterMethod] = Field(
+        default_factory=lambda: list(DEFAULT_COUNTER_METHODS),
+        description="What the branches accept at the counter",
+    )
+    oxxo_vouchers: bool = Field(
+        default=False, description="Customers can pay with an OXXO voucher (set only if offered)"
+    )
+    spei_transfers: bool = Field(
+        default=False, description="Customers can pay by SPEI bank transfer (set only if offered)"
+    )
 
 
 class TwilioSettings(BaseModel):

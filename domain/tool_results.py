@@ -327,11 +327,11 @@ class PaymentLinkResult(Result):
 
 
 class FulfillmentResult(Result):
-    """set_fulfillment."""
+    """set_fulfillment (no folio: nothing reserved yet, the choice is kept for the reservation)."""
 
-    folio: str
+    folio: str | None = None
     fulfillment: FulfillmentInfo
-    branch: BranchInfo
+    branch: BranchInfo | None = None
     missing: list[Literal["day", "window", "address"]] = Field(default_factory=list)
     delivery_scheduled: bool = False
 
@@ -424,6 +424,7 @@ class LeadRow(Result):
     channel: str
     reason: str
     status: str
+    kind: str = "other"  # HandoffReason value
 
 
 class HandoffRequests(Result):

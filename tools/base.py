@@ -1,21 +1,30 @@
-"""How tools are declared and run: arguments validated, identity from the context, errors as text."""
+"""How tools are declared and run: arguments validated, identity from the context, one
+transaction per call, a typed result out (or a Spanish refusal the customer can read)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from adapters.erp.base import ErpClient
 from core.errors import DomainError
 from core.settings import Settings
-from domain.dialogue import DialogueState
+from db.engine import session_scope
+from domain.dialogue import DialogueState, PersonaRole
+from domain.tool_results import Result
+from tools import messages
 
-Role = str  # "customer", "staff", "technician"
+Role = str  # a PersonaRole value: "customer", "staff", "technician"
+CUSTOMER_ONLY = frozenset({PersonaRole.CUSTOMER.value})
+STAFF_ONLY = frozenset({PersonaRole.STAFF.value})
+EVERYONE = frozenset(r.value for r in PersonaRole)
 
 
 @dataclass
@@ -41,6 +50,10 @@ class ToolContext:
     # what they establish (offers, the open reservation's folio, fulfilment, invoice data) and
     # read the open reservation from it, never from model-written arguments.
     dialogue: DialogueState = field(default_factory=DialogueState)
+    # The store of record the tools reach, only through this Protocol. None: the one the
+    # settings choose (TOPLLANTAS_ERP__STORE), built on first use. A server builds it once and
+    # passes it to every turn's context.
+    erp: ErpClient | None = None
 
     def emit(self, event: dict[str, Any]) -> None:
         """Record a trace step and pass it to the live listener, if any."""
@@ -55,9 +68,59 @@ class ToolContext:
         """The customer this conversation speaks for (the channel's, or the guest made for it)."""
         return self.customer_id or self.bound_customer_id
 
+    @property
+    def actor(self) -> str:
+        """How the audit log names what tools do in this conversation."""
+        return f"chat:{self.session_id}"
+
+    def store(self) -> ErpClient:
+        """The store of record (built from the settings the first time)."""
+        if self.erp is None:
+            from adapters.erp.factory import build_erp
+
+            self.erp = build_erp(self.settings, self.engine, actor=self.actor)
+        return self.erp
+
+    @contextmanager
+    def transaction(self, *, write: bool = False) -> Iterator[ToolTx]:
+        """One transaction for one tool call: our rows, the SQL store's rows and the dialogue
+        state's changes commit together, or none of them does.
+
+        The tool changes ``tx.dialogue`` (a copy); it becomes ``self.dialogue`` only after the
+        commit, and so does a guest customer bound to the conversation.
+        """
+        staged = self.dialogue.model_copy(deep=True)
+        with session_scope(self.engine, write=write) as session:
+            tx = ToolTx(
+                session=session,
+                erp=self.store().bind(session, actor=self.actor),
+                dialogue=staged,
+            )
+            yield tx
+        self.dialogue = staged
+        if tx.bound_customer_id is not None and self.customer_id is None:
+            self.bound_customer_id = tx.bound_customer_id
+
+
+@dataclass
+class ToolTx:
+    """What a tool works with inside its one transaction."""
+
+    session: Session
+    erp: ErpClient
+    dialogue: DialogueState
+    bound_customer_id: int | None = None
+    memo: dict[str, Any] = field(default_factory=dict)  # read once per call (branches, speaker)
+
+    def once(self, key: str, load: Callable[[], Any]) -> Any:
+        """A value read once per tool call."""
+        if key not in self.memo:
+            self.memo[key] = load()
+        return self.memo[key]
+
 
 class ToolRefused(Exception):
-    """The tool will not do this for this caller (role or ownership); the message is shown."""
+    """The tool will not do this for this caller; the message (Spanish) is shown as it is."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +130,8 @@ class ToolSpec:
     name: str
     description: str
     args: type[BaseModel]
-    run: Callable[[ToolContext, Any], dict[str, Any]]
-    roles: frozenset[str] = frozenset({"customer", "staff", "technician"})
+    run: Callable[[ToolContext, Any], Result]
+    roles: frozenset[str] = EVERYONE
     writes: bool = False
 
     def as_langchain_tool(self) -> BaseTool:
@@ -82,21 +145,37 @@ class ToolSpec:
         )
 
 
+def tool(
+    run: Callable[[ToolContext, Any], Result],
+    args: type[BaseModel],
+    *,
+    roles: frozenset[str] = EVERYONE,
+    writes: bool = False,
+) -> ToolSpec:
+    """A ToolSpec named after the function, described by its docstring (what the model reads)."""
+    description = " ".join((run.__doc__ or "").split())
+    if not description:
+        raise ValueError(f"tool {run.__name__} needs a docstring: it is what the model reads")
+    return ToolSpec(run.__name__, description, args, run, roles=roles, writes=writes)
+
+
 def run_tool(spec: ToolSpec, raw_args: dict[str, Any], ctx: ToolContext) -> tuple[str, bool]:
-    """Run a tool for the model: JSON out on success, ``Error: ...`` text the model can act on."""
+    """Run a tool for the model: the result's JSON on success, ``Error: ...`` text otherwise."""
     ok = False
     try:
         if ctx.role not in spec.roles:
-            raise ToolRefused(f"{spec.name} no está disponible para el rol {ctx.role}")
+            raise ToolRefused(messages.not_for_role(ctx.role, staff_tool=spec.roles == STAFF_ONLY))
         args = spec.args.model_validate(raw_args or {})
         result = spec.run(ctx, args)
-        content = json.dumps(result, ensure_ascii=False, default=str)
+        content = result.model_dump_json()
         ok = True
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "argumentos"
         content = f"Error: argumento inválido {where}: {first.get('msg')}"
-    except (DomainError, ToolRefused) as exc:
-        content = f"Error: {getattr(exc, 'message', str(exc))}"
+    except ToolRefused as exc:
+        content = f"Error: {exc}"
+    except DomainError as exc:
+        content = f"Error: {exc.message}"
     ctx.emit({"tool": spec.name, "args": raw_args, "ok": ok})
     return content, ok

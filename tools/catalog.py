@@ -1,196 +1,331 @@
-"""Catalogue tools: tires for a vehicle, tires by size/brand/price, branches and shop services."""
+"""Catalogue tools: tires for a vehicle (by trim), tires by size and preferences, a branch's
+stock of the tires on the table, branches and shop services."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlmodel import Session
 
-from core.errors import NotFound
-from db.repositories import catalog
-from domain.catalog import ProductFilter, ProductPublic
+from adapters.erp.base import ErpClient
+from core.errors import InvalidRequest
+from domain.catalog import FitmentPublic, ProductFilter, ProductPublic
+from domain.dialogue import TerrainPreference, VehicleSlot
 from domain.pricing import with_iva
 from domain.services import SERVICES
+from domain.text import fold
 from domain.tire_size import parse_tire_size
-from tools.base import ToolContext, ToolSpec
+from domain.tool_results import (
+    BranchAvailability,
+    Branches,
+    BranchStock,
+    ServicePrice,
+    ServicePrices,
+    TireOptions,
+    TrimSize,
+    VehicleInfo,
+)
+from tools import messages
+from tools.base import ToolContext, ToolRefused, ToolTx, tool
+from tools.identity import branches, find_branch, speaker
+from tools.offers import (
+    Filters,
+    Pricing,
+    apply_filters,
+    choose,
+    option,
+    quantity_or_default,
+    record_offers,
+    same_construction,
+)
+from tools.order_views import branch_info
 
-TOP_BRANDS = frozenset({"Michelin", "Continental", "Pirelli", "Bridgestone", "Goodyear"})
+MAX_QUANTITY = 200  # what one order line takes; dealers and fleets buy by the dozen
 
 
-class VehicleArgs(BaseModel):
+class PreferenceArgs(BaseModel):
+    """Preferences shared by the catalogue searches."""
+
+    quantity: int | None = Field(
+        None, ge=1, le=MAX_QUANTITY, description="Cuántas llantas (vacío = las de la plática, o 4)"
+    )
+    brand: str | None = Field(None, max_length=40, description="Marca, p. ej. Michelin")
+    terrain: TerrainPreference | None = Field(
+        None,
+        description="Uso: highway (HT, carretera), all_terrain (AT, todo terreno), "
+        "mud_terrain (MT, lodo)",
+    )
+    run_flat: bool | None = Field(None, description="true = solo run flat")
+    light_truck: bool | None = Field(None, description="true = solo de carga (LT o C)")
+    max_unit_price_pesos: int | None = Field(
+        None, ge=1, le=100_000, description="Precio máximo por llanta, con IVA, en pesos"
+    )
+
+
+class VehicleArgs(PreferenceArgs):
     """Arguments of find_tires_for_vehicle."""
 
     make: str | None = Field(None, max_length=40, description="Marca del auto, p. ej. Volkswagen")
     model: str = Field(min_length=1, max_length=60, description="Modelo, p. ej. Jetta")
-    year: int = Field(ge=1980, le=2030, description="Año del modelo")
-    quantity: int = Field(4, ge=1, le=40, description="Cuántas llantas")
+    year: int = Field(ge=1980, le=2035, description="Año del modelo")
+    trim: str | None = Field(None, max_length=60, description="Versión, p. ej. GLI o TRD Off-Road")
 
 
-class SearchArgs(BaseModel):
+class SearchArgs(PreferenceArgs):
     """Arguments of search_tires."""
 
     size: str | None = Field(
-        None, max_length=30, description="Medida en cualquier formato: 205/55R16"
+        None, max_length=30, description="Medida en cualquier formato: 205/55R16, 205 55 16"
     )
-    brand: str | None = Field(None, max_length=40)
-    max_unit_price_pesos: int | None = Field(
-        None, ge=1, le=100_000, description="Precio máx. c/u con IVA"
+    line: str | None = Field(None, max_length=60, description="Línea, p. ej. Primacy")
+    branch_code: str | None = Field(None, max_length=40, description="Solo esta sucursal")
+
+
+class BranchStockArgs(BaseModel):
+    """Arguments of check_branch_stock."""
+
+    branch_code: str = Field(
+        min_length=2, max_length=40, description="Sucursal: CDMX, GDL, MTY o la ciudad"
     )
-    quantity: int = Field(4, ge=1, le=40)
+    skus: list[str] | None = Field(
+        None, max_length=10, description="SKUs a revisar; vacío = las llantas ofrecidas o elegida"
+    )
+    quantity: int | None = Field(None, ge=1, le=MAX_QUANTITY)
 
 
 class NoArgs(BaseModel):
     """A tool without arguments."""
 
 
-def _option(p: ProductPublic, quantity: int, branch_hint: str | None) -> dict[str, Any]:
-    stock = sorted(p.stock, key=lambda s: (s.branch_code != branch_hint, -s.available))
-    best = next((s for s in stock if s.available >= quantity), stock[0] if stock else None)
-    return {
-        "sku": p.sku,
-        "brand": p.brand,
-        "line": p.line,
-        "size": p.size,
-        "tier": p.tier.value,
-        "unit_price_cents": p.price.total_cents,
-        "total_cents": p.price.total_cents * quantity,
-        "warranty_km": p.warranty_km,
-        "warranty_months": p.warranty_months,
-        "run_flat": p.run_flat,
-        "branch": best.branch_code if best else None,
-        "available_at_branch": best.available if best else 0,
-    }
+def _in_stock(erp: ErpClient, size: str, branch: str | None = None) -> list[ProductPublic]:
+    """Every product of a size with stock (at one branch when given), with stock per branch."""
+    flt = ProductFilter(size=size, in_stock=True, branch=branch)
+    return erp.search_products(flt, limit=200, offset=0).items
 
 
-def group_options(
-    products: list[ProductPublic], quantity: int, branch_hint: str | None
-) -> dict[str, Any]:
-    """Recommended (best-value top brand), economical (lowest price) and premium (top line)."""
-    stocked = [p for p in products if p.available >= 1]
-    enough = [p for p in stocked if any(s.available >= quantity for s in p.stock)] or stocked
-    if not enough:
-        return {}
-    by_price = sorted(enough, key=lambda p: (p.price.total_cents, p.sku))
-    top = [p for p in by_price if p.brand in TOP_BRANDS and p.tier.value in ("premium", "mid")]
-    recommended = next(
-        (p for p in top if p.tier.value == "premium"), top[0] if top else by_price[-1]
+def _pricing(tx: ToolTx, ctx: ToolContext) -> Pricing:
+    who = speaker(tx, ctx) if ctx.role == "customer" else None
+    if who is None:
+        return Pricing()
+    return Pricing(discount_bp=who.discount_bp, customer_kind=who.kind.value)
+
+
+def _options(
+    tx: ToolTx,
+    ctx: ToolContext,
+    *,
+    size: str,
+    quantity: int,
+    filters: Filters,
+    branch: str | None,
+    unmatched_first: list[str] | None = None,
+) -> TireOptions:
+    pricing = _pricing(tx, ctx)
+    products = _in_stock(tx.erp, size, branch)
+    if not filters.light_truck:  # asked for LT/C, the size's load-range variants stay
+        products = same_construction(products, size)
+    filtered = apply_filters(products, filters, pricing)
+    chosen = choose(filtered.products, quantity, pricing)
+    return TireOptions(
+        size=size,
+        quantity=quantity,
+        brand=filters.brand,
+        terrain=filters.terrain,
+        run_flat=filters.run_flat,
+        light_truck=filters.light_truck,
+        max_unit_price_pesos=filters.max_unit_price_pesos,
+        branch_code=branch,
+        unmatched_filters=[*(unmatched_first or []), *filtered.unmatched],
+        options=[
+            option(key, product, quantity, pricing, branch or ctx.branch_code)
+            for key, product in chosen
+        ],
+        discount_bp=pricing.discount_bp,
+        customer_kind=pricing.customer_kind,
+        deposit_cents=ctx.settings.payments.deposit_cents,
     )
-    economical = by_price[0] if by_price[0].sku != recommended.sku else None
-    premium_pool = [p for p in by_price if p.tier.value == "premium" and p.sku != recommended.sku]
-    premium = premium_pool[-1] if premium_pool else None
-    groups = {"recommended": _option(recommended, quantity, branch_hint)}
-    if economical is not None:
-        groups["economical"] = _option(economical, quantity, branch_hint)
-    if premium is not None and premium.price.total_cents > recommended.price.total_cents:
-        groups["premium"] = _option(premium, quantity, branch_hint)
-    return groups
 
 
-def _in_stock(session: Session, size: str, **filters: Any) -> list[ProductPublic]:
-    flt = ProductFilter(size=size, in_stock=True, **filters)
-    return catalog.search_products(session, flt, limit=200, offset=0).items
+def _filters(args: PreferenceArgs, line: str | None = None) -> Filters:
+    return Filters(
+        brand=args.brand,
+        line=line,
+        terrain=args.terrain,
+        run_flat=args.run_flat,
+        light_truck=args.light_truck,
+        max_unit_price_pesos=args.max_unit_price_pesos,
+    )
 
 
-def find_tires_for_vehicle(ctx: ToolContext, args: VehicleArgs) -> dict[str, Any]:
-    with Session(ctx.engine) as session:
-        rows = catalog.find_fitment(session, make=args.make, model=args.model, year=args.year)
+def _trim_parts(row: FitmentPublic) -> list[str]:
+    return [part.strip() for part in row.trim.split("/") if part.strip()]
+
+
+def match_trim(rows: list[FitmentPublic], wanted: str) -> tuple[FitmentPublic, str] | None:
+    """The fitment row of a named trim and the trim's own name: case, accents, spaces and
+    dashes do not matter ("trd off road" is "TRD Off-Road", "gli" one of "Sportline/GLI");
+    otherwise the one trim whose name contains what was written."""
+    key = fold(wanted)
+    if not key:
+        return None
+    exact = [(r, part) for r in rows for part in _trim_parts(r) if fold(part) == key]
+    if exact:
+        return exact[0]
+    partial = [(r, part) for r in rows for part in _trim_parts(r) if key in fold(part)]
+    return partial[0] if len({fold(p) for _, p in partial}) == 1 else None
+
+
+def _sizes_by_use(rows: list[FitmentPublic]) -> list[str]:
+    """A vehicle's front sizes, most common first (ties: passenger before C, smaller rim)."""
+    counts = Counter(r.front_size for r in rows)
+    return sorted(
+        counts,
+        key=lambda s: (-counts[s], parse_tire_size(s).commercial, parse_tire_size(s).rim, s),
+    )
+
+
+def find_tires_for_vehicle(ctx: ToolContext, args: VehicleArgs) -> TireOptions:
+    """Busca llantas en existencia para un vehículo (marca, modelo, año y, si la dice, la
+    versión) con la medida original de fábrica. Úsala cuando el cliente da su auto y año. Si
+    nombra la versión (GLI, TRD Off-Road, Highline...), usa la medida de esa versión; si no, la
+    más común y en "trims" vienen todas las versiones con su medida (trim_known=false: las
+    versiones cambian de medida, pregunta cuál tiene). Filtros opcionales: marca, uso
+    (terrain: AT/MT/HT), run flat, de carga (LT), precio máximo por llanta; un filtro que no
+    encuentra nada en esa medida se relaja y se nombra en unmatched_filters. Devuelve opciones
+    recomendada / económica / premium con el precio para este cliente (con su descuento si es
+    distribuidor o flotilla), total por la cantidad, garantía y existencia por sucursal. Si no
+    sabes el año, pregúntalo antes de llamarla."""
+    with ctx.transaction() as tx:
+        rows = tx.erp.find_fitment(make=args.make, model=args.model, year=args.year)
         if not rows:
             vehicle = " ".join(x for x in (args.make, args.model, str(args.year)) if x)
-            raise NotFound(f"no tengo la medida original de {vehicle}; pide la medida del costado")
-        fronts = Counter(r.front_size for r in rows)
-        sizes = sorted(fronts, key=lambda s: (-fronts[s], parse_tire_size(s).rim, s))
-        primary = sizes[0]
-        products = _in_stock(session, primary)
-    first = rows[0]
-    return {
-        "vehicle": {"make": first.make, "model": first.model, "year": args.year},
-        "size": primary,
-        "other_sizes": [
-            {"size": r.front_size, "trim": r.trim} for r in rows if r.front_size != primary
-        ][:3],
-        "quantity": args.quantity,
-        "options": group_options(products, args.quantity, ctx.branch_code),
-        "installation": "gratis",
-        "deposit_cents": ctx.settings.payments.deposit_cents,
-    }
-
-
-def search_tires(ctx: ToolContext, args: SearchArgs) -> dict[str, Any]:
-    if not args.size:
-        raise NotFound("necesito la medida (p. ej. 205/55R16) o el auto y año para buscar")
-    size = parse_tire_size(args.size).canonical
-    filters: dict[str, Any] = {}
-    if args.brand:
-        filters["brand"] = args.brand
-    if args.max_unit_price_pesos:
-        filters["max_price_cents"] = round(args.max_unit_price_pesos * 100 / 1.16)
-    with Session(ctx.engine) as session:
-        products = _in_stock(session, size, **filters)
-    return {
-        "vehicle": None,
-        "size": size,
-        "other_sizes": [],
-        "quantity": args.quantity,
-        "brand": args.brand,
-        "options": group_options(products, args.quantity, ctx.branch_code),
-        "installation": "gratis",
-        "deposit_cents": ctx.settings.payments.deposit_cents,
-    }
-
-
-def get_branches(ctx: ToolContext, _: NoArgs) -> dict[str, Any]:
-    with Session(ctx.engine) as session:
-        branches = catalog.list_branches(session)
-    return {
-        "branches": [
-            {
-                "code": b.code,
-                "name": b.name,
-                "city": b.city,
-                "address": b.address,
-                "hours": b.opening_hours,
+            raise ToolRefused(messages.no_fitment(vehicle))
+        trims = [TrimSize(trim=part, size=r.front_size) for r in rows for part in _trim_parts(r)]
+        differ = len({r.front_size for r in rows}) > 1
+        matched = match_trim(rows, args.trim) if args.trim else None
+        filters = _filters(args)
+        quantity = quantity_or_default(tx, args.quantity)
+        if matched is not None:
+            trim: str | None = matched[1]
+            sizes = [matched[0].front_size]
+        else:
+            # Without a trim, the most common size; with preferences ("cuánto las AT"), the
+            # first of the vehicle's sizes where they find something.
+            trim, sizes = None, _sizes_by_use(rows)
+            sizes = sizes if filters != Filters() else sizes[:1]
+        result: TireOptions | None = None
+        for size in sizes:
+            attempt = _options(tx, ctx, size=size, quantity=quantity, filters=filters, branch=None)
+            result = result or attempt
+            if attempt.options and not attempt.unmatched_filters:
+                result = attempt
+                break
+        assert result is not None
+        first = rows[0]
+        result = result.model_copy(
+            update={
+                "vehicle": VehicleInfo(
+                    make=first.make, model=first.model, year=args.year, trim=trim
+                ),
+                "trims": trims,
+                "trim_known": matched is not None or not differ,
             }
-            for b in branches
-        ]
-    }
+        )
+        record_offers(tx, result)
+        tx.dialogue.slots.vehicle = VehicleSlot(
+            make=first.make, model=first.model, year=args.year, trim=trim
+        )
+        tx.dialogue.slots.trims = (
+            list(dict.fromkeys(t.trim for t in trims)) if differ and matched is None else []
+        )
+    return result
 
 
-def get_service_prices(ctx: ToolContext, _: NoArgs) -> dict[str, Any]:
-    return {
-        "services": [
-            {"code": s.code, "name": s.name, "unit": s.unit, "price_cents": with_iva(s.price_cents)}
+def search_tires(ctx: ToolContext, args: SearchArgs) -> TireOptions:
+    """Busca llantas en existencia por medida (cualquier formato: 205/55R16, 205 55 16, LT265/
+    70R17), con marca, línea, uso (terrain: AT/MT/HT), run flat, de carga (LT) y precio máximo
+    por llanta (con IVA) opcionales, y la cantidad; con branch_code solo cuenta esa sucursal.
+    Sin medida usa la de la plática. Un filtro que no encuentra nada se relaja y se nombra en
+    unmatched_filters. Devuelve opciones recomendada / económica / premium con el precio para
+    este cliente."""
+    with ctx.transaction() as tx:
+        raw = args.size or tx.dialogue.slots.size
+        if not raw:
+            raise ToolRefused(messages.NEED_SIZE)
+        try:
+            size = parse_tire_size(raw).canonical
+        except InvalidRequest as exc:
+            raise ToolRefused(messages.bad_size(raw)) from exc
+        branch = find_branch(tx, args.branch_code).code if args.branch_code else None
+        result = _options(
+            tx,
+            ctx,
+            size=size,
+            quantity=quantity_or_default(tx, args.quantity),
+            filters=_filters(args, args.line),
+            branch=branch,
+        )
+        record_offers(tx, result)
+    return result
+
+
+def check_branch_stock(ctx: ToolContext, args: BranchStockArgs) -> BranchStock:
+    """Existencias en una sucursal que nombra el cliente ("¿y en Monterrey tienen?") de las
+    llantas de la plática: la elegida o las opciones ofrecidas (o los SKUs que pases). Devuelve
+    la sucursal y cuántas piezas hay de cada una, y la cantidad que busca."""
+    with ctx.transaction() as tx:
+        branch = find_branch(tx, args.branch_code)
+        slots = tx.dialogue.slots
+        skus = args.skus or (
+            [slots.chosen_sku] if slots.chosen_sku else [o.sku for o in slots.offers]
+        )
+        quantity = quantity_or_default(tx, args.quantity)
+        if skus:
+            flt = ProductFilter(sku=skus, branch=branch.code)
+            products = tx.erp.search_products(flt, limit=len(skus), offset=0).items
+            order = {sku.strip().upper(): n for n, sku in enumerate(skus)}
+            products.sort(key=lambda p: order.get(p.sku, len(order)))
+        elif slots.size:
+            products = _in_stock(tx.erp, slots.size, branch.code)[:6]
+        else:
+            raise ToolRefused(messages.NEED_TIRES_FOR_STOCK)
+        slots.branch = branch.code
+        return BranchStock(
+            branch_code=branch.code,
+            branch_name=branch.name,
+            city=branch.city,
+            quantity=quantity,
+            items=[
+                BranchAvailability(
+                    sku=p.sku,
+                    description=f"{p.brand} {p.line} {p.size}",
+                    available=sum(s.available for s in p.stock if s.branch_code == branch.code),
+                )
+                for p in products
+            ],
+        )
+
+
+def get_branches(ctx: ToolContext, _: NoArgs) -> Branches:
+    """Sucursales con dirección, teléfono y horario. Úsala para preguntas de ubicación u
+    horario."""
+    with ctx.transaction() as tx:
+        return Branches(branches=[branch_info(tx, b.code) for b in branches(tx)])
+
+
+def get_service_prices(ctx: ToolContext, _: NoArgs) -> ServicePrices:
+    """Precios con IVA de instalación (gratis con la compra), balanceo, alineación, válvulas y
+    nitrógeno."""
+    return ServicePrices(
+        services=[
+            ServicePrice(code=s.code, name=s.name, unit=s.unit, price_cents=with_iva(s.price_cents))
             for s in SERVICES
         ]
-    }
+    )
 
 
-FIND_TIRES_FOR_VEHICLE = ToolSpec(
-    "find_tires_for_vehicle",
-    "Busca llantas en existencia para un vehículo (marca, modelo, año) usando la medida original "
-    "de fábrica. Úsala cuando el cliente da su auto y año. Devuelve la medida y opciones "
-    "recomendada / económica / premium con precio c/u con IVA, total por la cantidad, garantía y "
-    "sucursal con existencia. Si no hay año, pregúntalo antes de llamarla.",
-    VehicleArgs,
-    find_tires_for_vehicle,
-)
-SEARCH_TIRES = ToolSpec(
-    "search_tires",
-    "Busca llantas en existencia por medida (cualquier formato: 205/55R16, 205 55 16), con "
-    "marca y precio máximo por llanta (con IVA) opcionales. Devuelve opciones agrupadas.",
-    SearchArgs,
-    search_tires,
-)
-GET_BRANCHES = ToolSpec(
-    "get_branches",
-    "Sucursales con dirección y horario. Úsala para preguntas de ubicación u horario.",
-    NoArgs,
-    get_branches,
-)
-GET_SERVICE_PRICES = ToolSpec(
-    "get_service_prices",
-    "Precios con IVA de instalación, balanceo, alineación, válvulas y nitrógeno.",
-    NoArgs,
-    get_service_prices,
-)
+FIND_TIRES_FOR_VEHICLE = tool(find_tires_for_vehicle, VehicleArgs)
+SEARCH_TIRES = tool(search_tires, SearchArgs)
+CHECK_BRANCH_STOCK = tool(check_branch_stock, BranchStockArgs)
+GET_BRANCHES = tool(get_branches, NoArgs)
+GET_SERVICE_PRICES = tool(get_service_prices, NoArgs)

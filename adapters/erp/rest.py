@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
+from sqlmodel import Session
 from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from core.errors import (
@@ -18,11 +20,30 @@ from core.errors import (
     PermissionDenied,
     Unauthenticated,
 )
-from domain.catalog import FitmentPublic, InventoryItem, Page, ProductFilter, ProductPublic
-from domain.enums import CustomerKind
+from domain.analytics import RankingOrder, SalesRanking
+from domain.catalog import (
+    BranchPublic,
+    FitmentPublic,
+    InventoryItem,
+    Page,
+    ProductFilter,
+    ProductPublic,
+)
+from domain.enums import CustomerKind, OrderStatus
 from domain.parties import CustomerPublic, SupplierPublic
 from domain.purchasing import PurchaseOrderCreate, PurchaseOrderPublic
-from domain.sales import OrderCreate, OrderPublic, OrderUpdate
+from domain.sales import (
+    CreditPublic,
+    CustomerCreate,
+    FulfillmentUpdate,
+    InvoiceRequest,
+    LinkPurpose,
+    OrderChange,
+    OrderCreate,
+    OrderPublic,
+    OrderUpdate,
+    PaymentLinkPublic,
+)
 
 M = TypeVar("M", bound=BaseModel)
 RETRY_STATUS = frozenset({429, 502, 503, 504})
@@ -43,7 +64,13 @@ class _Retryable(Exception):
 
 
 class RestErp:
-    """ErpClient over HTTP. Auth: a bearer API key, or OAuth client credentials."""
+    """ErpClient over HTTP. Auth: a bearer API key, or OAuth client credentials.
+
+    Each call is its own transaction on the ERP's side (a reservation with its hold and
+    deposit link is one POST), so ``bind`` returns the client itself.
+    """
+
+    shares_database = False
 
     def __init__(
         self,
@@ -72,6 +99,10 @@ class RestErp:
     def close(self) -> None:
         """Close the connection pool."""
         self._client.close()
+
+    def bind(self, session: Session, *, actor: str) -> RestErp:
+        """Itself: the remote ERP commits each call; our session holds only our own rows."""
+        return self
 
     def _bearer(self) -> str:
         if self._api_key:
@@ -209,6 +240,87 @@ class RestErp:
     def get_order(self, order_id: int) -> OrderPublic:
         """GET /api/v1/orders/{id}."""
         return self._parse(OrderPublic, self._request("GET", f"/api/v1/orders/{order_id}"))
+
+    def list_orders(
+        self,
+        *,
+        customer_id: int | None = None,
+        statuses: Sequence[OrderStatus] | None = None,
+        limit: int = 20,
+    ) -> list[OrderPublic]:
+        """GET /api/v1/orders."""
+        data = self._request(
+            "GET",
+            "/api/v1/orders",
+            params={
+                "customer_id": customer_id,
+                "status": [s.value for s in statuses] if statuses else None,
+                "limit": limit,
+            },
+        )
+        return TypeAdapter(list[OrderPublic]).validate_python(data)
+
+    def change_order(self, order_id: int, change: OrderChange) -> OrderPublic:
+        """PUT /api/v1/orders/{id}/lines."""
+        data = self._request(
+            "PUT",
+            f"/api/v1/orders/{order_id}/lines",
+            json=change.model_dump(mode="json", exclude_none=True),
+        )
+        return self._parse(OrderPublic, data)
+
+    def payment_link(self, order_id: int, purpose: LinkPurpose) -> PaymentLinkPublic:
+        """POST /api/v1/orders/{id}/payment-links."""
+        data = self._request(
+            "POST", f"/api/v1/orders/{order_id}/payment-links", json={"purpose": purpose}
+        )
+        return self._parse(PaymentLinkPublic, data)
+
+    def set_fulfillment(self, order_id: int, update: FulfillmentUpdate) -> OrderPublic:
+        """PUT /api/v1/orders/{id}/fulfillment."""
+        data = self._request(
+            "PUT",
+            f"/api/v1/orders/{order_id}/fulfillment",
+            json=update.model_dump(mode="json", exclude_none=True),
+        )
+        return self._parse(OrderPublic, data)
+
+    def set_invoice(self, order_id: int, request: InvoiceRequest) -> OrderPublic:
+        """PUT /api/v1/orders/{id}/invoice."""
+        data = self._request(
+            "PUT", f"/api/v1/orders/{order_id}/invoice", json=request.model_dump(mode="json")
+        )
+        return self._parse(OrderPublic, data)
+
+    def list_branches(self) -> list[BranchPublic]:
+        """GET /api/v1/branches."""
+        data = self._request("GET", "/api/v1/branches")
+        return TypeAdapter(list[BranchPublic]).validate_python(data)
+
+    def get_customer(self, customer_id: int) -> CustomerPublic:
+        """GET /api/v1/customers/{id}."""
+        return self._parse(CustomerPublic, self._request("GET", f"/api/v1/customers/{customer_id}"))
+
+    def create_customer(self, payload: CustomerCreate) -> CustomerPublic:
+        """POST /api/v1/customers."""
+        data = self._request("POST", "/api/v1/customers", json=payload.model_dump(mode="json"))
+        return self._parse(CustomerPublic, data)
+
+    def customer_credit(self, customer_id: int) -> CreditPublic:
+        """GET /api/v1/customers/{id}/credit."""
+        data = self._request("GET", f"/api/v1/customers/{customer_id}/credit")
+        return self._parse(CreditPublic, data)
+
+    def sales_ranking(
+        self, *, order: RankingOrder, days: int, branch: str | None, limit: int
+    ) -> SalesRanking:
+        """GET /api/v1/analytics/ranking."""
+        data = self._request(
+            "GET",
+            "/api/v1/analytics/ranking",
+            params={"order": order, "days": days, "branch": branch, "limit": limit},
+        )
+        return self._parse(SalesRanking, data)
 
     def update_order(self, order_id: int, change: OrderUpdate) -> OrderPublic:
         """PUT /api/v1/orders/{id}."""

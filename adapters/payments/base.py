@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Literal, Protocol, runtime_checkable
 
 from core.errors import InvalidRequest
 
 EventStatus = Literal["paid", "failed"]
+
+
+class PaymentMethod(StrEnum):
+    """How a customer can pay on a payment link."""
+
+    CREDIT_CARD = "credit_card"
+    DEBIT_CARD = "debit_card"
+    OXXO = "oxxo"  # a voucher paid in cash at a convenience store
+    SPEI = "spei"  # a bank transfer
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,11 @@ class PaymentProvider(Protocol):
     @property
     def name(self) -> str:
         """Short provider id, stored on each link (``local``)."""
+        ...
+
+    @property
+    def methods(self) -> tuple[PaymentMethod, ...]:
+        """What the customer can pay with on this provider's checkout page."""
         ...
 
     def create_link(self, *, token: str, amount_cents: int, order_folio: str) -> str:

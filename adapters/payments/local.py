@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from adapters.payments.base import PaymentProvider
+from adapters.payments.base import PaymentMethod, PaymentProvider
 from core.settings import Settings
 
 # Development and test derive the webhook secret from the auth secret with this label, so no
@@ -17,6 +17,8 @@ class LocalPaymentProvider:
     """Checkout at ``{public_base_url}/pay/{token}``; bodies signed with HMAC-SHA256 (hex)."""
 
     name = "local"
+    # The local checkout takes cards only (it is the page a card processor would host).
+    methods = (PaymentMethod.CREDIT_CARD, PaymentMethod.DEBIT_CARD)
 
     def __init__(self, public_base_url: str, secret: str) -> None:
         if not secret:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import SessionDep, require
 from core.security import Scope
 from db.repositories import analytics
-from domain.analytics import InventoryReport, SalesGroup, SalesReport
+from domain.analytics import InventoryReport, RankingOrder, SalesGroup, SalesRanking, SalesReport
 
 router = APIRouter(
     prefix="/api/v1/analytics",
@@ -38,3 +38,16 @@ def sales_report(
 def inventory_report(session: SessionDep, as_of: date | None = None) -> InventoryReport:
     """Inventory value at cost, annualised rotation and low-stock counts per branch."""
     return analytics.inventory_report(session, as_of=as_of)
+
+
+@router.get("/ranking", summary="Best and worst sellers")
+def sales_ranking(
+    session: SessionDep,
+    order: RankingOrder = "best",
+    days: Annotated[int, Query(ge=1, le=3660)] = 30,
+    branch: Annotated[str | None, Query(max_length=8)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> SalesRanking:
+    """Products by units sold over the last ``days`` of history; ``worst`` lists products in
+    stock that sell least, including those that sold nothing."""
+    return analytics.sales_ranking(session, order=order, days=days, branch=branch, limit=limit)

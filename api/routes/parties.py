@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from api.deps import EngineDep, PrincipalDep, SessionDep, SettingsDep, require
+from api.deps import EngineDep, PrincipalDep, SessionDep, SettingsDep, require, run_write
 from core.security import Scope
 from db.engine import session_scope
-from db.repositories import parties, purchasing
+from db.repositories import credit, parties, purchasing
+from db.tables import Customer
 from domain.catalog import Page
 from domain.enums import CustomerKind, PurchaseOrderStatus
-from domain.parties import CustomerPublic, SupplierPublic
+from domain.parties import E164_PATTERN, CustomerPublic, SupplierPublic
 from domain.purchasing import PurchaseOrderCreate, PurchaseOrderPublic
+from domain.sales import CreditPublic, CustomerCreate
 
 router = APIRouter(prefix="/api/v1", tags=["customers and suppliers"])
 
@@ -26,7 +28,7 @@ def list_customers(
     settings: SettingsDep,
     kind: CustomerKind | None = None,
     q: Annotated[str | None, Query(max_length=80, description="Text in the name or e-mail")] = None,
-    phone: Annotated[str | None, Query(pattern=r"^\+[1-9]\d{7,14}$", description="E.164")] = None,
+    phone: Annotated[str | None, Query(pattern=E164_PATTERN, description="E.164")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[CustomerPublic]:
@@ -39,6 +41,49 @@ def list_customers(
         limit=min(limit, settings.max_page_size),
         offset=offset,
     )
+
+
+@router.get(
+    "/customers/{customer_id}",
+    dependencies=[Depends(require(Scope.CUSTOMERS_READ))],
+    summary="One customer",
+)
+def get_customer(customer_id: int, session: SessionDep) -> CustomerPublic:
+    """A customer: kind, contact, RFC, discount and credit limit."""
+    return parties.get_customer(session, customer_id)
+
+
+@router.get(
+    "/customers/{customer_id}/credit",
+    dependencies=[Depends(require(Scope.CUSTOMERS_READ))],
+    summary="A customer's credit line",
+)
+def get_customer_credit(customer_id: int, session: SessionDep) -> CreditPublic:
+    """Limit, used (unpaid balance of open orders) and available credit of a dealer or fleet."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        parties.get_customer(session, customer_id)  # 404 naming customer_id
+    assert customer is not None
+    return credit.credit_of(session, customer)
+
+
+@router.post(
+    "/customers",
+    status_code=201,
+    dependencies=[Depends(require(Scope.ORDERS_WRITE))],
+    summary="Create a retail customer",
+)
+async def create_customer(
+    request: Request, payload: CustomerCreate, principal: PrincipalDep, engine: EngineDep
+) -> CustomerPublic:
+    """A new retail customer (e.g. the guest of a web chat that reserves); 409 for a phone
+    already on file."""
+
+    def write() -> CustomerPublic:
+        with session_scope(engine, write=True) as session:
+            return parties.create_customer(session, payload, actor=principal.actor)
+
+    return await run_write(request, write)
 
 
 @router.get(

@@ -160,28 +160,43 @@ def sales_ranking(
     end = until or latest_sales_day(session) or date.today()
     start = end - timedelta(days=days - 1)
     branch_row = branch_by_code(session, branch) if branch else None
-    sold = (
+    sold_where = [col(SalesDaily.day) >= start, col(SalesDaily.day) <= end]
+    stock_where: list[sa.ColumnElement[bool]] = []
+    if branch_row is not None:
+        sold_where.append(col(SalesDaily.branch_id) == branch_row.id)
+        stock_where.append(col(Stock.branch_id) == branch_row.id)
+    sold_q = (
         sa.select(
             col(SalesDaily.product_id).label("product_id"),
             sa.func.sum(SalesDaily.units).label("units"),
             sa.func.sum(SalesDaily.revenue_cents).label("revenue"),
         )
-        .where(col(SalesDaily.day) >= start, col(SalesDaily.day) <= end)
+        .where(*sold_where)
         .group_by(col(SalesDaily.product_id))
+        .subquery()
     )
-    stock = sa.select(
-        col(Stock.product_id).label("product_id"),
-        sa.func.sum(col(Stock.on_hand) - col(Stock.reserved)).label("available"),
-    ).group_by(col(Stock.product_id))
-    if branch_row is not None:
-        sold = sold.where(col(SalesDaily.branch_id) == branch_row.id)
-        stock = stock.where(col(Stock.branch_id) == branch_row.id)
-    sold_q, stock_q = sold.subquery(), stock.subquery()
+    stock_q = (
+        sa.select(
+            col(Stock.product_id).label("product_id"),
+            sa.func.sum(col(Stock.on_hand) - col(Stock.reserved)).label("available"),
+        )
+        .where(sa.true(), *stock_where)
+        .group_by(col(Stock.product_id))
+        .subquery()
+    )
     units = sa.func.coalesce(sold_q.c.units, 0)
     revenue = sa.func.coalesce(sold_q.c.revenue, 0)
     available = sa.func.coalesce(stock_q.c.available, 0)
     query = (
-        sa.select(Product.sku, Product.brand, Product.line, Product.size, units, revenue, available)
+        sa.select(
+            col(Product.sku),
+            col(Product.brand),
+            col(Product.line),
+            col(Product.size),
+            units,
+            revenue,
+            available,
+        )
         .select_from(Product)
         .join(sold_q, sold_q.c.product_id == Product.id, isouter=True)
         .join(stock_q, stock_q.c.product_id == Product.id, isouter=True)

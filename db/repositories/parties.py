@@ -7,10 +7,13 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from core.errors import Conflict, NotFound
+from db.repositories.audit import record
 from db.tables import Customer, Product, Supplier, SupplierPrice
 from domain.catalog import Page
 from domain.enums import CustomerKind
 from domain.parties import CustomerPublic, PriceBreak, SupplierPublic
+from domain.sales import CustomerCreate
 
 
 def customer_public(c: Customer) -> CustomerPublic:
@@ -30,6 +33,30 @@ def customer_public(c: Customer) -> CustomerPublic:
         consent_marketing=c.consent_marketing,
         consent_notifications=c.consent_notifications,
     )
+
+
+def get_customer(session: Session, customer_id: int) -> CustomerPublic:
+    """One customer, or NotFound."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"customer {customer_id} does not exist", field="customer_id")
+    return customer_public(customer)
+
+
+def create_customer(session: Session, payload: CustomerCreate, *, actor: str) -> CustomerPublic:
+    """A new retail customer (a phone already on file is a Conflict naming ``phone``)."""
+    if (
+        payload.phone
+        and session.exec(select(Customer).where(Customer.phone == payload.phone)).first()
+    ):
+        raise Conflict(f"a customer with phone {payload.phone} already exists", field="phone")
+    customer = Customer(
+        kind=payload.kind, name=payload.name, phone=payload.phone, email=payload.email
+    )
+    session.add(customer)
+    session.flush()
+    record(session, actor=actor, action="create", entity="customer", entity_id=customer.id)
+    return customer_public(customer)
 
 
 def list_customers(

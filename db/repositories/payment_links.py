@@ -20,7 +20,12 @@ from domain.sales import LinkPurpose, LinkStatus, PaymentLinkPublic
 PAYABLE_IN: dict[str, frozenset[OrderStatus]] = {
     "deposit": frozenset({OrderStatus.RESERVED}),
     "balance": frozenset(
-        {OrderStatus.PAID, OrderStatus.READY_FOR_PICKUP, OrderStatus.OUT_FOR_DELIVERY}
+        {
+            OrderStatus.PAID,
+            OrderStatus.READY_FOR_PICKUP,
+            OrderStatus.OUT_FOR_DELIVERY,
+            OrderStatus.DELIVERED,  # delivered on credit: the balance is still due
+        }
     ),
 }
 
