@@ -19,6 +19,7 @@ from core.errors import DomainError
 from core.settings import Settings, get_settings
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
+from domain.phone import normalize_mx_phone
 from evals.cli import eval_app
 
 app = typer.Typer(no_args_is_help=True, help="TopLlantas AI service.", add_completion=False)
@@ -297,19 +298,22 @@ def expire_reservations_cmd() -> None:
 def chat(
     as_: Annotated[str, typer.Option("--as", help="customer, staff or technician")] = "customer",
     phone: Annotated[
-        str | None, typer.Option(help="E.164 phone of the customer, e.g. +5215512345678")
+        str | None, typer.Option(help="The customer's phone: +5215512345678 or 55 1234 5678")
     ] = None,
 ) -> None:
     """Chat with the agents in the terminal, on this machine's database (write 'salir' to end)."""
-    import re
-
     from conversation.service import open_chat_service
     from db.repositories.chat import customer_by_phone, start_session
 
     if as_ not in ("customer", "staff", "technician"):
         _fail("--as must be customer, staff or technician")
-    if phone and (as_ != "customer" or not re.fullmatch(r"\+[1-9]\d{7,14}", phone)):
-        _fail("--phone takes an E.164 number (+52...) and only with --as customer")
+    if phone and as_ != "customer":
+        _fail("--phone goes only with --as customer")
+    if phone:
+        try:
+            phone = normalize_mx_phone(phone)
+        except ValueError as exc:
+            _fail(f"--phone: {exc}")
     settings = get_settings()
     engine = _engine(settings)
     with open_chat_service(settings, engine) as service:

@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 import httpx
 import typer
 
-from adapters.channels.twilio_whatsapp import E164, SIGNATURE_HEADER, parse_twiml, sign
+from adapters.channels.twilio_whatsapp import SIGNATURE_HEADER, parse_twiml, sign
 from cli.prompt import prompt_loop
 from core.errors import DomainError
 from core.settings import Settings, get_settings
+from domain.phone import normalize_mx_phone
 
 whatsapp_app = typer.Typer(
     no_args_is_help=True, help="WhatsApp: simulator, notifications, outbox.", add_completion=False
@@ -48,7 +49,9 @@ def webhook_form(settings: Settings, phone: str, name: str, text: str) -> dict[s
 
 @whatsapp_app.command("simulate")
 def simulate(
-    phone: Annotated[str, typer.Option("--from", help="The customer's E.164 number, +52...")],
+    phone: Annotated[
+        str, typer.Option("--from", help="The customer's number: +5215512345678 or 55 1234 5678")
+    ],
     url: Annotated[str, typer.Option(help="The running server")] = "http://127.0.0.1:8000",
     name: Annotated[str, typer.Option(help="WhatsApp profile name")] = "Cliente",
     message: Annotated[str | None, typer.Option(help="Send one message and exit")] = None,
@@ -57,8 +60,10 @@ def simulate(
 
     Requests are signed like Twilio's with TOPLLANTAS_TWILIO__AUTH_TOKEN (unsigned without it)
     over TOPLLANTAS_PUBLIC_BASE_URL when set, else over --url. Write 'salir' to end."""
-    if not E164.fullmatch(phone):
-        _fail("--from takes an E.164 number, e.g. +5215512345678")
+    try:
+        phone = normalize_mx_phone(phone)
+    except ValueError as exc:
+        _fail(f"--from: {exc}")
     settings = get_settings()
     endpoint = url.rstrip("/") + WEBHOOK_PATH
     signed_url = endpoint

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any, Literal
 
 from sqlalchemy.engine import Engine
@@ -30,13 +30,11 @@ from db.repositories.outbox import OrderRecipient, OutboxPublic
 from db.tables import Outbox
 from domain.clock import utcnow
 from domain.pricing import format_mxn
+from domain.spanish import local_moment
 
 log = logging.getLogger("topllantas.notifier")
 WINDOW = timedelta(hours=24)  # WhatsApp's customer-service window (error 63016 outside it)
 MARKETING_KINDS = frozenset({"promotion"})
-MEXICO_TZ = timezone(timedelta(hours=-6), "CST")  # central Mexico, no DST since 2022
-MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-          "septiembre", "octubre", "noviembre", "diciembre")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -256,11 +254,5 @@ def order_variables(who: OrderRecipient) -> dict[str, str]:
         "folio": who.folio,
         "branch": who.branch,
         "amount": format_mxn(who.deposit_cents or who.total_cents),
-        "when": format_when(when) if when else "",
+        "when": local_moment(when) if when else "",
     }
-
-
-def format_when(at: datetime) -> str:
-    """``29 de noviembre, 18:00`` in central Mexico time."""
-    local = at.astimezone(MEXICO_TZ)
-    return f"{local.day} de {MONTHS[local.month - 1]}, {local:%H:%M}"

@@ -12,11 +12,11 @@ from xml.sax.saxutils import escape
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
 from core.errors import InvalidRequest
+from domain.phone import is_e164
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
 BUBBLE_CHARS = 1600  # Twilio's limit for one WhatsApp message body
-E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 OPT_OUT = frozenset({"BAJA", "STOP"})
 OPT_IN = frozenset({"ALTA", "START"})
 # XML 1.0 forbids these control characters even escaped; a reply must never carry them.
@@ -104,7 +104,7 @@ def parse_inbound(form: Mapping[str, str]) -> WhatsAppInbound:
     if not sender.startswith("whatsapp:"):
         raise InvalidRequest("From must be a whatsapp: address", field="From")
     phone = sender.removeprefix("whatsapp:").strip()
-    if not E164.fullmatch(phone):
+    if not is_e164(phone):
         raise InvalidRequest("From must carry an E.164 number", field="From")
     try:
         count = min(int(form.get("NumMedia", "0") or 0), 10)

@@ -25,6 +25,7 @@ from db.repositories.chat import customer_by_phone, load_session, start_session
 from db.tables import ChatSession
 from domain.enums import Role
 from domain.messages import EMPTY_REPLY, TROUBLE_REPLY
+from domain.phone import Phone
 from graphs.supervisor import SUPERVISOR
 
 router = APIRouter(tags=["chat"])
@@ -42,9 +43,7 @@ class Persona(BaseModel):
     """Who an evaluator or admin key speaks as."""
 
     role: Literal["customer", "staff", "technician"]
-    phone: str | None = Field(
-        None, pattern=r"^\+[1-9]\d{7,14}$", description="E.164, customers only"
-    )
+    phone: Phone | None = Field(None, description="E.164, customers only")
 
 
 class ChatRequest(BaseModel):

@@ -6,7 +6,6 @@ import base64
 import contextlib
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
 from functools import partial
 from html import escape
 from typing import Annotated
@@ -23,18 +22,12 @@ from db.engine import session_scope
 from db.repositories import payments
 from db.repositories.payments import PaymentLinkPublic, PaymentPage
 from domain.pricing import format_mxn
+from domain.spanish import local_moment
 
 router = APIRouter(tags=["payments"])
 
 SIGNATURE_HEADER = "X-TopLlantas-Signature"
 PROVIDER_ACTOR = "provider:local"
-# Central Mexico (CDMX, Guadalajara, Monterrey) has kept UTC-6 all year since 2022; a fixed
-# offset needs no tz database on the host.
-MEXICO_TZ = timezone(timedelta(hours=-6), "CST")
-MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-)  # fmt: skip
 
 
 def process_webhook(
@@ -192,12 +185,6 @@ def _html(body: str, *, title: str = "Pago de anticipo", status_code: int = 200)
     return HTMLResponse(page, status_code=status_code, headers=HEADERS)
 
 
-def format_expiry(at: datetime) -> str:
-    """``29 de noviembre, 18:00`` in central Mexico time."""
-    local = at.astimezone(MEXICO_TZ)
-    return f"{local.day} de {MONTHS[local.month - 1]}, {local:%H:%M}"
-
-
 def _first_name(name: str) -> str:
     return name.split()[0] if name.split() else ""
 
@@ -247,8 +234,9 @@ def _pending_body(page: PaymentPage, *, simulated: bool) -> str:
         f"{_row('Total del pedido (con IVA)', order.total_cents)}"
         f"{_row('Anticipo para apartar', link.amount_cents, 'row deposit')}"
         f"{_row('Resto a pagar al recibir', rest) if rest > 0 else ''}"
-        f'<p class="info">Válido hasta el {escape(format_expiry(link.expires_at))} '
-        "(hora del centro de México)</p>"
+        # The same words and clock as the chat's "te las aparto hasta el martes 1 de diciembre".
+        f'<p class="info">Válido hasta el {escape(local_moment(link.expires_at))} '
+        "(hora de la Ciudad de México)</p>"
         f"{_branch(page)}{pay}"
     )
 

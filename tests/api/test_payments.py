@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from adapters.payments.base import PaymentEvent
 from adapters.payments.local import LocalPaymentProvider, build_payment_provider
 from api.app import create_app
-from api.routes.payments import SIGNATURE_HEADER, format_expiry
+from api.routes.payments import SIGNATURE_HEADER
 from core.errors import Conflict, InvalidRequest, NotFound
 from core.settings import AuthSettings, Settings
 from db.engine import session_scope
@@ -25,6 +25,7 @@ from db.repositories.payments import (
 )
 from db.tables import AuditLog, Customer, PaymentLink, Product, Reservation
 from domain.enums import Role
+from domain.spanish import local_moment
 from tests.api.test_orders import a_product_with_stock, order_body, stock_of
 from tests.conftest import bearer
 
@@ -105,7 +106,7 @@ def test_the_link_page_shows_the_order_and_the_deposit(
     assert "$500" in page
     assert "Pagar anticipo (simulado)" in page
     assert f'action="/pay/{link.token}/confirm"' in page
-    assert f"Válido hasta el {format_expiry(link.expires_at)}" in page
+    assert f"Válido hasta el {local_moment(link.expires_at)}" in page
     line = order["lines"][0]
     assert f"{line['description']} × 4" in page
     assert "TopLlantas Insurgentes" in page  # the branch
@@ -395,7 +396,8 @@ def test_signatures_and_expiry_format() -> None:
     assert PaymentEvent.from_json(event.to_json()) == event
     with pytest.raises(InvalidRequest):
         PaymentEvent.from_json(b"[]")
-    assert format_expiry(datetime(2026, 11, 30, 0, 0, tzinfo=UTC)) == "29 de noviembre, 18:00"
+    # Mexico City time, as the chat says it (a hold to 04:04 UTC ends the evening before there).
+    assert local_moment(datetime(2026, 12, 1, 4, 4, tzinfo=UTC)) == "lunes 30 de noviembre, 22:04"
     dev = Settings(environment="development", auth=AuthSettings(secret_key="k" * 40))
     derived = build_payment_provider(dev).sign(body)
     assert derived != LocalPaymentProvider("x", "k" * 40).sign(body)  # not the JWT key itself
