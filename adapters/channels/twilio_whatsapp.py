@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from xml.etree import ElementTree
@@ -11,14 +10,13 @@ from xml.sax.saxutils import escape
 
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 
+from adapters.channels.keywords import opt_change
 from core.errors import InvalidRequest
 from domain.phone import is_e164
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token"
 BUBBLE_CHARS = 1600  # Twilio's limit for one WhatsApp message body
-OPT_OUT = frozenset({"BAJA", "STOP"})
-OPT_IN = frozenset({"ALTA", "START"})
 # XML 1.0 forbids these control characters even escaped; a reply must never carry them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -48,19 +46,9 @@ class WhatsAppInbound:
     button_text: str = ""
 
     @property
-    def keyword(self) -> str:
-        """The body as a bare keyword: upper case, no accents or punctuation."""
-        plain = unicodedata.normalize("NFKD", self.body).encode("ascii", "ignore").decode()
-        return re.sub(r"[^A-Z]", "", plain.upper())
-
-    @property
     def opt_change(self) -> bool | None:
-        """False for BAJA/STOP, True for ALTA/START, None for anything else."""
-        if self.keyword in OPT_OUT:
-            return False
-        if self.keyword in OPT_IN:
-            return True
-        return None
+        """False for BAJA/STOP, True for ALTA/START (also inside a sentence), None otherwise."""
+        return opt_change(self.body)
 
     def agent_text(self) -> str:
         """What the agents read: the text, then a note per attachment or shared location."""

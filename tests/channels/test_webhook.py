@@ -238,6 +238,28 @@ def test_baja_opts_out_and_alta_opts_back_in_without_a_turn(
     assert canned.texts == []
 
 
+def test_a_keyword_inside_a_sentence_opts_out_but_a_low_tire_reaches_the_agents(
+    wa: TestClient, signed: Settings, engine: Engine
+) -> None:
+    phone = "+5215590000011"
+    canned = CannedService("Revisemos esa llanta. ¿Tiene algún clavo o chipote?")
+    use_chat(wa, canned)
+    tire = parse_twiml(post_signed(wa, form(phone, "tengo una llanta baja"), settings=signed).text)
+    assert tire == [canned.reply] and canned.texts == ["tengo una llanta baja"]
+    out = parse_twiml(post_signed(wa, form(phone, "nel, BAJA"), settings=signed).text)
+    assert len(out) == 1 and "ALTA" in out[0] and canned.texts == ["tengo una llanta baja"]
+    with Session(engine) as s:
+        customer = s.exec(select(Customer).where(Customer.phone == phone)).one()
+        assert not customer.consent_notifications
+    back = parse_twiml(
+        post_signed(wa, form(phone, "ok, quiero ALTA otra vez"), settings=signed).text
+    )
+    assert "BAJA" in back[0]
+    with Session(engine) as s:
+        customer = s.exec(select(Customer).where(Customer.phone == phone)).one()
+        assert customer.consent_notifications
+
+
 def test_without_an_auth_token_webhooks_are_accepted_unsigned(
     client: TestClient, settings: Settings
 ) -> None:
