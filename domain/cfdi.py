@@ -107,8 +107,8 @@ def check_rfc(text: str) -> RfcCheck:
         return RfcCheck(
             rfc,
             person,
-            "el dígito verificador del RFC no coincide; revisa la homoclave (los 3 últimos "
-            "caracteres) en tu Constancia de Situación Fiscal",
+            "el último carácter (dígito verificador) no corresponde a ese RFC; revisa la "
+            "homoclave en tu Constancia de Situación Fiscal (si así viene, un asesor lo captura)",
         )
     return RfcCheck(rfc, person)
 
