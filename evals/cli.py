@@ -76,6 +76,7 @@ def run(
         timeout_s=timeout,
         target=target,
         api_key=os.environ.get("TOPLLANTAS_EVAL_API_KEY"),
+        staff_api_key=os.environ.get("TOPLLANTAS_EVAL_STAFF_KEY"),
         target_db=target_db,
         user="llm" if user == "llm" else "rule",
         user_llm=user_llm if user == "llm" else None,

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from adapters.llm.offline.nlu import NLU
 from core.settings import LlmSettings, Settings
 from db.engine import make_engine
+from evals.events import EventRunner, EventUnavailable
 from evals.judge import StateJudge, TaskError
 from evals.models import Goal, Task
 from evals.prices import PriceBook
@@ -65,6 +66,7 @@ class RunConfig:
     target: str | None = None
     api_key: str | None = None
     target_db: str | None = None
+    staff_api_key: str | None = None  # over HTTP: staff actions between turns (world events)
     user: Literal["rule", "llm"] = "rule"
     user_llm: LlmSettings | None = None
     seed: int = 7
@@ -296,9 +298,20 @@ class Harness:
                 except (Unresolved, LookupError, ValueError) as exc:
                     raise TaskError(f"task {task.id}: {exc}") from exc
                 conversation = self._open(world)
-                limit = len(task.user.script) if task.user.script else task.user.max_turns
+                events = task.user.events_before()
+                runner = self._events(world, baseline_ids) if events else None
+                missed: list[str] = []
+                limit = len(task.user.turns()) if task.user.script else task.user.max_turns
                 text: str | None = user.first()
                 while text is not None:
+                    for event in events.get(len(turns), []):
+                        assert runner is not None
+                        try:
+                            problem = runner.run(event, conversation.sessions, turns)
+                        except EventUnavailable as exc:
+                            raise TaskError(f"task {task.id}: {exc}") from exc
+                        if problem:
+                            missed.append(f"before turn {len(turns)}: {problem}")
                     turns.append(conversation.send(text))
                     if len(turns) >= limit:
                         break
@@ -306,9 +319,11 @@ class Harness:
                 db, created = self.judge.check(task, world, resolver, conversation.sessions, turns,
                                                baseline_ids, baseline, expected)  # fmt: skip
                 resolver.created = created
-                for order in created.orders:
-                    prices.add(int(order["total_cents"]))
+                prices.add_orders(created.orders)
+                prices.add_credit(world.engine, world.customer_id)
                 checks = [db, check_communicate(task.communicate, turns, resolver)]
+                if events:
+                    checks.append(Check(name="events", ok=not missed, detail="; ".join(missed)))
                 route, hits = check_route(task.route, turns)
                 if task.route:
                     checks.append(route)
@@ -332,9 +347,15 @@ class Harness:
             goal = g.model_copy(update={
                 "opening": fill(g.opening), "known": {k: fill(v) for k, v in g.known.items()},
             })  # fmt: skip
-        script = [fill(line) for line in task.user.script] if task.user.script else None
+        script = [fill(line) for line in task.user.turns()] if task.user.script else None
         return make_user(script, goal, max_turns=task.user.max_turns, kind=self.config.user,
                          llm=self.config.user_llm)  # fmt: skip
+
+    def _events(self, world: World, baseline_ids: dict[str, int]) -> EventRunner:
+        over_http = self.config.target is not None
+        engine = self.judge.target_engine if over_http else world.engine
+        return EventRunner(world, baseline_ids, engine, over_http=over_http, client=self._client,
+                           staff_key=self.config.staff_api_key)  # fmt: skip
 
     def _open(self, world: World) -> Conversation:
         if self._client is not None:

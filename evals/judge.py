@@ -25,6 +25,7 @@ from evals.state import (
     canonical,
     created_from_trace,
     created_since,
+    order_by_folio,
     orders_from_actions,
     orders_problems,
     state_diff,
@@ -145,8 +146,13 @@ class StateJudge:
                 else sum(a.tool == "handoff_to_human" for a in task.actions)
             )
         if orders is not None:
+            readable = None if self.from_trace else (self.target_engine or world.engine)
             try:
-                problems += orders_problems(orders, created.orders, resolver)
+                problems += orders_problems(
+                    orders, created.orders, resolver,
+                    existing=(lambda folio: order_by_folio(readable, folio)) if readable else None,
+                    ignore_released=task.db.ignore_released,
+                )  # fmt: skip
             except Unresolved as exc:
                 problems.append(str(exc))
         if leads is not None and len(created.leads) != leads:

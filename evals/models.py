@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Suite = Literal["sales", "routing", "safety", "support", "inventory", "logistics"]
+from domain.dialogue import TimeWindow
+
+Suite = Literal["sales", "routing", "safety", "repair", "support", "inventory", "logistics"]
 Agent = Literal["supervisor", "sales", "support", "inventory", "logistics"]
 Role = Literal["customer", "staff", "technician"]
 Slot = Literal[
@@ -55,11 +58,22 @@ class CreatedRef(Strict):
 
 
 class CustomerRef(Strict):
-    """A field of a demo customer (another customer's phone, name or last folio)."""
+    """A field of a demo customer (another customer's phone, name or last folio).
+
+    With ``status``, ``last_folio`` is the newest order in one of those statuses (e.g. the
+    order that is ``out_for_delivery`` among several).
+    """
 
     customer: CustomerPick
     path: Literal["phone", "name", "email", "last_folio"]
+    status: list[str] | None = Field(None, min_length=1)
     format: Format = "text"
+
+    @model_validator(mode="after")
+    def _status_for_folios(self) -> CustomerRef:
+        if self.status is not None and self.path != "last_folio":
+            raise ValueError("status only narrows path last_folio")
+        return self
 
 
 Ref = ToolRef | CreatedRef | CustomerRef
@@ -102,10 +116,27 @@ class Goal(Strict):
         return self
 
 
-class UserSpec(Strict):
-    """A fixed script of customer turns, or a goal for a simulated user."""
+class WorldEvent(Strict):
+    """Something that happens outside the chat between two customer turns of a script.
 
-    script: list[str] | None = None
+    - ``staff_cancels_order``: staff cancel, through the ERP API, the newest order this
+      task's conversation created (its stock is released, its payment links stop working);
+    - ``customer_pays_deposit``: the customer pays the pending deposit link of that order
+      (through the payment provider's webhook code: the order moves to ``paid``).
+
+    Over HTTP, staff actions need ``TOPLLANTAS_EVAL_STAFF_KEY`` (a staff API key) or
+    ``--target-db``; a payment uses the link's public checkout. Events are not customer turns:
+    ``turn`` indexes in facts, routes and forbids count customer messages only.
+    """
+
+    event: Literal["staff_cancels_order", "customer_pays_deposit"]
+    note: str = ""
+
+
+class UserSpec(Strict):
+    """A fixed script of customer turns (with world events between them), or a goal."""
+
+    script: list[str | WorldEvent] | None = None
     goal: Goal | None = None
     max_turns: int = Field(8, ge=1, le=20)
 
@@ -113,9 +144,27 @@ class UserSpec(Strict):
     def _exactly_one(self) -> UserSpec:
         if (self.script is None) == (self.goal is None):
             raise ValueError("give exactly one of user.script and user.goal")
-        if self.script is not None and not self.script:
-            raise ValueError("user.script needs at least one turn")
+        if self.script is not None:
+            if not self.turns():
+                raise ValueError("user.script needs at least one turn")
+            if not isinstance(self.script[0], str) or not isinstance(self.script[-1], str):
+                raise ValueError("a world event goes between two customer turns of user.script")
         return self
+
+    def turns(self) -> list[str]:
+        """The customer's messages of the script, in order (events left out)."""
+        return [step for step in self.script or [] if isinstance(step, str)]
+
+    def events_before(self) -> dict[int, list[WorldEvent]]:
+        """The events that happen just before customer turn ``i`` (0-based), by ``i``."""
+        out: dict[int, list[WorldEvent]] = {}
+        turn = 0
+        for step in self.script or []:
+            if isinstance(step, str):
+                turn += 1
+            else:
+                out.setdefault(turn, []).append(step)
+        return out
 
 
 class Action(Strict):
@@ -135,34 +184,74 @@ class LineExpect(Strict):
     max_unit_price_cents: int | None = Field(None, description="Unit price with IVA, at most")
 
 
-class OrderExpect(Strict):
-    """One order the agent must have created."""
+class InvoiceExpect(Strict):
+    """CFDI receiver data that must be recorded on an order (only the fields given are checked)."""
 
+    rfc: str | None = None
+    regime: str | None = None
+    use: str | None = None
+    zip_code: str | None = None
+
+
+class OrderExpect(Strict):
+    """One order the agent must have created, or (with ``folio``) an existing one in its end state.
+
+    ``stock_held``: the active holds equal the units ordered; ``held_units``: exactly this many
+    units held (0 for a cancelled order). ``payment_link``: at least one link was made;
+    ``pending_links``: exactly this many links still payable (1 after a change: the fresh one).
+    ``fulfillment_weekday`` is Monday=0 ... Sunday=6 (what "el sábado" must become).
+    """
+
+    folio: str | Ref | None = None
     status: str = "reserved"
     branch: str | None = None
     fulfillment: Literal["pickup", "delivery"] | None = None
-    lines: list[LineExpect] = Field(min_length=1)
+    lines: list[LineExpect] | None = None
     stock_held: bool = True
+    held_units: int | None = Field(None, ge=0)
     payment_link: bool = True
+    pending_links: int | None = Field(None, ge=0)
     pickup_date: bool | None = None
+    fulfillment_day: bool | None = None
+    fulfillment_weekday: int | None = Field(None, ge=0, le=6)
+    fulfillment_window: TimeWindow | None = None
+    fulfillment_address: bool | None = None
+    invoice: InvoiceExpect | bool | None = Field(
+        None, description="True: receiver data recorded; False: none; fields: these values"
+    )
     discounted: bool | None = None
+
+    @model_validator(mode="after")
+    def _lines_for_new_orders(self) -> OrderExpect:
+        if self.folio is None and not self.lines:
+            raise ValueError("an order the agent creates needs its expected lines")
+        return self
 
 
 class DbCriteria(Strict):
-    """The end state. ``replay``: equal to the state the reference write actions produce."""
+    """The end state. ``replay``: equal to the state the reference write actions produce.
+
+    ``orders`` lists the orders the agent must have created (exactly those), plus existing
+    orders named by ``folio``. With ``ignore_released``, a created order that ended cancelled,
+    holding nothing and with no payable link (a reservation replaced by a new folio) is not
+    counted among the created ones.
+    """
 
     replay: bool = True
     orders: list[OrderExpect] | None = None
+    ignore_released: bool = False
     leads: int | None = None
     nothing_written: bool = False
 
 
 class Fact(Strict):
-    """Something the replies must say: literal text, one of several, or a computed value."""
+    """Something the replies must say: literal text, one of several, a computed value, or a
+    regular expression (``pattern``, matched against the reply lower-cased without accents)."""
 
     text: str | None = None
     any_of: list[str] | None = None
     ref: Ref | None = None
+    pattern: str | None = None
     turn: int | None = Field(None, description="Only this reply (negative from the end)")
 
     @model_validator(mode="before")
@@ -172,16 +261,48 @@ class Fact(Strict):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Fact:
-        if sum(x is not None for x in (self.text, self.any_of, self.ref)) != 1:
-            raise ValueError("a fact has exactly one of text, any_of and ref")
+        given = (self.text, self.any_of, self.ref, self.pattern)
+        if sum(x is not None for x in given) != 1:
+            raise ValueError("a fact has exactly one of text, any_of, ref and pattern")
+        if self.pattern is not None:
+            _compiles(self.pattern)
         return self
 
 
+def _compiles(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+
+
 class RouteCheck(Strict):
-    """The agent that must answer a turn (negative turns count from the end)."""
+    """The agent that must answer a turn (negative turns count from the end); a list when
+    more than one agent may rightly answer it."""
 
     turn: int = 0
-    agent: Agent
+    agent: Agent | list[Agent]
+
+    def allows(self, agent: str) -> bool:
+        """Whether ``agent`` may answer this turn."""
+        return agent in (self.agent if isinstance(self.agent, list) else [self.agent])
+
+
+class TurnForbid(Strict):
+    """What one reply must not say: texts (accent- and case-insensitive) or regular
+    expressions (matched against the reply as written and lower-cased without accents)."""
+
+    turn: int
+    texts: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _valid(self) -> TurnForbid:
+        if not self.texts and not self.patterns:
+            raise ValueError("a turn forbid needs texts or patterns")
+        for pattern in self.patterns:
+            _compiles(pattern)
+        return self
 
 
 class Forbid(Strict):
@@ -190,6 +311,7 @@ class Forbid(Strict):
     texts: list[str] = Field(default_factory=list)
     refs: list[Ref] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list, description="Regular expressions")
+    at: list[TurnForbid] = Field(default_factory=list, description="What one reply must not say")
     invented_prices: bool = Field(
         True, description="Every $ amount is a catalogue price x quantity, deposit or service"
     )
@@ -219,10 +341,24 @@ class Task(Strict):
             return {**value, "route": [{"turn": 0, "agent": value["route"]}]}
         return value
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Task:
+        if self.user.events_before() and self.db.replay:
+            # The replay knows the reference actions, not what happened between the turns.
+            raise ValueError("a task with world events needs db.replay false and assertions")
+        if self.user.script is not None:
+            n = len(self.user.turns())
+            turns = [f.turn for f in self.communicate if f.turn is not None]
+            turns += [r.turn for r in self.route] + [f.turn for f in self.forbid.at]
+            wrong = sorted({t for t in turns if not -n <= t < n})
+            if wrong:
+                raise ValueError(f"turns {wrong} do not exist in a script of {n} customer turns")
+        return self
+
     def user_texts(self) -> list[str]:
         """Every customer line the task authored (script, opening and known answers)."""
         if self.user.script is not None:
-            return list(self.user.script)
+            return self.user.turns()
         assert self.user.goal is not None
         return [self.user.goal.opening, *self.user.goal.known.values()]
 

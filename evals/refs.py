@@ -103,13 +103,13 @@ class Resolver:
             with Session(self.world.engine) as session:
                 customer = pick_customer(session, ref.customer)
                 if ref.path == "last_folio":
-                    order = session.exec(
-                        select(Order)
-                        .where(Order.customer_id == customer.id)
-                        .order_by(col(Order.id).desc())
-                    ).first()
+                    query = select(Order).where(Order.customer_id == customer.id)
+                    if ref.status is not None:
+                        query = query.where(col(Order.status).in_(ref.status))
+                    order = session.exec(query.order_by(col(Order.id).desc())).first()
                     if order is None:
-                        raise Unresolved(f"customer {customer.id} has no orders")
+                        which = f" in {ref.status}" if ref.status else ""
+                        raise Unresolved(f"customer {customer.id} has no orders{which}")
                     return order.folio
                 return getattr(customer, ref.path)
         if self.created is None:

@@ -64,6 +64,10 @@ def check_communicate(facts: list[Fact], turns: Sequence[TurnRecord], resolver: 
     missing = []
     for fact in facts:
         text = _replies(turns, fact.turn)
+        if fact.pattern is not None:
+            if not re.search(fact.pattern, fold(text)):
+                missing.append(f"/{fact.pattern}/")
+            continue
         try:
             if fact.ref is not None:
                 options = [resolver.text(fact.ref)]
@@ -88,10 +92,11 @@ def check_route(checks: list[RouteCheck], turns: Sequence[TurnRecord]) -> tuple[
         except IndexError:
             wrong.append(f"turn {rc.turn} never happened")
             continue
-        if agent == rc.agent:
+        if rc.allows(agent):
             right += 1
         else:
-            wrong.append(f"turn {rc.turn}: {agent} instead of {rc.agent}")
+            wanted = " or ".join(rc.agent) if isinstance(rc.agent, list) else rc.agent
+            wrong.append(f"turn {rc.turn}: {agent} instead of {wanted}")
     return Check(name="route", ok=not wrong, detail="; ".join(wrong)), right
 
 
@@ -113,6 +118,15 @@ def check_forbid(
         for pattern in forbid.patterns:
             if re.search(pattern, turn.reply, flags=re.IGNORECASE):
                 found.append(f"turn {i} matches /{pattern}/")
+        for at in forbid.at:
+            if at.turn not in (i, i - len(turns)):
+                continue
+            found += [f"turn {i} says {t!r}" for t in at.texts if _contains(turn.reply, t)]
+            found += [
+                f"turn {i} matches /{p}/"
+                for p in at.patterns
+                if re.search(p, turn.reply, flags=re.IGNORECASE) or re.search(p, fold(turn.reply))
+            ]
         if forbid.invented_prices:
             for shown, cents in amounts(turn.reply):
                 if not prices.allowed(cents):
@@ -131,11 +145,11 @@ def tool_precision_recall(called: Sequence[str], reference: Sequence[str]) -> tu
 def called_tools(turns: Sequence[TurnRecord]) -> list[str]:
     """Agent tool calls of a conversation (the supervisor's hand-offs are routing, not tools)."""
     return [
-        str(step.get("tool"))
+        str(step["tool"])
         for t in turns
         for step in t.trace
-        if not str(step.get("tool", "")).startswith("transfer_to_")
-    ]
+        if step.get("tool") and not str(step["tool"]).startswith("transfer_to_")
+    ]  # steps without a tool are the commands a turn was read as
 
 
 def reference_tools(task: Task) -> list[str]:

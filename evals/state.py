@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from domain.clock import as_utc, utcnow
 from domain.pricing import price_line, with_iva
 from domain.tire_size import parse_tire_size
-from evals.models import Action, LineExpect, OrderExpect
+from evals.models import Action, InvoiceExpect, LineExpect, OrderExpect
 from evals.refs import Created, Resolver, as_ref
 from evals.scoring import TurnRecord
 from evals.user_sim import FOLIO
@@ -23,7 +25,14 @@ NOT_COUNTED = frozenset({
     "chat_session", "interaction", "audit_log", "idempotency_record", "api_key", "alembic_version",
     "customer", "orders", "orderline", "reservation", "payment_link", "stock", "lead", "delivery",
 })  # fmt: skip
-WRITE_TOOLS_KEYS = {"create_reservation": ("sku", "quantity"), "handoff_to_human": ()}
+WRITE_TOOLS_KEYS: dict[str, tuple[str, ...]] = {
+    "create_reservation": ("sku", "quantity"),
+    "change_reservation": ("sku", "quantity"),
+    "cancel_reservation": (),
+    "set_fulfillment": ("mode",),
+    "request_invoice": ("rfc",),
+    "handoff_to_human": (),
+}
 
 
 def _rows(conn: Connection, sql: str, **params: Any) -> list[sa.Row[Any]]:
@@ -81,6 +90,8 @@ def _order_signatures(conn: Connection, where: str, **params: Any) -> dict[int, 
     return {
         o.id: (
             f"order {customers.get(o.customer_id, '?')} @{o.branch_code} {o.status} {o.fulfillment} "
+            f"day={o.fulfillment_day} window={o.fulfillment_window} "
+            f"address={'yes' if o.fulfillment_address else 'no'} "
             f"{o.channel} total={o.total_cents} discount={o.discount_cents} deposit={o.deposit_cents} "
             f"lines={sorted(lines.get(o.id, []))} held={sorted(held.get(o.id, []))} "
             f"links={sorted(links.get(o.id, []))} deliveries={sorted(deliveries.get(o.id, []))}"
@@ -187,6 +198,67 @@ def state_diff(expected: State, actual: State, limit: int = 12) -> list[str]:
     return out if len(out) <= limit else [*out[:limit], f"... {len(out) - limit} more"]
 
 
+def _order_dict(conn: Connection, o: Any) -> dict[str, Any]:
+    """One order as the criteria read it (the row must carry ``branch_code``)."""
+    lines = _rows(
+        conn,
+        "SELECT p.sku, p.brand, p.size, p.iva_bp, l.quantity, l.unit_price_cents "
+        "FROM orderline l JOIN product p ON p.id = l.product_id WHERE l.order_id = :id "
+        "ORDER BY l.id",
+        id=o.id,
+    )
+    held = _rows(
+        conn,
+        "SELECT COALESCE(SUM(quantity), 0) AS n FROM reservation "
+        "WHERE order_id = :id AND status IN ('active', 'confirmed')",
+        id=o.id,
+    )[0].n
+    links = _rows(conn, "SELECT status, expires_at FROM payment_link WHERE order_id = :id", id=o.id)
+    now = utcnow()
+    pending = sum(
+        1 for r in links if r.status == "pending" and as_utc(_instant(r.expires_at)) > now
+    )
+    invoice = _rows(
+        conn, "SELECT rfc, regime, use, zip_code FROM order_invoice WHERE order_id = :id", id=o.id
+    )
+    return {
+        "id": o.id, "folio": o.folio, "status": o.status, "branch": o.branch_code,
+        "fulfillment": o.fulfillment, "fulfillment_day": _day(o.fulfillment_day),
+        "fulfillment_window": o.fulfillment_window, "fulfillment_address": o.fulfillment_address,
+        "notes": o.notes, "discount_cents": o.discount_cents, "total_cents": o.total_cents,
+        "deposit_cents": o.deposit_cents, "paid_cents": o.paid_cents, "held": int(held),
+        "payment_links": len(links), "pending_links": pending,
+        "invoice": dict(invoice[0]._mapping) if invoice else None,
+        "lines": [
+            {"sku": r.sku, "brand": r.brand, "size": r.size, "quantity": r.quantity,
+             "unit_price_cents": with_iva(r.unit_price_cents, r.iva_bp)}
+            for r in lines
+        ],
+    }  # fmt: skip
+
+
+def _instant(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+ORDER_SELECT = (
+    "SELECT o.*, b.code AS branch_code FROM orders o JOIN branch b ON b.id = o.branch_id "
+)
+
+
+def order_by_folio(engine: Engine, folio: str) -> dict[str, Any] | None:
+    """An existing order by its folio, as the criteria read it (None when there is none)."""
+    with engine.connect() as conn:
+        rows = _rows(conn, ORDER_SELECT + "WHERE o.folio = :folio", folio=folio)
+        return _order_dict(conn, rows[0]) if rows else None
+
+
 def created_since(
     engine: Engine, baseline: dict[str, int], sessions: Iterable[str] | None = None
 ) -> Created:
@@ -201,40 +273,9 @@ def created_since(
             sids = sorted(sessions) or ["-"]
             where, params = "o.created_by IN :actors", {"actors": [f"chat:{s}" for s in sids]}
             lead_where, lead_params = "session_id IN :sids", {"sids": sids}
-        orders = _rows(
-            conn,
-            "SELECT o.*, b.code AS branch_code FROM orders o JOIN branch b ON b.id = o.branch_id "
-            f"WHERE {where} ORDER BY o.id",
-            **params,
-        )
+        orders = _rows(conn, ORDER_SELECT + f"WHERE {where} ORDER BY o.id", **params)
         created = Created()
-        for o in orders:
-            lines = _rows(
-                conn,
-                "SELECT p.sku, p.brand, p.size, p.iva_bp, l.quantity, l.unit_price_cents "
-                "FROM orderline l JOIN product p ON p.id = l.product_id WHERE l.order_id = :id",
-                id=o.id,
-            )
-            held = _rows(
-                conn,
-                "SELECT COALESCE(SUM(quantity), 0) AS n FROM reservation "
-                "WHERE order_id = :id AND status = 'active'",
-                id=o.id,
-            )[0].n
-            links = _rows(
-                conn, "SELECT COUNT(*) AS n FROM payment_link WHERE order_id = :id", id=o.id
-            )
-            created.orders.append({
-                "folio": o.folio, "status": o.status, "branch": o.branch_code,
-                "fulfillment": o.fulfillment, "notes": o.notes, "discount_cents": o.discount_cents,
-                "total_cents": o.total_cents, "deposit_cents": o.deposit_cents, "held": int(held),
-                "payment_links": int(links[0].n),
-                "lines": [
-                    {"sku": r.sku, "brand": r.brand, "size": r.size, "quantity": r.quantity,
-                     "unit_price_cents": with_iva(r.unit_price_cents, r.iva_bp)}
-                    for r in lines
-                ],
-            })  # fmt: skip
+        created.orders = [_order_dict(conn, o) for o in orders]
         created.leads = [
             {"id": r.id, "reason": r.reason, "status": r.status}
             for r in _rows(
@@ -255,7 +296,7 @@ def trace_writes(trace: Iterable[dict[str, Any]]) -> Counter[str]:
 
 def write_signature(tool: str, args: dict[str, Any]) -> str:
     """``create_reservation sku=X quantity=4`` (defaults filled in as the tool would)."""
-    defaults = {"quantity": 4}
+    defaults: dict[str, Any] = {"quantity": 4} if tool == "create_reservation" else {}
     parts = [tool]
     for key in WRITE_TOOLS_KEYS.get(tool, ()):
         value = args.get(key, defaults.get(key))
@@ -284,30 +325,73 @@ def _line_problems(want: LineExpect, got: dict[str, Any], resolver: Resolver) ->
     return problems
 
 
+def _invoice_problems(want: InvoiceExpect | bool, got: dict[str, Any] | None) -> list[str]:
+    if isinstance(want, bool):
+        if want and got is None:
+            return ["no invoice data recorded"]
+        return ["invoice data recorded"] if not want and got is not None else []
+    if got is None:
+        return ["no invoice data recorded"]
+    return [
+        f"invoice {name} {got[name]} instead of {value}"
+        for name, value in want.model_dump(exclude_none=True).items()
+        if str(got[name]).strip().upper() != str(value).strip().upper()
+    ]
+
+
+def _fulfillment_problems(want: OrderExpect, got: dict[str, Any]) -> list[str]:
+    problems = []
+    if want.fulfillment and got["fulfillment"] != want.fulfillment:
+        problems.append(f"fulfillment {got['fulfillment']} instead of {want.fulfillment}")
+    day: date | None = got["fulfillment_day"]
+    if want.pickup_date is not None and want.pickup_date != (day is not None):
+        problems.append("pickup date " + ("missing" if want.pickup_date else "not asked for"))
+    if want.fulfillment_day is not None and want.fulfillment_day != (day is not None):
+        problems.append(
+            "fulfilment day " + ("missing" if want.fulfillment_day else "not asked for")
+        )
+    if want.fulfillment_weekday is not None and (
+        day is None or day.weekday() != want.fulfillment_weekday
+    ):
+        shown = "none" if day is None else f"{day.isoformat()} (weekday {day.weekday()})"
+        problems.append(f"fulfilment day {shown} instead of weekday {want.fulfillment_weekday}")
+    window = got["fulfillment_window"]
+    if want.fulfillment_window is not None and window != want.fulfillment_window.value:
+        problems.append(f"time window {window} instead of {want.fulfillment_window.value}")
+    address = bool(got["fulfillment_address"])
+    if want.fulfillment_address is not None and want.fulfillment_address != address:
+        problems.append("address " + ("missing" if want.fulfillment_address else "not asked for"))
+    return problems
+
+
 def order_problems(want: OrderExpect, got: dict[str, Any], resolver: Resolver) -> list[str]:
-    """Why an order the agent created is not the expected one (empty when it is)."""
+    """Why an order is not the expected one (empty when it is)."""
     problems = []
     if got["status"] != want.status:
         problems.append(f"status {got['status']} instead of {want.status}")
     if want.branch and got["branch"] != want.branch:
         problems.append(f"branch {got['branch']} instead of {want.branch}")
-    if want.fulfillment and got["fulfillment"] != want.fulfillment:
-        problems.append(f"fulfillment {got['fulfillment']} instead of {want.fulfillment}")
-    if len(got["lines"]) != len(want.lines):
-        problems.append(f"{len(got['lines'])} lines instead of {len(want.lines)}")
-    else:
-        for w, g in zip(want.lines, got["lines"], strict=True):
-            problems += _line_problems(w, g, resolver)
+    problems += _fulfillment_problems(want, got)
+    if want.lines is not None:
+        if len(got["lines"]) != len(want.lines):
+            problems.append(f"{len(got['lines'])} lines instead of {len(want.lines)}")
+        else:
+            for w, g in zip(want.lines, got["lines"], strict=True):
+                problems += _line_problems(w, g, resolver)
     units = sum(line["quantity"] for line in got["lines"])
-    if want.stock_held and got["held"] != units:
+    if want.stock_held and want.held_units is None and got["held"] != units:
         problems.append(f"{got['held']} units held for {units} ordered")
+    if want.held_units is not None and got["held"] != want.held_units:
+        problems.append(f"{got['held']} units held instead of {want.held_units}")
     if want.payment_link and not got["payment_links"]:
         problems.append("no payment link")
-    if want.pickup_date is not None and want.pickup_date != got["notes"].startswith("Recoge:"):
-        problems.append("pickup date " + ("missing" if want.pickup_date else "not asked for"))
+    if want.pending_links is not None and got["pending_links"] != want.pending_links:
+        problems.append(f"{got['pending_links']} payable links instead of {want.pending_links}")
+    if want.invoice is not None:
+        problems += _invoice_problems(want.invoice, got["invoice"])
     if want.discounted is not None and want.discounted != (got["discount_cents"] > 0):
         problems.append("discount " + ("missing" if want.discounted else "not expected"))
-    return problems
+    return [f"{got['folio']}: {p}" for p in problems] if got.get("folio") else problems
 
 
 def orders_from_actions(actions: Iterable[Action], resolver: Resolver) -> list[OrderExpect]:
@@ -328,20 +412,74 @@ def orders_from_actions(actions: Iterable[Action], resolver: Resolver) -> list[O
     return out
 
 
+def released(order: dict[str, Any]) -> bool:
+    """A cancelled order that holds nothing and takes no payment (e.g. a replaced reservation)."""
+    return order["status"] == "cancelled" and not order["held"] and not order["pending_links"]
+
+
 def orders_problems(
-    wanted: list[OrderExpect], created: list[dict[str, Any]], resolver: Resolver
+    wanted: list[OrderExpect],
+    created: list[dict[str, Any]],
+    resolver: Resolver,
+    *,
+    existing: Callable[[str], dict[str, Any] | None] | None = None,
+    ignore_released: bool = False,
 ) -> list[str]:
-    """Exactly the expected orders, each matched to a distinct created order."""
-    if len(created) != len(wanted):
-        return [f"{len(created)} orders created, expected {len(wanted)}"]
-    left = list(created)
+    """Exactly the expected new orders, each matched to a distinct created order; and the
+    expected end state of existing orders named by folio (read with ``existing``)."""
     problems: list[str] = []
-    for want in wanted:
+    new = [w for w in wanted if w.folio is None]
+    for want in (w for w in wanted if w.folio is not None):
+        ref = as_ref(want.folio)
+        folio = str(resolver.raw(ref) if ref is not None else want.folio)
+        if existing is None:
+            continue  # over HTTP without the server's database: not visible
+        got = existing(folio)
+        if got is None:
+            problems.append(f"no order {folio}")
+        else:
+            problems += order_problems(want, got, resolver)
+    left = [o for o in created if not (ignore_released and released(o))]
+    if len(left) != len(new):
+        return [*problems, f"{len(left)} orders created, expected {len(new)}"]
+    for want in new:
         scored = [(order_problems(want, got, resolver), i) for i, got in enumerate(left)]
         best, index = min(scored, key=lambda s: len(s[0]))
         problems += best
         left.pop(index)
     return problems
+
+
+def _trace_line(conn: Connection, sku: str, quantity: int) -> dict[str, Any] | None:
+    row = conn.execute(
+        sa.text("SELECT brand, size, price_cents, iva_bp FROM product WHERE sku = :s"), {"s": sku}
+    ).first()
+    if row is None:
+        return None
+    return {"sku": sku, "brand": row.brand, "size": row.size, "quantity": quantity,
+            "unit_price_cents": with_iva(row.price_cents, row.iva_bp), "net": row.price_cents}  # fmt: skip
+
+
+def _trace_reserve(conn: Connection, order: dict[str, Any] | None, args: dict[str, Any],
+                   folio: str | None, discount_bp: int) -> dict[str, Any] | None:  # fmt: skip
+    """The order after a create or change of the one open reservation (None: unknown SKU)."""
+    before = order["lines"][0] if order else None
+    sku = str(args.get("sku") or (before["sku"] if before else "")).strip().upper()
+    quantity = int(args.get("quantity") or (before["quantity"] if before else 4))
+    line = _trace_line(conn, sku, quantity)
+    if line is None:
+        return order
+    amounts = price_line(line.pop("net"), quantity, discount_bp)
+    base = order or {
+        "folio": folio, "status": "reserved", "branch": args.get("branch_code"),
+        "fulfillment": args.get("fulfillment") or "pickup",
+        "fulfillment_day": _day(args.get("pickup_date")), "fulfillment_window": None,
+        "fulfillment_address": None, "notes": "", "deposit_cents": 0, "paid_cents": 0,
+        "payment_links": 0, "pending_links": 0, "invoice": None,
+    }  # fmt: skip
+    return {**base, "folio": base["folio"] or folio, "discount_cents": amounts.discount_cents,
+            "total_cents": amounts.total_cents, "held": quantity,
+            "payment_links": base["payment_links"] + 1, "pending_links": 1, "lines": [line]}  # fmt: skip
 
 
 def created_from_trace(
@@ -350,38 +488,40 @@ def created_from_trace(
     """What the trace says was created (HTTP without database access): an approximation.
 
     The product comes from the local copy of the demo catalogue, the folio from the reply;
-    a successful reservation is taken to hold its stock and to have its payment link.
+    a successful reservation is taken to hold its stock and to have one payable link; a
+    change or a cancellation applies to the conversation's newest reservation; fulfilment and
+    invoice data are taken from the tools' arguments.
     """
     created = Created()
     with engine.connect() as conn:
         for turn in turns:
-            folio = FOLIO.search(turn.reply)
+            found = FOLIO.search(turn.reply)
+            folio = found[0] if found else None
             for step in turn.trace:
                 args: dict[str, Any] = dict(step.get("args") or {})  # type: ignore[call-overload]
+                tool = step.get("tool")
                 if not step.get("ok"):
                     continue
-                if step.get("tool") == "handoff_to_human":
+                if tool == "handoff_to_human":
                     created.leads.append({"reason": args.get("reason", ""), "status": "new"})
-                if step.get("tool") != "create_reservation":
-                    continue
-                sku, quantity = (
-                    str(args.get("sku", "")).strip().upper(),
-                    int(args.get("quantity", 4)),
-                )
-                row = conn.execute(
-                    sa.text("SELECT brand, size, price_cents, iva_bp FROM product WHERE sku = :s"),
-                    {"s": sku},
-                ).first()
-                if row is None:
-                    continue
-                line = price_line(row.price_cents, quantity, discount_bp)
-                created.orders.append({
-                    "folio": folio[0] if folio else None, "status": "reserved",
-                    "branch": args.get("branch_code"), "fulfillment": args.get("fulfillment", "pickup"),
-                    "notes": "Recoge:" if args.get("pickup_date") else "",
-                    "discount_cents": line.discount_cents, "total_cents": line.total_cents,
-                    "deposit_cents": 0, "held": quantity, "payment_links": 1,
-                    "lines": [{"sku": sku, "brand": row.brand, "size": row.size, "quantity": quantity,
-                               "unit_price_cents": with_iva(row.price_cents, row.iva_bp)}],
-                })  # fmt: skip
+                last = created.orders[-1] if created.orders else None
+                is_open = last is not None and last["status"] == "reserved"
+                if tool == "create_reservation" or (tool == "change_reservation" and is_open):
+                    order = _trace_reserve(conn, last if is_open else None, args, folio,
+                                           discount_bp)  # fmt: skip
+                    if order is not None and is_open:
+                        created.orders[-1] = order
+                    elif order is not None:
+                        created.orders.append(order)
+                elif tool == "cancel_reservation" and is_open and last is not None:
+                    last.update(status="cancelled", held=0, pending_links=0)
+                elif tool == "set_fulfillment" and last is not None:
+                    last.update(
+                        fulfillment=args.get("mode", last["fulfillment"]),
+                        fulfillment_day=_day(args.get("day")) or last["fulfillment_day"],
+                        fulfillment_window=args.get("window") or last["fulfillment_window"],
+                        fulfillment_address=args.get("address") or last["fulfillment_address"],
+                    )
+                elif tool == "request_invoice" and last is not None:
+                    last["invoice"] = {k: args.get(k) for k in ("rfc", "regime", "use", "zip_code")}
     return created
