@@ -304,7 +304,9 @@ def understand(
         named.insert(0, Topic.BRANCH_STOCK)
     topic = TOPIC_INTENTS.get(intent)
     money = {Topic.FINANCING, Topic.PAYMENT_METHODS, Topic.BALANCE, Topic.PAYMENT_LINK}
-    if topic is not None and not (named and (topic in money or analysis.confidence < 0.6)):
+    if topic is not None and analysis.confidence >= 0.45 and not (
+        named and (topic in money or analysis.confidence < 0.6)
+    ):
         named.append(topic)
     if branch_stock and Topic.BRANCHES in named:
         named.remove(Topic.BRANCHES)

@@ -3,6 +3,8 @@ invoice data and order status. Shared by the sales and logistics flows."""
 
 from __future__ import annotations
 
+import re
+
 from langchain_core.messages import AIMessage
 
 from adapters.llm.offline.templates import catalog as tc
@@ -10,6 +12,7 @@ from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.templates import orders as to
 from adapters.llm.offline.templates import support as ts
 from adapters.llm.offline.turn import Turn, call, say
+from domain.cfdi import check_rfc
 from domain.dialogue import (
     DEFAULT_QUANTITY,
     Awaiting,
@@ -35,6 +38,12 @@ from domain.tool_results import (
     ServicePrices,
 )
 
+# Imperatives that already confirm a change ("cámbialo a 2", "apártame solo 2"); "mejor solo 2"
+# is a wish we quote and confirm first.
+_CHANGE_NOW = re.compile(
+    r"\b(?:cambia\w*|modifica\w*|ajusta\w*|apartame|apartamelas|dejalo en|dejala en|dejalas en|"
+    r"hazlo|hazle|quitale|bajale|subele)\b"
+)
 FULFILLMENT_SLOTS = frozenset(
     {"fulfillment.mode", "fulfillment.day", "fulfillment.window", "fulfillment.address"}
 )
@@ -76,7 +85,7 @@ def change_purchase(turn: Turn, changed: list[str]) -> AIMessage:
     """A new quantity or tire while a reservation is open: quote it and ask, or do it when the
     message already says so ("apártame solo 2", "cámbialo a 2")."""
     slots = turn.state.slots
-    direct = turn.intent in ("reserve", "modify_order") or turn.has(CommandKind.CONFIRM)
+    direct = bool(_CHANGE_NOW.search(turn.text)) or turn.has(CommandKind.CONFIRM)
     if direct and turn.can("change_reservation"):
         return call(
             "change_reservation",
@@ -114,7 +123,12 @@ def answer_pending(turn: Turn, awaiting: Awaiting, changed: list[str]) -> AIMess
             return say(ts.OKAY)
     if awaiting == Awaiting.CHANGE_CONFIRM and slots.folio:
         if (confirm or "quantity" in changed) and turn.can("change_reservation"):
-            return call("change_reservation", quantity=slots.quantity, sku=slots.chosen_sku)
+            return call(
+                "change_reservation",
+                quantity=slots.quantity,
+                sku=slots.chosen_sku,
+                branch_code=slots.branch,
+            )
         if deny:
             turn.expect(Awaiting.NOTHING)
             return say(f"Va, dejo tu apartado {slots.folio} como estaba 👍")
@@ -122,7 +136,7 @@ def answer_pending(turn: Turn, awaiting: Awaiting, changed: list[str]) -> AIMess
         return fulfillment(turn)
     if awaiting == Awaiting.INSTALL_CHOICE and (confirm or deny) and not changed:
         return say("¿Te las instalamos a domicilio o prefieres venir al taller? 🔧")
-    if awaiting == Awaiting.INVOICE_DATA or (set(changed) & INVOICE_SLOTS):
+    if set(changed) & INVOICE_SLOTS or (awaiting == Awaiting.INVOICE_DATA and not _other_business(turn, changed)):
         return invoice(turn)
     if awaiting in (Awaiting.ORDER_CHOICE, Awaiting.FOLIO) and "order_folio" in changed:
         if state.task == Task.RESERVATION and turn.can("cancel_reservation") and turn.has(
@@ -131,6 +145,15 @@ def answer_pending(turn: Turn, awaiting: Awaiting, changed: list[str]) -> AIMess
             return call("cancel_reservation", folio=slots.order_folio)
         return call("get_order_status", folio=slots.order_folio)
     return None
+
+
+def _other_business(turn: Turn, changed: list[str]) -> bool:
+    """The message is about something else (a change, a question, a cancellation)."""
+    kinds = {c.kind for c in turn.commands}
+    return bool(
+        changed
+        or kinds & {CommandKind.CANCEL, CommandKind.DIGRESS, CommandKind.START_TASK, CommandKind.HANDOFF}
+    ) and not (kinds & {CommandKind.DIGRESS} and Topic.INVOICE in turn.topics())
 
 
 def _handoff_reason(turn: Turn) -> str:
@@ -171,6 +194,13 @@ def invoice(turn: Turn) -> AIMessage:
     if not folio:
         turn.expect(Awaiting.NOTHING, state.task)
         return say(t.with_resume(to.INVOICE_NO_ORDER, state))
+    if slots.invoice.rfc:
+        checked = check_rfc(slots.invoice.rfc)
+        if not checked.valid:
+            slots.invoice.rfc = None
+            turn.expect(Awaiting.INVOICE_DATA, Task.INVOICE)
+            problem = checked.problem or ""
+            return say(f"Ojo: {problem}. ¿Me lo pasas de nuevo?")
     missing = slots.invoice.missing()
     if not missing and turn.can("request_invoice"):
         i = slots.invoice
@@ -313,7 +343,11 @@ def after(turn: Turn) -> AIMessage:
         slots.branch = stock.branch_code
         text = tc.branch_stock(stock)
         if slots.folio and any(i.available >= stock.quantity for i in stock.items):
-            text += f"\n\nSi quieres, cambio tu apartado {slots.folio} a esa sucursal."
+            turn.expect(Awaiting.CHANGE_CONFIRM, Task.RESERVATION)
+            return say(f"{text}\n\n¿Quieres que cambie tu apartado {slots.folio} a esa sucursal?")
+        if slots.chosen_sku and any(i.available >= stock.quantity for i in stock.items):
+            turn.expect(Awaiting.RESERVE_CONFIRM, Task.QUOTE)
+            return say(f"{text}\n\n¿Te las aparto ahí?")
         return say(t.with_resume(text, state))
     services = outcome.get(ServicePrices)
     if services is not None:

@@ -58,10 +58,12 @@ def decide(turn: Turn) -> AIMessage:
         "quantity" in changed or "chosen_sku" in changed
     ) and turn.intent not in ("tire_quote", "product_search"):
         return orders.change_purchase(turn, changed)
+    if search_changed(changed):
+        return search(turn)
     digression = orders.digression(turn)
     if digression is not None:
         return digression
-    if search_changed(changed) or (turn.starts(Task.QUOTE) and not slots.offers):
+    if turn.starts(Task.QUOTE) and not slots.offers:
         return search(turn)
     if "quantity" in changed and slots.offers and not slots.chosen_sku:
         return search(turn)  # the same options for the new quantity
@@ -106,8 +108,10 @@ def decide(turn: Turn) -> AIMessage:
         return say(
             "Sí manejamos meses sin intereses 💳 ¿Para qué auto y año son las llantas? Así te cotizo."
         )
-    turn.expect(Awaiting.VEHICLE, Task.QUOTE)
-    return say(t.ASK_VEHICLE if turn.intent in ("tire_quote", "product_search") else t.ANYTHING_ELSE)
+    if turn.intent in ("tire_quote", "product_search"):
+        turn.expect(Awaiting.VEHICLE, Task.QUOTE)
+        return say(t.ASK_VEHICLE)
+    return say(t.ANYTHING_ELSE)
 
 
 def _other_offer(turn: Turn) -> str | None:
@@ -134,7 +138,11 @@ def _picks_up(turn: Turn) -> bool:
 
 
 def _offer_names(turn: Turn) -> str:
-    names = [f"la {o.brand}" for o in turn.state.slots.offers]
+    offers = turn.state.slots.offers
+    brands = [o.brand for o in offers]
+    names = [
+        f"la {o.brand} {o.line}" if brands.count(o.brand) > 1 else f"la {o.brand}" for o in offers
+    ]
     if len(names) > 1:
         return "¿" + ", ".join(names[:-1]) + " o " + names[-1] + "?"
     return ""
@@ -151,12 +159,7 @@ def search(turn: Turn) -> AIMessage:
         "light_truck": slots.light_truck,
         "max_unit_price_pesos": slots.max_unit_price_pesos,
     }
-    if slots.size:
-        return call("search_tires", size=slots.size, quantity=quantity, **filters)
     vehicle = slots.vehicle
-    if vehicle.model and not vehicle.year:
-        turn.expect(Awaiting.YEAR, Task.QUOTE)
-        return say(tc.ask_year(vehicle.model))
     if vehicle.model and vehicle.year:
         return call(
             "find_tires_for_vehicle",
@@ -167,6 +170,11 @@ def search(turn: Turn) -> AIMessage:
             quantity=quantity,
             **filters,
         )
+    if slots.size:
+        return call("search_tires", size=slots.size, quantity=quantity, **filters)
+    if vehicle.model and not vehicle.year:
+        turn.expect(Awaiting.YEAR, Task.QUOTE)
+        return say(tc.ask_year(vehicle.model))
     if turn.entities.vehicle is not None and turn.entities.vehicle.year:
         turn.expect(Awaiting.VEHICLE, Task.QUOTE)
         return say(tc.unknown_vehicle("ese auto"))
@@ -215,11 +223,17 @@ def after(turn: Turn) -> AIMessage:
             turn.expect(Awaiting.NOTHING, Task.QUOTE)
             return say(tc.options(options))
         chosen = _brand_pick(turn, options)
-        if chosen is not None and wants_reservation_now(turn.analysis) and turn.can(
+        if chosen is not None and (wants_reservation_now(turn.analysis) or _picks_up(turn)) and turn.can(
             "create_reservation"
         ):
             state.slots.chosen_sku = chosen
             return reserve(turn)
+        if chosen is not None and (
+            turn.intent == "select_option" or state.awaiting in (Awaiting.OPTION, Awaiting.RESERVE_CONFIRM)
+        ) and not turn.called("quote_tires"):
+            # "la Continental" when we had not listed one: that brand's best option, quoted.
+            state.slots.chosen_sku = chosen
+            return quote(turn, chosen)
         if state.slots.vehicle.model and not options.trim_known and options.trims:
             state.slots.trims = [tr.trim for tr in options.trims]
         turn.expect(Awaiting.OPTION, Task.QUOTE)

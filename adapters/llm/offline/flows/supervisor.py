@@ -89,14 +89,14 @@ def supervise(turn: Turn) -> AIMessage:
     active = state.agent
     if intent == "prompt_injection":
         return say(t.INJECTION)
-    if intent == "abuse":
-        return say(t.ABUSE)
-    if FREE_TIRES.search(turn.text):
-        return say(t.NOT_FREE)
     if staff:
         return _route_staff(turn)
     if active is not None and active != AgentName.SUPERVISOR and _answers_pending(turn):
         return _transfer(turn, active)
+    if intent == "abuse":
+        return say(t.ABUSE)
+    if FREE_TIRES.search(turn.text):
+        return say(t.NOT_FREE)
     if intent in STAFF_ONLY:
         return say(t.INTERNAL_ONLY)
     topics = set(turn.topics())
@@ -135,6 +135,8 @@ def _route_staff(turn: Turn) -> AIMessage:
     active = state.agent
     if active is not None and active != AgentName.SUPERVISOR and _answers_pending(turn):
         return _transfer(turn, active)
+    if intent == "abuse":
+        return say(t.ABUSE)
     if intent in ("route_planning", "delivery_reschedule"):
         return _transfer(turn, AgentName.INVENTORY)
     if intent in STAFF_QUERIES or intent == "order_status" or _STAFF_ANALYTICS.search(turn.text):

@@ -69,15 +69,29 @@ class NLU:
 
     def _train(self) -> IntentModel:
         texts: list[str] = []
+        sentences: list[str] = []
         labels: list[str] = []
         for intent, text in read_corpus():
             if intent not in INTENTS:
                 raise ValueError(f"unknown intent '{intent}' in {TRAIN_TSV.name}")
-            prepared = self._read(text, _TRAINING_MAX_YEAR).classifier_text
-            if prepared:
-                texts.append(prepared)
+            reading = self._read(text, _TRAINING_MAX_YEAR)
+            if reading.classifier_text:
+                texts.append(reading.classifier_text)
+                sentences.append(reading.normalized)
                 labels.append(intent)
-        return train(texts, labels)
+        return train(texts, sentences, labels)
+
+    def classifier_views(self, text: str) -> tuple[str, str]:
+        """The two views of a message the intent model reads (for cross-validation).
+
+        Args:
+            text: the message as written.
+
+        Returns:
+            ``(masked classifier text, normalised text)``, exactly as in training.
+        """
+        reading = self._read(text, _TRAINING_MAX_YEAR)
+        return reading.classifier_text, reading.normalized
 
     def _read(self, text: str, max_year: int) -> _Reading:
         normalized = normalize(text)
@@ -105,7 +119,7 @@ class NLU:
         if ruled is not None:
             intent, confidence = ruled
         else:
-            prediction = self._model.predict(reading.classifier_text)
+            prediction = self._model.predict(reading.classifier_text, reading.normalized)
             intent, confidence = prediction.intent, prediction.confidence
         mentions = reading.mentions
         when = resolve_when(reading.work, now)

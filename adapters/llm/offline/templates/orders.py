@@ -200,6 +200,10 @@ def payment_options(result: PaymentOptions, asked: str | None) -> str:
 def fulfillment(result: FulfillmentResult) -> str:
     """Pickup or a home visit recorded on the order."""
     f = result.fulfillment
+    if result.branch is None or result.folio is None:
+        if f.mode == FulfillmentMode.DELIVERY:
+            return "¡Claro! También instalamos a domicilio 🏠 En cuanto apartes tus llantas agendamos el día."
+        return "¡Va! Cuando apartes tus llantas te digo en qué sucursal recogerlas."
     if f.mode == FulfillmentMode.PICKUP:
         return (
             "¡Perfecto! Quedó registrado: recoges en sucursal. "
