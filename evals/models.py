@@ -245,11 +245,12 @@ class DbCriteria(Strict):
 
 
 class Fact(Strict):
-    """Something the replies must say: literal text, one of several, a computed value, or a
-    regular expression (``pattern``, matched against the reply lower-cased without accents)."""
+    """Something the replies must say: literal text, one of several (texts or computed values),
+    a computed value, or a regular expression (``pattern``, matched against the reply
+    lower-cased without accents)."""
 
     text: str | None = None
-    any_of: list[str] | None = None
+    any_of: list[str | Ref] | None = Field(None, min_length=1)
     ref: Ref | None = None
     pattern: str | None = None
     turn: int | None = Field(None, description="Only this reply (negative from the end)")
@@ -289,16 +290,18 @@ class RouteCheck(Strict):
 
 
 class TurnForbid(Strict):
-    """What one reply must not say: texts (accent- and case-insensitive) or regular
-    expressions (matched against the reply as written and lower-cased without accents)."""
+    """What one reply must not say: texts and computed values (accent- and case-insensitive)
+    or regular expressions (matched against the reply as written and lower-cased without
+    accents)."""
 
     turn: int
     texts: list[str] = Field(default_factory=list)
+    refs: list[Ref] = Field(default_factory=list, description="Computed values, e.g. a stale total")
     patterns: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _valid(self) -> TurnForbid:
-        if not self.texts and not self.patterns:
+        if not self.texts and not self.refs and not self.patterns:
             raise ValueError("a turn forbid needs texts or patterns")
         for pattern in self.patterns:
             _compiles(pattern)

@@ -127,6 +127,12 @@ class Resolver:
         """Arguments with any computed values in them resolved."""
         out: dict[str, Any] = {}
         for key, value in args.items():
-            ref = as_ref(value)
-            out[key] = self.raw(ref) if ref is not None else value
+            if isinstance(value, list):
+                out[key] = [self._value(v) for v in value]
+            else:
+                out[key] = self._value(value)
         return out
+
+    def _value(self, value: Any) -> Any:
+        ref = as_ref(value)
+        return self.raw(ref) if ref is not None else value

@@ -9,7 +9,7 @@ from math import comb
 
 from pydantic import BaseModel
 
-from evals.models import Fact, Forbid, RouteCheck, Task
+from evals.models import Fact, Forbid, Ref, RouteCheck, Task
 from evals.prices import PriceBook, amounts
 from evals.refs import Resolver, Unresolved
 from evals.user_sim import fold
@@ -68,13 +68,15 @@ def check_communicate(facts: list[Fact], turns: Sequence[TurnRecord], resolver: 
             if not re.search(fact.pattern, fold(text)):
                 missing.append(f"/{fact.pattern}/")
             continue
-        try:
-            if fact.ref is not None:
-                options = [resolver.text(fact.ref)]
-            else:
-                options = fact.any_of or [fact.text or ""]
-        except Unresolved as exc:
-            missing.append(f"({exc})")
+        options: list[str] = []
+        problems: list[str] = []
+        for option in fact.any_of or [fact.ref or fact.text or ""]:
+            try:
+                options.append(option if isinstance(option, str) else resolver.text(option))
+            except Unresolved as exc:
+                problems.append(f"({exc})")
+        if not options:
+            missing.append(" | ".join(problems))
             continue
         if not any(_contains(text, o) for o in options):
             missing.append(" | ".join(options))
@@ -121,7 +123,8 @@ def check_forbid(
         for at in forbid.at:
             if at.turn not in (i, i - len(turns)):
                 continue
-            found += [f"turn {i} says {t!r}" for t in at.texts if _contains(turn.reply, t)]
+            said = [*at.texts, *_resolved(at.refs, resolver)]
+            found += [f"turn {i} says {t!r}" for t in said if t and _contains(turn.reply, t)]
             found += [
                 f"turn {i} matches /{p}/"
                 for p in at.patterns
@@ -132,6 +135,16 @@ def check_forbid(
                 if not prices.allowed(cents):
                     found.append(f"turn {i} states {shown}, not a catalogue price x quantity")
     return Check(name="forbid", ok=not found, detail="; ".join(found))
+
+
+def _resolved(refs: Sequence[Ref], resolver: Resolver) -> list[str]:
+    out = []
+    for ref in refs:
+        try:
+            out.append(resolver.text(ref))
+        except Unresolved:
+            continue  # a value that does not exist cannot be said
+    return out
 
 
 def tool_precision_recall(called: Sequence[str], reference: Sequence[str]) -> tuple[float, float]:

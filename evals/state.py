@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from domain.clock import as_utc, utcnow
 from domain.pricing import price_line, with_iva
+from domain.spanish import local_day
 from domain.tire_size import parse_tire_size
 from evals.models import Action, InvoiceExpect, LineExpect, OrderExpect
 from evals.refs import Created, Resolver, as_ref
@@ -207,12 +208,19 @@ def _order_dict(conn: Connection, o: Any) -> dict[str, Any]:
         "ORDER BY l.id",
         id=o.id,
     )
-    held = _rows(
+    holds = _rows(
+        conn,
+        "SELECT COALESCE(SUM(quantity), 0) AS n, MAX(expires_at) AS until FROM reservation "
+        "WHERE order_id = :id AND status = 'active'",
+        id=o.id,
+    )[0]
+    confirmed = _rows(
         conn,
         "SELECT COALESCE(SUM(quantity), 0) AS n FROM reservation "
-        "WHERE order_id = :id AND status IN ('active', 'confirmed')",
+        "WHERE order_id = :id AND status = 'confirmed'",
         id=o.id,
     )[0].n
+    held = int(holds.n) + int(confirmed)
     links = _rows(conn, "SELECT status, expires_at FROM payment_link WHERE order_id = :id", id=o.id)
     now = utcnow()
     pending = sum(
@@ -226,7 +234,10 @@ def _order_dict(conn: Connection, o: Any) -> dict[str, Any]:
         "fulfillment": o.fulfillment, "fulfillment_day": _day(o.fulfillment_day),
         "fulfillment_window": o.fulfillment_window, "fulfillment_address": o.fulfillment_address,
         "notes": o.notes, "discount_cents": o.discount_cents, "total_cents": o.total_cents,
-        "deposit_cents": o.deposit_cents, "paid_cents": o.paid_cents, "held": int(held),
+        "deposit_cents": o.deposit_cents, "paid_cents": o.paid_cents,
+        "balance_cents": o.total_cents - o.paid_cents, "held": held,
+        # How a reply names the end of the hold: "martes 1 de diciembre" (Mexico City time).
+        "held_until_day": local_day(_instant(holds.until)) if holds.until else None,
         "payment_links": len(links), "pending_links": pending,
         "invoice": dict(invoice[0]._mapping) if invoice else None,
         "lines": [
@@ -478,7 +489,8 @@ def _trace_reserve(conn: Connection, order: dict[str, Any] | None, args: dict[st
         "payment_links": 0, "pending_links": 0, "invoice": None,
     }  # fmt: skip
     return {**base, "folio": base["folio"] or folio, "discount_cents": amounts.discount_cents,
-            "total_cents": amounts.total_cents, "held": quantity,
+            "total_cents": amounts.total_cents, "balance_cents": amounts.total_cents,
+            "held_until_day": None, "held": quantity,
             "payment_links": base["payment_links"] + 1, "pending_links": 1, "lines": [line]}  # fmt: skip
 
 
