@@ -51,6 +51,7 @@ async def open_container(settings: Settings, engine: Engine) -> AsyncIterator[Co
         chat = await anyio.to_thread.run_sync(
             stack.enter_context, open_chat_service(settings, engine)
         )
+        await anyio.to_thread.run_sync(chat.warm_up)
         notifier = Notifier(engine, settings)
         desk = WhatsAppDesk(engine, settings, notifier)
         # Closed first (LIFO): turns in flight finish and send their replies while the chat

@@ -1,12 +1,21 @@
-"""Chat latency on the offline model: p50/p95 per turn in-process and over HTTP, 20 conversations.
+"""Chat latency on the offline model: p50/p95/p99 per turn over HTTP, open and closed loop.
 
-    python bench/chat_latency.py [--conversations 20] [--data-dir DIR]
+    python bench/chat_latency.py [--rate 30] [--duration 60] [--conversations 20]
+                                 [--only open-loop|closed-loop|in-process] [--data-dir DIR]
 
-In-process runs turns straight through ChatService from a thread pool; HTTP starts
-`topllantas serve` and drives /v1/chat from 20 concurrent clients. Each conversation is the
-product description's: a quote for a Jetta 2020, the choice of the Continental with pickup
-tomorrow (a reservation with a payment link), then an order-status question. Target: p95 <
-100 ms per turn over HTTP on this machine.
+open loop    the target's conditions: customers arrive on their own schedule, whatever the
+             server is doing. Conversations start as a Poisson process and each next message
+             follows the reply after an exponential think time (mean --think seconds), so the
+             turns arrive as a Poisson stream at about --rate turns/s (a superposition of many
+             sparse streams); the conversations are bench/conversations.py (multi-turn Spanish,
+             written as customers write). Target: p95 < 100 ms at ~30 turns/s over HTTP.
+closed loop  --conversations clients each send the product description's three turns (quote
+             for a Jetta 2020, reserve the Continental with a payment link, thanks), the next
+             one the moment a reply arrives (the server saturated), then with 1-3 s of typing.
+in process   the same turns straight through ChatService from a thread pool (no HTTP).
+
+The server is `topllantas serve` (uvicorn) on loopback, on the embedded SQLite default with the
+demo data, in a temporary data directory.
 """
 
 from __future__ import annotations
@@ -21,20 +30,30 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.api_latency import percentile, wait_ready  # noqa: E402
+from bench.conversations import CONVERSATIONS  # noqa: E402
+from domain.messages import TROUBLE_REPLY  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-TURNS = (
-    "Hola, necesito 4 llantas para Jetta 2020, ¿cuánto cuesta?",
-    "Me interesa la Continental, ¿mañana las puedo recoger?",
-    "gracias!",
-)
+TURNS = CONVERSATIONS[0]  # the product description's conversation
 TARGET_P95_MS = 100.0
+
+
+@dataclass
+class Run:
+    """The latencies of one mode and what went wrong."""
+
+    latencies: list[float] = field(default_factory=list)
+    failed: int = 0  # the calm "tuve un problema" reply: the turn failed inside the service
+    errors: int = 0  # HTTP errors
+    rate: float | None = None  # achieved turns/s (open loop)
+    offered: float | None = None
 
 
 def seed(env: dict[str, str]) -> None:
@@ -47,7 +66,7 @@ def seed(env: dict[str, str]) -> None:
     )
 
 
-def in_process(conversations: int) -> list[float]:
+def in_process(conversations: int) -> Run:
     from conversation.service import open_chat_service
     from core.settings import Settings
     from db.engine import make_engine, session_scope
@@ -55,57 +74,152 @@ def in_process(conversations: int) -> list[float]:
 
     settings = Settings()
     engine = make_engine(settings.resolved_database_url)
-    latencies: list[float] = []
-    with open_chat_service(settings, engine) as service:
-        service.run_turn(_session(engine, start_session, session_scope), "hola")  # warm-up
+    run = Run()
 
-        def conversation(_: int) -> list[float]:
-            chat = _session(engine, start_session, session_scope)
+    def new_session():  # type: ignore[no-untyped-def]
+        with session_scope(engine, write=True) as s:
+            return start_session(s, owner="bench", role="customer", channel="web", customer_id=None)
+
+    with open_chat_service(settings, engine) as service:
+        service.run_turn(new_session(), "hola")  # warm-up
+
+        def conversation(_: int) -> list[tuple[float, str]]:
+            chat = new_session()
             out = []
             for text in TURNS:
                 start = time.perf_counter()
-                service.run_turn(chat, text)
-                out.append((time.perf_counter() - start) * 1000)
+                reply = service.run_turn(chat, text).reply
+                out.append(((time.perf_counter() - start) * 1000, reply))
             return out
 
         with ThreadPoolExecutor(max_workers=conversations) as pool:
             for result in pool.map(conversation, range(conversations)):
-                latencies.extend(result)
+                for ms, reply in result:
+                    run.latencies.append(ms)
+                    run.failed += reply == TROUBLE_REPLY
     engine.dispose()
-    return latencies
+    return run
 
 
-def _session(engine, start_session, session_scope):  # type: ignore[no-untyped-def]
-    with session_scope(engine, write=True) as s:
-        return start_session(s, owner="bench", role="customer", channel="web", customer_id=None)
+async def _send(
+    client: httpx.AsyncClient, run: Run, session_id: str | None, text: str
+) -> tuple[str | None, float]:
+    """One turn: the session to continue and its latency in ms (recorded in ``run``)."""
+    start = time.perf_counter()
+    try:
+        r = await client.post("/v1/chat", json={"session_id": session_id, "message": text})
+    except httpx.HTTPError:
+        run.errors += 1
+        return session_id, float("nan")
+    ms = (time.perf_counter() - start) * 1000
+    run.latencies.append(ms)
+    if r.status_code != 200:
+        run.errors += 1
+        return session_id, ms
+    body = r.json()
+    run.failed += body["reply"] == TROUBLE_REPLY
+    return body["session_id"] or session_id, ms
 
 
-async def over_http(base: str, conversations: int, think_s: float = 0.0) -> list[float]:
-    latencies: list[float] = []
+async def closed_loop(base: str, conversations: int, think_s: float = 0.0) -> Run:
+    run = Run()
     rng = random.Random(7)
 
-    async def conversation() -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-            session_id = None
-            await asyncio.sleep(rng.uniform(0, think_s))
-            for text in TURNS:
-                if session_id is not None:
-                    await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)  # the customer types
-                start = time.perf_counter()
-                r = await client.post("/v1/chat", json={"session_id": session_id, "message": text})
-                latencies.append((time.perf_counter() - start) * 1000)
-                r.raise_for_status()
-                session_id = r.json()["session_id"]
+    async def conversation(client: httpx.AsyncClient) -> None:
+        session_id = None
+        await asyncio.sleep(rng.uniform(0, think_s))
+        for n, text in enumerate(TURNS):
+            if n:
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)  # the customer types
+            session_id, _ = await _send(client, run, session_id, text)
 
-    async with httpx.AsyncClient(base_url=base, timeout=60) as warm:
-        await warm.post("/v1/chat", json={"message": "hola"})
-    await asyncio.gather(*(conversation() for _ in range(conversations)))
-    return latencies
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        await client.post("/v1/chat", json={"message": "hola"})
+        await asyncio.gather(*(conversation(client) for _ in range(conversations)))
+    return run
+
+
+async def open_loop(base: str, rate: float, duration_s: float, think_s: float) -> Run:
+    """Conversations arrive as a Poisson process; their turns follow replies after think time.
+
+    Figures count the turns sent in the steady part of the arrival window: after the first
+    conversations have had time to reach their later turns, before arrivals stop.
+    """
+    everything = Run()
+    rng = random.Random(11)
+    mean_turns = statistics.mean(len(c) for c in CONVERSATIONS)
+    timed: list[tuple[float, float]] = []  # (sent at, ms)
+    loop = asyncio.get_running_loop()
+    limits = httpx.Limits(max_connections=500, max_keepalive_connections=500)
+
+    async def conversation(client: httpx.AsyncClient, at: float, script: tuple[str, ...]) -> None:
+        session_id = None
+        think = random.Random(rng.random())
+        await asyncio.sleep(max(0.0, at - loop.time()))
+        for n, text in enumerate(script):
+            if n:
+                await asyncio.sleep(think.expovariate(1 / think_s))
+            sent = loop.time()
+            session_id, ms = await _send(client, everything, session_id, text)
+            timed.append((sent, ms))
+
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        for _ in range(5):  # warm-up, not measured
+            await client.post("/v1/chat", json={"message": "hola, buenas"})
+        start = loop.time() + 0.1
+        tasks, at = [], start
+        while (at := at + rng.expovariate(rate / mean_turns)) < start + duration_s:
+            script = CONVERSATIONS[rng.randrange(len(CONVERSATIONS))]
+            tasks.append(asyncio.create_task(conversation(client, at, script)))
+        await asyncio.gather(*tasks)
+    ramp = min(duration_s / 4, think_s * (mean_turns - 1) + 1)
+    steady = [ms for sent, ms in timed if start + ramp <= sent < start + duration_s]
+    return Run(
+        latencies=[ms for ms in steady if ms == ms],  # NaN: an HTTP error, counted below
+        failed=everything.failed,
+        errors=everything.errors,
+        rate=len(steady) / (duration_s - ramp),
+        offered=rate,
+    )
+
+
+def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def report(results: dict[str, Run]) -> None:
+    print(f"\n{'path':<34} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  reference")
+    for name, run in results.items():
+        values = run.latencies
+        if not values:
+            print(f"{name:<34} no turns answered ({run.errors} HTTP errors)")
+            continue
+        p95 = percentile(values, 95)
+        verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
+        ref = f"p95 < {TARGET_P95_MS:.0f} ms over HTTP: {verdict}" if "HTTP" in name else ""
+        print(
+            f"{name:<34} {len(values):>6} {percentile(values, 50):>8.1f} {p95:>8.1f} "
+            f"{percentile(values, 99):>8.1f}  {ref}"
+        )
+        if run.rate is not None:
+            print(f"{'':<34} achieved {run.rate:.1f} turns/s (offered {run.offered:.0f}/s)")
+        if run.failed or run.errors:
+            print(f"{'':<34} {run.failed} failed turns (trouble reply), {run.errors} HTTP errors")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--conversations", type=int, default=20)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rate", type=float, default=30.0, help="open loop: turns per second")
+    parser.add_argument("--duration", type=float, default=60.0, help="open loop: seconds")
+    parser.add_argument("--think", type=float, default=3.0, help="open loop: mean think time s")
+    parser.add_argument("--conversations", type=int, default=20, help="closed loop clients")
+    parser.add_argument("--only", choices=("open-loop", "closed-loop", "in-process"))
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--data-dir", type=Path, default=None)
     args = parser.parse_args()
@@ -122,40 +236,31 @@ def main() -> None:
     env = dict(os.environ)
     print(f"data dir: {data_dir}; seeding (first run only)...", flush=True)
     seed(env)
-    results = {"in-process": in_process(args.conversations)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(args.port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        asyncio.run(wait_ready(base))
-        results["HTTP"] = asyncio.run(over_http(base, args.conversations))
-        results["HTTP, 2 s think"] = asyncio.run(over_http(base, args.conversations, think_s=2.0))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    print(
-        f"\n{args.conversations} concurrent conversations x {len(TURNS)} turns, offline model, SQLite"
-    )
-    print("(HTTP: every conversation sends its next message the moment it gets a reply, i.e. the")
-    print(" server saturated; 'think': customers take 1-3 s to type, as on WhatsApp)")
-    print(f"{'path':<16} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}  reference")
-    for name, values in results.items():
-        p95 = percentile(values, 95)
-        verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
-        ref = (
-            f"target p95 <{TARGET_P95_MS:.0f} ms over HTTP: {verdict}"
-            if name.startswith("HTTP")
-            else ""
-        )
-        print(
-            f"{name:<16} {len(values):>6} {percentile(values, 50):>8.1f} {p95:>8.1f} "
-            f"{statistics.mean(values):>8.1f}  {ref}"
-        )
+    wanted = {args.only} if args.only else {"open-loop", "closed-loop", "in-process"}
+    results: dict[str, Run] = {}
+    if wanted & {"open-loop", "closed-loop"}:
+        server = serve(env, args.port)
+        base = f"http://127.0.0.1:{args.port}"
+        try:
+            asyncio.run(wait_ready(base))
+            if "open-loop" in wanted:
+                print(
+                    f"open loop: {args.rate:.0f} turns/s for {args.duration:.0f} s...", flush=True
+                )
+                results["HTTP, open loop (Poisson)"] = asyncio.run(
+                    open_loop(base, args.rate, args.duration, args.think)
+                )
+            if "closed-loop" in wanted:
+                n = args.conversations
+                results[f"HTTP, {n} back-to-back (saturated)"] = asyncio.run(closed_loop(base, n))
+                results[f"HTTP, {n} typing 1-3 s"] = asyncio.run(closed_loop(base, n, 2.0))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    if "in-process" in wanted:
+        results[f"in process, {args.conversations} back-to-back"] = in_process(args.conversations)
+    print(f"\nOffline model, SQLite, one uvicorn worker, {os.cpu_count()} CPUs on this machine.")
+    report(results)
 
 
 if __name__ == "__main__":

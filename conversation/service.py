@@ -33,6 +33,7 @@ from graphs.supervisor import SUPERVISOR, build_graph
 from tools.base import ToolContext
 
 log = logging.getLogger(__name__)
+WARM_UP_MESSAGE = "Hola, necesito 4 llantas para Jetta 2020, ¿cuánto cuesta?"
 
 
 @dataclass
@@ -187,6 +188,11 @@ class ChatService:
                     customer_id=ctx.effective_customer_id,
                 )
         return TurnResult(reply=reply, agent=agent, trace=ctx.trace, intent=intent)
+
+    def warm_up(self) -> None:
+        """Read a typical message once at startup (the classifier's and the extractors' first
+        use is slower than the rest), so the first customer does not pay for it."""
+        self.brain.analyze(WARM_UP_MESSAGE)
 
     def messages(self, session_id: str) -> list[BaseMessage]:
         """The stored conversation."""
