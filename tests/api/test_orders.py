@@ -319,3 +319,168 @@ def test_the_server_sweeps_expired_holds_on_its_own(
             ]
             == "cancelled"
         )
+
+
+def _limit_dealer_credit(engine: Engine, left_cents: int) -> Customer:
+    """A dealer with exactly ``left_cents`` of credit left, whatever its open orders use."""
+    dealer = a_customer(engine, CustomerKind.DEALER)
+    with Session(engine) as s:
+        used = s.exec(
+            select(sa.func.coalesce(sa.func.sum(Order.total_cents - Order.paid_cents), 0)).where(
+                Order.customer_id == dealer.id,
+                sa.column("status").in_(
+                    ["reserved", "paid", "ready_for_pickup", "out_for_delivery", "delivered"]
+                ),
+            )
+        ).one()
+    with Session(engine) as s:
+        row = s.get(Customer, dealer.id)
+        assert row is not None
+        row.credit_limit_cents = int(used) + left_cents
+        s.add(row)
+        s.commit()
+        s.refresh(row)
+        return row
+
+
+def test_a_dealer_order_past_the_credit_limit_is_409_naming_the_reason(
+    client: TestClient, keys: dict[Role, str], engine: Engine
+) -> None:
+    dealer = _limit_dealer_credit(engine, 100_000)
+    sku = a_product_with_stock(engine, 8)
+    body = {"customer_id": dealer.id, "branch_code": "CDMX", "lines": [{"sku": sku, "quantity": 8}]}
+    before = stock_of(engine, sku), count(engine, Order)
+    r = client.post("/api/v1/orders", json=body, headers=bearer(keys[Role.STAFF]))
+    assert r.status_code == 409, r.text
+    error = r.json()
+    assert error["field"] == "customer_id" and "credit limit" in error["message"]
+    assert "$1,000" in error["message"]  # what is available
+    assert (stock_of(engine, sku), count(engine, Order)) == before
+    quote = client.post(
+        "/api/v1/orders", json={**body, "status": "quote"}, headers=bearer(keys[Role.STAFF])
+    )
+    assert quote.status_code == 201  # a quote holds nothing and uses no credit
+    credit = client.get(
+        f"/api/v1/customers/{dealer.id}/credit", headers=bearer(keys[Role.STAFF])
+    ).json()
+    assert credit["available_cents"] == 100_000
+    assert credit["limit_cents"] == credit["used_cents"] + 100_000
+
+
+def test_list_change_link_fulfilment_and_invoice_routes(
+    client: TestClient, keys: dict[Role, str], engine: Engine
+) -> None:
+    staff = bearer(keys[Role.STAFF])
+    sku = a_product_with_stock(engine, 6)
+    customer = a_customer(engine)
+    body = {
+        **order_body(engine, sku, 4),
+        "deposit_cents": 50_000,
+        "with_deposit_link": True,
+    }
+    created = client.post("/api/v1/orders", json=body, headers=staff)
+    assert created.status_code == 201, created.text
+    order = created.json()
+    [link] = order["payment_links"]
+    assert link["purpose"] == "deposit" and link["status"] == "pending" and "/pay/" in link["url"]
+    assert order["held_until"] and order["balance_cents"] == order["total_cents"]
+    listed = client.get(
+        f"/api/v1/orders?customer_id={customer.id}&status=reserved&status=paid", headers=staff
+    ).json()
+    assert order["id"] in [o["id"] for o in listed]
+    assert {o["status"] for o in listed} <= {"reserved", "paid"}
+
+    on_hand, reserved = stock_of(engine, sku)
+    changed = client.put(
+        f"/api/v1/orders/{order['id']}/lines",
+        json={"lines": [{"sku": sku, "quantity": 2}]},
+        headers=staff,
+    )
+    assert changed.status_code == 200, changed.text
+    after = changed.json()
+    assert after["folio"] == order["folio"] and after["lines"][0]["quantity"] == 2
+    assert stock_of(engine, sku) == (on_hand, reserved - 2)
+    assert [li["status"] for li in after["payment_links"]] == ["pending", "expired"]
+    too_many = client.put(
+        f"/api/v1/orders/{order['id']}/lines",
+        json={"lines": [{"sku": sku, "quantity": on_hand + 1}]},
+        headers=staff,
+    )
+    assert too_many.status_code == 409 and too_many.json()["field"] == "lines"
+    assert stock_of(engine, sku) == (on_hand, reserved - 2)  # the old hold is kept
+
+    again = client.post(
+        f"/api/v1/orders/{order['id']}/payment-links", json={"purpose": "deposit"}, headers=staff
+    ).json()
+    assert again["token"] == after["payment_links"][0]["token"]  # still payable: the same link
+    balance = client.post(
+        f"/api/v1/orders/{order['id']}/payment-links", json={"purpose": "balance"}, headers=staff
+    )
+    assert balance.status_code == 409  # no balance link before the deposit
+
+    visit = client.put(
+        f"/api/v1/orders/{order['id']}/fulfillment",
+        json={"mode": "delivery", "day": "2099-01-05", "window": "afternoon",
+              "address": "Av. Juárez 10, Centro"},
+        headers=staff,
+    )  # fmt: skip
+    assert visit.status_code == 200, visit.text
+    assert visit.json()["fulfillment"] == "delivery"
+    assert visit.json()["delivery"]["status"] == "scheduled"
+    past = client.put(
+        f"/api/v1/orders/{order['id']}/fulfillment",
+        json={"mode": "pickup", "day": "2001-01-05"},
+        headers=staff,
+    )
+    assert past.status_code == 422 and past.json()["field"] == "day"
+
+    bad = client.put(
+        f"/api/v1/orders/{order['id']}/invoice",
+        json={"rfc": "GODE561231GR9", "name": "Erika", "regime": "612", "use": "G03",
+              "zip_code": "03100"},
+        headers=staff,
+    )  # fmt: skip
+    assert bad.status_code == 422 and bad.json()["field"] == "rfc"
+    assert "dígito verificador" in bad.json()["message"]
+    good = client.put(
+        f"/api/v1/orders/{order['id']}/invoice",
+        json={"rfc": "GODE561231GR8", "name": "Erika Godínez", "regime": "612", "use": "G03",
+              "zip_code": "03100"},
+        headers=staff,
+    )  # fmt: skip
+    assert good.status_code == 200 and good.json()["invoice"]["use_name"] == "Gastos en general"
+    cancelled = client.put(
+        f"/api/v1/orders/{order['id']}", json={"status": "cancelled"}, headers=staff
+    ).json()
+    assert {li["status"] for li in cancelled["payment_links"]} == {"expired"}
+
+
+def test_a_counter_payment_is_recorded_and_never_exceeds_the_total(
+    client: TestClient, keys: dict[Role, str], engine: Engine
+) -> None:
+    staff = bearer(keys[Role.STAFF])
+    sku = a_product_with_stock(engine)
+    order = client.post("/api/v1/orders", json=order_body(engine, sku, 2), headers=staff).json()
+    paid = client.put(
+        f"/api/v1/orders/{order['id']}", json={"status": "paid", "paid_cents": 100_000},
+        headers=staff,
+    ).json()  # fmt: skip
+    assert paid["paid_cents"] == 100_000
+    assert paid["balance_cents"] == order["total_cents"] - 100_000
+    over = client.put(
+        f"/api/v1/orders/{order['id']}", json={"paid_cents": order["total_cents"]}, headers=staff
+    )
+    assert over.status_code == 422 and over.json()["field"] == "paid_cents"
+
+
+def test_customers_are_created_and_read_one_by_one(
+    client: TestClient, keys: dict[Role, str]
+) -> None:
+    staff = bearer(keys[Role.STAFF])
+    made = client.post("/api/v1/customers", json={"name": "Cliente web (invitado)"}, headers=staff)
+    assert made.status_code == 201 and made.json()["kind"] == "retail"
+    got = client.get(f"/api/v1/customers/{made.json()['id']}", headers=staff)
+    assert got.json() == made.json()
+    assert client.get("/api/v1/customers/999999", headers=staff).status_code == 404
+    bad = client.post("/api/v1/customers", json={"name": "X y Z", "phone": "5512"}, headers=staff)
+    assert bad.status_code == 422 and bad.json()["field"] == "phone"

@@ -402,3 +402,41 @@ def test_signatures_and_expiry_format() -> None:
     derived = build_payment_provider(dev).sign(body)
     assert derived != LocalPaymentProvider("x", "k" * 40).sign(body)  # not the JWT key itself
     assert derived == build_payment_provider(dev).sign(body)
+
+
+def test_after_the_deposit_the_balance_is_honest_and_has_its_own_link(
+    client: TestClient, keys: dict[Role, str], engine: Engine, settings: Settings
+) -> None:
+    order = an_order(client, keys, engine, deposit_cents=50_000)
+    deposit = a_link(engine, settings, order["id"])
+    body, headers = signed(
+        settings, token=deposit.token, status="paid", provider_ref="ch_dep", amount_cents=50_000
+    )
+    assert client.post(WEBHOOK, content=body, headers=headers).status_code == 200
+    paid = order_status(client, keys, order["id"])
+    total = paid["total_cents"]
+    assert paid["status"] == "paid" and paid["paid_cents"] == 50_000
+    assert paid["balance_cents"] == total - 50_000  # $500 paid is not "paid" in full
+    with pytest.raises(Conflict):  # the deposit is done: no second deposit link
+        a_link(engine, settings, order["id"])
+    r = client.post(
+        f"/api/v1/orders/{order['id']}/payment-links",
+        json={"purpose": "balance"},
+        headers=bearer(keys[Role.STAFF]),
+    )
+    assert r.status_code == 200, r.text
+    balance = r.json()
+    assert balance["purpose"] == "balance" and balance["amount_cents"] == total - 50_000
+    body, headers = signed(
+        settings, token=balance["token"], status="paid", provider_ref="ch_bal",
+        amount_cents=total - 50_000,
+    )  # fmt: skip
+    assert client.post(WEBHOOK, content=body, headers=headers).status_code == 200
+    done = order_status(client, keys, order["id"])
+    assert done["status"] == "paid" and done["paid_cents"] == total and done["balance_cents"] == 0
+    nothing = client.post(
+        f"/api/v1/orders/{order['id']}/payment-links",
+        json={"purpose": "balance"},
+        headers=bearer(keys[Role.STAFF]),
+    )
+    assert nothing.status_code == 409 and "fully paid" in nothing.json()["message"]
