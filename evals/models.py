@@ -254,6 +254,9 @@ class Fact(Strict):
     ref: Ref | None = None
     pattern: str | None = None
     turn: int | None = Field(None, description="Only this reply (negative from the end)")
+    since: int | None = Field(
+        None, description="Any reply from this turn on (when the agent may rightly ask first)"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -265,6 +268,8 @@ class Fact(Strict):
         given = (self.text, self.any_of, self.ref, self.pattern)
         if sum(x is not None for x in given) != 1:
             raise ValueError("a fact has exactly one of text, any_of, ref and pattern")
+        if self.turn is not None and self.since is not None:
+            raise ValueError("a fact names one turn or the turns since one, not both")
         if self.pattern is not None:
             _compiles(self.pattern)
         return self
@@ -352,6 +357,7 @@ class Task(Strict):
         if self.user.script is not None:
             n = len(self.user.turns())
             turns = [f.turn for f in self.communicate if f.turn is not None]
+            turns += [f.since for f in self.communicate if f.since is not None]
             turns += [r.turn for r in self.route] + [f.turn for f in self.forbid.at]
             wrong = sorted({t for t in turns if not -n <= t < n})
             if wrong:

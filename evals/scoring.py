@@ -50,7 +50,9 @@ def _contains(haystack: str, needle: str) -> bool:
     return want in folded
 
 
-def _replies(turns: Sequence[TurnRecord], turn: int | None) -> str:
+def _replies(turns: Sequence[TurnRecord], turn: int | None, since: int | None = None) -> str:
+    if since is not None:
+        return "\n".join(t.reply for t in turns[since:])
     if turn is None:
         return "\n".join(t.reply for t in turns)
     try:
@@ -63,7 +65,7 @@ def check_communicate(facts: list[Fact], turns: Sequence[TurnRecord], resolver: 
     """Every fact appears in the replies (or in the one reply it names)."""
     missing = []
     for fact in facts:
-        text = _replies(turns, fact.turn)
+        text = _replies(turns, fact.turn, fact.since)
         if fact.pattern is not None:
             if not re.search(fact.pattern, fold(text)):
                 missing.append(f"/{fact.pattern}/")
