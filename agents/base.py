@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from domain.dialogue import (
 from prompts import load_prompt
 from tools.base import ToolContext, ToolSpec, run_tool
 
+log = logging.getLogger(__name__)
 MAX_STEPS = 5
 HISTORY_MESSAGES = 40
 FALLBACK = "Perdón, se me complicó esa consulta. ¿Me la repites con otras palabras?"
@@ -97,13 +99,13 @@ def context_message(prompt: str, ctx: ToolContext, agent: str, **variables: str)
 
 def absorb_report(reply: AIMessage, ctx: ToolContext) -> None:
     """Take the dialogue state a model reports it acted on (the offline model does; hosted LLMs
-    do not, and the tools keep the state for them), and trace the commands it read."""
+    do not, and the tools keep the state for them), and log the commands it read."""
     reported = reply.response_metadata.get(DIALOGUE_METADATA_KEY)
     if isinstance(reported, dict):
         ctx.dialogue = DialogueState.load(reported)
     commands = reply.response_metadata.get(COMMANDS_METADATA_KEY)
-    if commands:
-        ctx.emit({"commands": list(commands)})
+    if commands and log.isEnabledFor(logging.DEBUG):
+        log.debug("session %s %s commands: %s", ctx.session_id, ctx.current_agent, commands)
 
 
 def bind_agent_tools(

@@ -80,7 +80,8 @@ def test_the_jetta_conversation_quotes_reserves_and_sends_a_payment_link(
     assert link, text
     with Session(engine) as s:
         order = s.exec(select(Order).where(Order.folio == folio[0])).one()
-        assert order.status == "reserved" and order.notes.startswith("Recoge: ")
+        assert order.status == "reserved" and order.fulfillment == "pickup"
+        assert order.fulfillment_day is not None  # "mañana las puedo recoger": a real column
         line = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).one()
         product = s.get(Product, line.product_id)
         assert (
@@ -277,13 +278,11 @@ def test_references_resolve_against_what_was_offered(client: TestClient, engine:
         line = s.exec(select(OrderLine).where(OrderLine.order_id == order.id)).one()
     assert line.quantity == 2
     home = say(client, "a domicilio porfa", first["session_id"])
-    assert "domicilio" in home["reply"]
+    assert "domicilio" in home["reply"] and "dirección" in home["reply"], home["reply"]
     with Session(engine) as s:
-        assert (
-            s.exec(select(Lead).where(Lead.session_id == first["session_id"]))
-            .one()
-            .reason.startswith("Instalación a domicilio")
-        )
+        order = s.exec(select(Order).where(Order.folio == folio[0])).one()
+        assert order.fulfillment == "delivery"  # recorded on the order, not handed to a person
+        assert not s.exec(select(Lead).where(Lead.session_id == first["session_id"])).all()
 
 
 def test_a_customer_from_monterrey_is_served_from_monterrey(

@@ -53,7 +53,8 @@ TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
     (
         Topic.BALANCE,
         re.compile(
-            r"\b(?:cuanto|que) (?:me )?(?:falta|resta|queda|debo|adeudo)\b|\bsaldo\b|"
+            r"\b(?:cuanto|que) (?:me )?(?:falta|resta|queda|adeudo)\b|\bsaldo\b|"
+            r"\bcuanto (?:les? )?debo\b(?!\s+\w+(?:ar|er|ir)\b)|"
             r"\b(?:falta|resta) (?:por|de) pagar\b|\bel resto\b.*\bpag\w*|\bliquidar\b"
         ),
     ),
@@ -220,7 +221,10 @@ def understand(
     if e.sizes:
         b.slot("size", e.sizes[0], slots.size)
     chosen = _choice_sku(analysis, slots, aw)
-    if chosen is not None and not e.sizes and not (v is not None and v.model):
+    if chosen is not None and chosen == slots.chosen_sku and aw == Awaiting.RESERVE_CONFIRM:
+        if not cancel:
+            b.add(CommandKind.CONFIRM)  # "esa" right after the quote: yes, that one
+    elif chosen is not None and not e.sizes and not (v is not None and v.model):
         b.slot("chosen_sku", chosen, slots.chosen_sku)
     elif e.brands:
         b.slot("brand", e.brands[0], slots.brand)
