@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
+
+if TYPE_CHECKING:
+    from evals.perturb import Kind
 
 eval_app = typer.Typer(no_args_is_help=True, help="Agent eval suites (tasks in evals/tasks/).")
 Provider = Literal["offline", "openai", "azure", "openai_compatible"]
@@ -42,13 +45,27 @@ def run(
     gate: Annotated[
         bool, typer.Option(help="Exit 1 when a suite is below evals/thresholds.json")
     ] = False,
+    perturb: Annotated[
+        bool,
+        typer.Option(help="Also run perturbed variants of every customer turn (evals/perturb.py)"),
+    ] = False,
+    perturb_kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Kinds of variant (repeatable): accents, typos, slang, runon, emoji, "
+            "mixed; default: the first five"
+        ),
+    ] = None,  # fmt: skip
+    perturb_seed: Annotated[int, typer.Option(help="Seed of the perturbations")] = 0,
 ) -> None:
-    """Run eval tasks and append one JSONL line per trial; print the figures per suite."""
+    """Run eval tasks and append one JSONL line per trial; print the figures per suite (with
+    --perturb, pass^1 of the perturbed variants beside the originals)."""
     from core.settings import get_settings
     from evals.harness import RESULTS_DIR, Harness, RunConfig
     from evals.metrics import gate as gate_check
     from evals.metrics import load_thresholds, summarize
     from evals.models import load_tasks
+    from evals.perturb import variants
     from evals.report import markdown
 
     if provider not in (None, "offline", "openai", "azure", "openai_compatible"):
@@ -61,6 +78,8 @@ def run(
         tasks = load_tasks(suite or None, ids=task or None)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
+    if perturb or perturb_kind:
+        tasks += variants(tasks, _kinds(perturb_kind), seed=perturb_seed)
     settings = get_settings()
     user_llm = settings.llm
     if user == "llm" and user_llm.provider == "offline":
@@ -106,6 +125,17 @@ def run(
             typer.secho(f"gate: {failure}", fg=typer.colors.RED, err=True)
         if failures:
             raise typer.Exit(code=1)
+
+
+def _kinds(names: list[str] | None) -> list[Kind]:
+    from evals.perturb import DEFAULT_KINDS, KINDS
+
+    if not names:
+        return list(DEFAULT_KINDS)
+    unknown = sorted(set(names) - set(KINDS))
+    if unknown:
+        raise typer.BadParameter(f"{unknown}; use {', '.join(KINDS)}", param_hint="--perturb-kind")
+    return [k for k in KINDS if k in names]
 
 
 @eval_app.command("report")

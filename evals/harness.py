@@ -97,6 +97,7 @@ class TrialResult(BaseModel):
     target: str = "in-process"
     provider: str = "offline"
     user: str = "rule"
+    perturbation: str | None = None  # the kind, for a perturbed variant (evals.perturb)
 
 
 class RunHeader(BaseModel):
@@ -269,6 +270,7 @@ class Harness:
             reference_tools=reference, called_tools=called, tool_precision=precision,
             tool_recall=recall, duration_ms=(time.perf_counter() - started) * 1000,
             target=self.target_name, provider=self.settings.llm.provider, user=self.config.user,
+            perturbation=task.perturbation,
         )  # fmt: skip
 
     def _trial(self, task: Task, trial: int, turns: list[TurnRecord]) -> TrialResult:

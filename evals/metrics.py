@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evals.harness import TrialResult
+from evals.perturb import VARIANT_SEPARATOR
 from evals.scoring import pass_hat_k
 
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.json"
@@ -29,6 +30,19 @@ class SuiteSummary:
     p95_latency_ms: float
     errors: int
     failing: list[str] = field(default_factory=list)
+    # The perturbed variants of the same tasks (evals.perturb), when the run had them.
+    perturbed_pass1: float | None = None
+    perturbed_tasks: int = 0
+    perturbed_by_kind: dict[str, float] = field(default_factory=dict)
+    # Variants that fail although their original passes: what the perturbation broke.
+    broken_by_perturbation: list[str] = field(default_factory=list)
+
+    @property
+    def robustness_gap(self) -> float | None:
+        """pass^1 of the originals minus pass^1 of the perturbed variants (1.0 = 100 points)."""
+        if self.perturbed_pass1 is None or 1 not in self.pass_k:
+            return None
+        return self.pass_k[1] - self.perturbed_pass1
 
 
 def _p95(values: list[float]) -> float:
@@ -38,13 +52,46 @@ def _p95(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
+def _pass1(rows: list[TrialResult]) -> float:
+    """pass^1 averaged over the tasks of these trials."""
+    by_task: dict[str, list[TrialResult]] = defaultdict(list)
+    for r in rows:
+        by_task[r.task_id].append(r)
+    return sum(sum(r.passed for r in v) / len(v) for v in by_task.values()) / len(by_task)
+
+
+def _robustness(summary: SuiteSummary, originals: list[TrialResult],
+                perturbed: list[TrialResult]) -> None:  # fmt: skip
+    """Fill in the perturbed variants' figures (pass^1 overall and per kind)."""
+    if not perturbed:
+        return
+    summary.perturbed_pass1 = _pass1(perturbed)
+    summary.perturbed_tasks = len({r.task_id for r in perturbed})
+    kinds: dict[str, list[TrialResult]] = defaultdict(list)
+    for r in perturbed:
+        kinds[str(r.perturbation)].append(r)
+    summary.perturbed_by_kind = {kind: _pass1(rows) for kind, rows in sorted(kinds.items())}
+    passed = {r.task_id for r in originals if r.passed}
+    summary.broken_by_perturbation = sorted({
+        r.task_id for r in perturbed
+        if not r.passed and r.task_id.rsplit(VARIANT_SEPARATOR, 1)[0] in passed
+    })  # fmt: skip
+
+
 def summarize(results: list[TrialResult]) -> dict[str, SuiteSummary]:
-    """Figures per suite; pass^k for k = 1..n is averaged over tasks (tau-bench)."""
+    """Figures per suite; pass^k for k = 1..n is averaged over tasks (tau-bench).
+
+    Perturbed variants (``perturbation`` set) never count in the suite's own figures (nor in
+    the gate): they are reported beside them as ``perturbed_pass1``.
+    """
     by_suite: dict[str, list[TrialResult]] = defaultdict(list)
     for r in results:
         by_suite[r.suite].append(r)
     out = {}
-    for suite, rows in sorted(by_suite.items()):
+    for suite, every in sorted(by_suite.items()):
+        rows = [r for r in every if r.perturbation is None]
+        perturbed = [r for r in every if r.perturbation is not None]
+        rows = rows or perturbed  # a run of variants only still gets figures
         by_task: dict[str, list[TrialResult]] = defaultdict(list)
         for r in rows:
             by_task[r.task_id].append(r)
@@ -68,6 +115,8 @@ def summarize(results: list[TrialResult]) -> dict[str, SuiteSummary]:
             errors=sum(r.error is not None for r in rows),
             failing=sorted({r.task_id for r in rows if not r.passed}),
         )
+        if rows is not perturbed:
+            _robustness(out[suite], rows, perturbed)
     return out
 
 

@@ -194,7 +194,8 @@ class InvoiceExpect(Strict):
 
 
 class OrderExpect(Strict):
-    """One order the agent must have created, or (with ``folio``) an existing one in its end state.
+    """One order the agent must have created, or (with ``folio``) an existing one in its end state
+    (then only the fields given are checked).
 
     ``stock_held``: the active holds equal the units ordered; ``held_units``: exactly this many
     units held (0 for a cancelled order). ``payment_link``: at least one link was made;
@@ -341,6 +342,9 @@ class Task(Strict):
     communicate: list[Fact] = Field(default_factory=list)
     route: list[RouteCheck] = Field(default_factory=list)
     forbid: Forbid = Field(default_factory=Forbid)
+    perturbation: str | None = Field(
+        None, description="Set by evals.perturb on a generated variant; never in a task file"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -387,6 +391,9 @@ class TaskFile(Strict):
         wrong = [t.id for t in self.tasks if t.suite != self.suite]
         if wrong:
             raise ValueError(f"tasks of another suite in {self.suite}.json: {wrong}")
+        generated = [t.id for t in self.tasks if t.perturbation is not None]
+        if generated:
+            raise ValueError(f"perturbed variants are generated, not written: {generated}")
         return self
 
 

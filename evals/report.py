@@ -14,20 +14,56 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
+def _perturbed(summaries: dict[str, SuiteSummary]) -> bool:
+    return any(s.perturbed_pass1 is not None for s in summaries.values())
+
+
 def _columns(summaries: dict[str, SuiteSummary]) -> tuple[list[str], int]:
     k_max = max((s.trials for s in summaries.values()), default=1)
-    head = ["suite", "tasks", "trials", *(f"pass^{k}" for k in range(1, k_max + 1)),
-            "routing acc.", "tool precision", "tool recall", "mean turns", "p95 latency", "errors"]  # fmt: skip
+    head = ["suite", "tasks", "trials", *(f"pass^{k}" for k in range(1, k_max + 1))]
+    if _perturbed(summaries):
+        head += ["pass^1 perturbed", "gap"]
+    head += ["routing acc.", "tool precision", "tool recall", "mean turns", "p95 latency", "errors"]
     return head, k_max
 
 
-def _row(s: SuiteSummary, k_max: int) -> list[str]:
-    return [
-        s.suite, str(s.tasks), str(s.trials),
+def _gap(s: SuiteSummary) -> str:
+    gap = s.robustness_gap
+    return "–" if gap is None else f"{100 * gap:+.1f} pts"
+
+
+def _row(s: SuiteSummary, k_max: int, perturbed: bool = False) -> list[str]:
+    row = [
+        s.suite,
+        str(s.tasks),
+        str(s.trials),
         *(_pct(s.pass_k.get(k)) for k in range(1, k_max + 1)),
+    ]
+    if perturbed:
+        row += [_pct(s.perturbed_pass1), _gap(s)]
+    return row + [
         _pct(s.routing_accuracy), _pct(s.tool_precision), _pct(s.tool_recall),
         f"{s.mean_turns:.1f}", f"{s.p95_latency_ms:.0f} ms", str(s.errors),
     ]  # fmt: skip
+
+
+def robustness_table(summaries: dict[str, SuiteSummary]) -> list[str]:
+    """Markdown lines: pass^1 of the originals and of each kind of perturbed variant."""
+    kinds = sorted({k for s in summaries.values() for k in s.perturbed_by_kind})
+    if not kinds:
+        return []
+    lines = ["| suite | original | " + " | ".join(kinds) + " | all perturbed | gap |",
+             "|" + "---|" * (len(kinds) + 4)]  # fmt: skip
+    for s in summaries.values():
+        if s.perturbed_pass1 is None:
+            continue
+        cells = [_pct(s.perturbed_by_kind.get(k)) for k in kinds]
+        lines.append(
+            f"| {s.suite} | {_pct(s.pass_k.get(1))} | "
+            + " | ".join(cells)
+            + f" | {_pct(s.perturbed_pass1)} | {_gap(s)} |"
+        )
+    return lines
 
 
 def error_line(error: str) -> str:
@@ -45,11 +81,17 @@ def _why(r: TrialResult) -> str:
     return "; ".join(f"{c.name}: {c.detail}" for c in r.checks if not c.ok)
 
 
-def _failures(results: list[TrialResult]) -> list[tuple[TrialResult, int, int]]:
-    """Per failing task: its first failing trial, how many trials failed, how many ran."""
+def _failures(
+    results: list[TrialResult], only: set[str] | None = None
+) -> list[tuple[TrialResult, int, int]]:
+    """Per failing task: its first failing trial, how many trials failed, how many ran.
+
+    Without ``only``, the original tasks; with it, the (perturbed) task ids named."""
     by_task: dict[tuple[str, str], list[TrialResult]] = {}
     for r in results:
-        by_task.setdefault((r.suite, r.task_id), []).append(r)
+        wanted = r.perturbation is None if only is None else r.task_id in only
+        if wanted:
+            by_task.setdefault((r.suite, r.task_id), []).append(r)
     out = []
     for trials in by_task.values():
         failed = [r for r in trials if not r.passed]
@@ -66,11 +108,21 @@ def markdown(run_id: str, results: list[TrialResult]) -> str:
     lines = [f"# Eval run {run_id}", ""]
     if first is not None:
         lines += [f"Target: {first.target}; provider: {first.provider}; user: {first.user}.", ""]
+    perturbed = _perturbed(summaries)
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(_row(s, k_max)) + " |" for s in summaries.values()]
-    failing = _failures(results)
-    if failing:
-        lines += ["", "## Failing tasks", ""]
+    lines += ["| " + " | ".join(_row(s, k_max, perturbed)) + " |" for s in summaries.values()]
+    if perturbed:
+        lines += ["", "## Perturbed variants (pass^1 by kind)", "", *robustness_table(summaries)]
+    sections = [("Failing tasks", _failures(results))]
+    broken = {t for s in summaries.values() for t in s.broken_by_perturbation}
+    if broken:
+        sections.append(
+            ("Perturbed variants that fail where the original passes", _failures(results, broken))
+        )
+    for title, failing in sections:
+        if not failing:
+            continue
+        lines += ["", f"## {title}", ""]
         for r, failed, ran in failing:
             why = _why(r).replace("|", "\\|").replace("\n", " ")
             lines.append(
@@ -118,12 +170,14 @@ def html(run_id: str, results: list[TrialResult]) -> str:
     """A self-contained page: the suite table and every failing conversation, turn by turn."""
     summaries = summarize(results)
     head, k_max = _columns(summaries)
+    perturbed = _perturbed(summaries)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in _row(s, k_max)) + "</tr>"
+        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in _row(s, k_max, perturbed)) + "</tr>"
         for s in summaries.values()
     )
     table = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>" + rows
-    failing = _failures(results)
+    broken = {t for s in summaries.values() for t in s.broken_by_perturbation}
+    failing = _failures(results) + (_failures(results, broken) if broken else [])
     sections = "".join(
         f"<details><summary>{escape(r.suite)}/{escape(r.task_id)} · failed {failed}/{ran} "
         f"(trial {r.trial} shown)</summary>{_conversation(r)}</details>"

@@ -235,7 +235,8 @@ def _order_dict(conn: Connection, o: Any) -> dict[str, Any]:
         "fulfillment_window": o.fulfillment_window, "fulfillment_address": o.fulfillment_address,
         "notes": o.notes, "discount_cents": o.discount_cents, "total_cents": o.total_cents,
         "deposit_cents": o.deposit_cents, "paid_cents": o.paid_cents,
-        "balance_cents": o.total_cents - o.paid_cents, "held": held,
+        "balance_cents": o.total_cents - o.paid_cents,
+        "after_deposit_cents": o.total_cents - max(o.deposit_cents, o.paid_cents), "held": held,
         # How a reply names the end of the hold: "martes 1 de diciembre" (Mexico City time).
         "held_until_day": local_day(_instant(holds.until)) if holds.until else None,
         "payment_links": len(links), "pending_links": pending,
@@ -376,9 +377,15 @@ def _fulfillment_problems(want: OrderExpect, got: dict[str, Any]) -> list[str]:
 
 
 def order_problems(want: OrderExpect, got: dict[str, Any], resolver: Resolver) -> list[str]:
-    """Why an order is not the expected one (empty when it is)."""
+    """Why an order is not the expected one (empty when it is). For an existing order (named
+    by folio) only the fields the task gives are checked, not the defaults of a new one."""
+    named = want.model_fields_set if want.folio is not None else None
+
+    def asked(name: str) -> bool:
+        return named is None or name in named
+
     problems = []
-    if got["status"] != want.status:
+    if asked("status") and got["status"] != want.status:
         problems.append(f"status {got['status']} instead of {want.status}")
     if want.branch and got["branch"] != want.branch:
         problems.append(f"branch {got['branch']} instead of {want.branch}")
@@ -390,11 +397,11 @@ def order_problems(want: OrderExpect, got: dict[str, Any], resolver: Resolver) -
             for w, g in zip(want.lines, got["lines"], strict=True):
                 problems += _line_problems(w, g, resolver)
     units = sum(line["quantity"] for line in got["lines"])
-    if want.stock_held and want.held_units is None and got["held"] != units:
+    if asked("stock_held") and want.stock_held and want.held_units is None and got["held"] != units:
         problems.append(f"{got['held']} units held for {units} ordered")
     if want.held_units is not None and got["held"] != want.held_units:
         problems.append(f"{got['held']} units held instead of {want.held_units}")
-    if want.payment_link and not got["payment_links"]:
+    if asked("payment_link") and want.payment_link and not got["payment_links"]:
         problems.append("no payment link")
     if want.pending_links is not None and got["pending_links"] != want.pending_links:
         problems.append(f"{got['pending_links']} payable links instead of {want.pending_links}")
@@ -490,6 +497,7 @@ def _trace_reserve(conn: Connection, order: dict[str, Any] | None, args: dict[st
     }  # fmt: skip
     return {**base, "folio": base["folio"] or folio, "discount_cents": amounts.discount_cents,
             "total_cents": amounts.total_cents, "balance_cents": amounts.total_cents,
+            "after_deposit_cents": amounts.total_cents,
             "held_until_day": None, "held": quantity,
             "payment_links": base["payment_links"] + 1, "pending_links": 1, "lines": [line]}  # fmt: skip
 
