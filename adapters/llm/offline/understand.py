@@ -97,6 +97,10 @@ _BARE_YEAR = re.compile(
 _THAT_ONE = re.compile(r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|la misma|esa esta bien|esas estan bien)\b")
 _APART = re.compile(r"\bapart\w*|\bresérv\w*|\breserv\w*|\bseparam\w*|\bme las llevo\b|\blas quiero\b|\bla quiero\b|\bme quedo con\b")
 _OTHER = re.compile(r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b")
+_YES_NO = frozenset({
+    Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
+    Awaiting.HANDOFF_CONFIRM,
+})  # fmt: skip
 _DEALER = re.compile(r"\b(?:distribuidor|mayoreo|por volumen|revendo|reventa|flotilla|llantera|taller mecanico)\b")
 
 
@@ -319,6 +323,19 @@ def understand(
         b.add(CommandKind.DIGRESS, topic=found, value=value)
     if not invoicing and ("descuento" in text or _DEALER.search(text) or intent == "dealer_terms"):
         b.add(CommandKind.DIGRESS, topic=Topic.TERMS)
+
+    # "siempre no" with a reservation open and no yes/no question pending: cancel it, or just
+    # decline? Two plausible readings: ask.
+    slot_commands = [c for c in b.commands if c.slot]
+    if (
+        deny
+        and not cancel
+        and slots.folio
+        and not slot_commands
+        and aw not in _YES_NO
+        and re.match(r"^(?:siempre no|mejor no|ya no|no ya no)\b", text)
+    ):
+        b.add(CommandKind.CLARIFY, task=Task.RESERVATION)
 
     # Tasks.
     if intent in TIRE_QUERY or e.sizes or (v is not None and v.model) or _OTHER.search(text):

@@ -282,13 +282,14 @@ def after(turn: Turn) -> AIMessage:
         if line is not None:
             slots.chosen_sku = line.sku
             slots.quantity = line.quantity
-        decided = order.fulfillment.mode == FulfillmentMode.DELIVERY and bool(
-            order.fulfillment.address
-        )
-        ask = reservation.change == "created" and not decided
+        home = order.fulfillment.mode == FulfillmentMode.DELIVERY
+        ask = reservation.change == "created" and not home
         if ask:
             turn.expect(Awaiting.INSTALL_CHOICE, Task.FULFILLMENT)
-        elif order.fulfillment.mode == FulfillmentMode.DELIVERY and not decided:
+        elif home and not (
+            order.fulfillment.address and order.fulfillment.day and order.fulfillment.window
+        ):
+            slots.fulfillment.mode = FulfillmentMode.DELIVERY
             turn.expect(Awaiting.DELIVERY_DETAILS, Task.FULFILLMENT)
         else:
             turn.expect(Awaiting.NOTHING, Task.RESERVATION)

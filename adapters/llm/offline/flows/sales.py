@@ -48,6 +48,9 @@ def decide(turn: Turn) -> AIMessage:
 
     if turn.has(CommandKind.CANCEL):
         return orders.cancel(turn)
+    if turn.has(CommandKind.CLARIFY) and slots.folio:
+        turn.expect(Awaiting.CANCEL_CONFIRM, Task.RESERVATION)
+        return say(f"¿Quieres que cancele tu apartado {slots.folio}? Si es otra cosa, dime y lo vemos 🙂")
     if turn.has(CommandKind.HANDOFF):
         return call("handoff_to_human", reason="El cliente pidió hablar con un asesor",
                     kind="customer_asked")
