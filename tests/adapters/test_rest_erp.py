@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -28,7 +29,9 @@ from tests.live_server import live_server
 
 
 @pytest.fixture
-def remote(settings: Settings, engine: Engine) -> Iterator[str]:
+def remote(settings: Settings, engine: Engine, client: TestClient) -> Iterator[str]:
+    # After ``client`` started an app: the Spanish model is trained and cached by then, and a
+    # live server must be up within 15 s.
     with live_server(create_app(settings, engine=engine)) as url:
         yield url
 
