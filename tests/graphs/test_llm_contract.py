@@ -9,11 +9,11 @@ from typing import Any
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.app import create_app
 from core.settings import LlmSettings, Settings
-from db.tables import Order
+from db.tables import Order, OrderLine, Product
 from tests.fakes.openai_server import ScriptedOpenAI
 from tests.live_server import live_server
 
@@ -36,13 +36,17 @@ def scripted_llm(body: dict[str, Any]) -> dict[str, Any]:
         return {"tool_calls": [{"name": "transfer_to_sales", "arguments": {}}]}
     result = _json(last["content"]) if last["role"] == "tool" else None
     if result is not None:
-        if "folio" in result:
+        if "order" in result:  # ReservationResult
+            order = result["order"]
             return {
-                "content": f"Listo, apartadas. Folio {result['folio']}. Paga aquí: {result['payment_url']}"
+                "content": f"Listo, apartadas. Folio {order['folio']}. "
+                f"Paga aquí: {order['payment']['url']}"
             }
-        option = result["options"]["recommended"]
+        option = result["options"][0]  # TireOptions: recommended first
+        assert option["key"] == "recommended"
         return {
-            "content": f"Para tu Jetta: {option['brand']} {option['line']} a ${option['unit_price_cents'] // 100} c/u."
+            "content": f"Para tu Jetta: {option['brand']} {option['line']} a "
+            f"${option['unit_price_cents'] // 100} c/u."
         }
     if "Jetta" in user:
         return {
@@ -53,6 +57,7 @@ def scripted_llm(body: dict[str, Any]) -> dict[str, Any]:
                         "make": "Volkswagen",
                         "model": "Jetta",
                         "year": 2020,
+                        "trim": "Comfortline",
                         "quantity": 4,
                     },
                 }
@@ -61,10 +66,10 @@ def scripted_llm(body: dict[str, Any]) -> dict[str, Any]:
     offered = next(
         _json(m["content"])
         for m in reversed(messages)
-        if m["role"] == "tool" and "options" in m["content"]
+        if m["role"] == "tool" and '"options"' in m["content"]
     )
     assert offered is not None
-    sku = offered["options"]["recommended"]["sku"]
+    sku = offered["options"][0]["sku"]
     return {
         "tool_calls": [{"name": "create_reservation", "arguments": {"sku": sku, "quantity": 4}}]
     }
@@ -97,6 +102,12 @@ def test_a_sales_conversation_runs_on_an_openai_compatible_endpoint(
     with Session(engine) as s:
         order = s.exec(select(Order).where(Order.folio == folio[0])).one()
         assert order.status == "reserved"
+        line, product = s.exec(
+            select(OrderLine, Product)
+            .join(Product, col(Product.id) == OrderLine.product_id)
+            .where(OrderLine.order_id == order.id)
+        ).one()
+        assert line.quantity == 4 and product.size == "205/55R16"  # the Comfortline's size
     chat = [r.body for r in fake.chat_requests]
     assert all(b["model"] == "qwen2.5-7b-instruct" for b in chat)  # type: ignore[index]
     assert any(m.get("role") == "tool" for b in chat for m in b["messages"])  # type: ignore[index]
