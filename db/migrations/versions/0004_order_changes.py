@@ -34,27 +34,22 @@ PAID_OR_BEYOND = ("paid", "ready_for_pickup", "out_for_delivery", "delivered", "
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('branch', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('is_main', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column('area_codes', sa.JSON(), nullable=False, server_default='[]'))
-
-    with op.batch_alter_table('orders', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('fulfillment_day', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('fulfillment_window', sa.String(length=12), nullable=True))
-        batch_op.add_column(sa.Column('fulfillment_address', sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column('paid_cents', sa.Integer(), nullable=False, server_default='0'))
-
-    with op.batch_alter_table('payment_link', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('purpose', sa.String(length=12), nullable=False, server_default='deposit'))
-
+    # Plain ADD COLUMN, not batch mode: on SQLite a batch recreates the table, and dropping
+    # branch or orders (which other rows reference) fails with foreign keys on.
+    op.add_column('branch', sa.Column('is_main', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('branch', sa.Column('area_codes', sa.JSON(), nullable=False, server_default='[]'))
+    op.add_column('orders', sa.Column('fulfillment_day', sa.Date(), nullable=True))
+    op.add_column('orders', sa.Column('fulfillment_window', sa.String(length=12), nullable=True))
+    op.add_column('orders', sa.Column('fulfillment_address', sa.String(length=200), nullable=True))
+    op.add_column('orders', sa.Column('paid_cents', sa.Integer(), nullable=False, server_default='0'))
+    op.add_column('payment_link', sa.Column('purpose', sa.String(length=12), nullable=False, server_default='deposit'))
+    op.add_column('customer', sa.Column('erp_customer_id', sa.Integer(), nullable=True))
+    op.add_column('lead', sa.Column('kind', sa.String(length=20), nullable=False, server_default='other'))
+    op.create_index(op.f('ix_lead_kind'), 'lead', ['kind'], unique=False)
+    # lead is referenced by nothing, so a batch (a recreated table on SQLite) is safe here.
     with op.batch_alter_table('lead', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind', sa.String(length=20), nullable=False, server_default='other'))
         batch_op.add_column(sa.Column('order_id', sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f('ix_lead_kind'), ['kind'], unique=False)
         batch_op.create_foreign_key('fk_lead_order_id', 'orders', ['order_id'], ['id'])
-
-    with op.batch_alter_table('customer', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('erp_customer_id', sa.Integer(), nullable=True))
 
     op.create_table('order_invoice',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -96,20 +91,15 @@ def downgrade() -> None:
     with op.batch_alter_table('order_invoice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_invoice_order_id'))
     op.drop_table('order_invoice')
-    with op.batch_alter_table('customer', schema=None) as batch_op:
-        batch_op.drop_column('erp_customer_id')
     with op.batch_alter_table('lead', schema=None) as batch_op:
         batch_op.drop_constraint('fk_lead_order_id', type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_lead_kind'))
         batch_op.drop_column('order_id')
-        batch_op.drop_column('kind')
-    with op.batch_alter_table('payment_link', schema=None) as batch_op:
-        batch_op.drop_column('purpose')
-    with op.batch_alter_table('orders', schema=None) as batch_op:
-        batch_op.drop_column('paid_cents')
-        batch_op.drop_column('fulfillment_address')
-        batch_op.drop_column('fulfillment_window')
-        batch_op.drop_column('fulfillment_day')
-    with op.batch_alter_table('branch', schema=None) as batch_op:
-        batch_op.drop_column('area_codes')
-        batch_op.drop_column('is_main')
+    op.drop_index(op.f('ix_lead_kind'), table_name='lead')
+    # Plain DROP COLUMN (SQLite 3.35+): recreating branch or orders would break their references.
+    op.drop_column('lead', 'kind')
+    op.drop_column('customer', 'erp_customer_id')
+    op.drop_column('payment_link', 'purpose')
+    for column in ('paid_cents', 'fulfillment_address', 'fulfillment_window', 'fulfillment_day'):
+        op.drop_column('orders', column)
+    op.drop_column('branch', 'area_codes')
+    op.drop_column('branch', 'is_main')
