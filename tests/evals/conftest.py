@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from adapters.llm.offline.nlu import NLU
 from core.settings import AuthSettings, Settings
+from db.engine import make_engine
 from evals.harness import Harness, RunConfig, TrialResult
 from evals.models import load_tasks
 
@@ -37,3 +39,18 @@ def gate_results(
 ) -> list[TrialResult]:
     """Every task once, in process: the CI gate's run (shared by the tests that read it)."""
     return make_harness(eval_settings, eval_cache, sqlite_template).run(load_tasks())
+
+
+@pytest.fixture(scope="session")
+def trained_model_cache(model_cache: Path, sqlite_template: Path) -> Path:
+    """The intent model trained once into the run's shared cache before a live server starts:
+    a server trains it in its lifespan when the cache is cold, which on a busy machine takes
+    longer than ``live_server`` waits for it to start."""
+    from conversation.service import vocabulary_from_db
+
+    engine = make_engine(f"sqlite:///{sqlite_template}")
+    try:
+        NLU(vocabulary_from_db(engine), cache_dir=model_cache)
+    finally:
+        engine.dispose()
+    return model_cache

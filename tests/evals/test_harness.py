@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import tools.catalog
-import tools.sales
+from adapters.erp.sql import SqlErp
 from core.settings import Settings
 from domain.sales import OrderCreate
 from evals.harness import TrialResult
@@ -74,14 +74,14 @@ def test_a_tool_that_reserves_the_wrong_quantity_fails_the_gate(
     sqlite_template: Path,
     gate_results: list[TrialResult],
 ) -> None:
-    """Swap the reservation's write for one that holds 2 tires whatever was asked."""
-    real = tools.sales.create_order_once
+    """Swap the store's order creation for one that holds 2 tires whatever was asked."""
+    real = SqlErp.create_order
 
-    def two_instead(engine: Any, payload: OrderCreate, **kwargs: Any) -> Any:
+    def two_instead(self: SqlErp, payload: OrderCreate, **kwargs: Any) -> Any:
         lines = [line.model_copy(update={"quantity": 2}) for line in payload.lines]
-        return real(engine, payload.model_copy(update={"lines": lines}), **kwargs)
+        return real(self, payload.model_copy(update={"lines": lines}), **kwargs)
 
-    monkeypatch.setattr(tools.sales, "create_order_once", two_instead)
+    monkeypatch.setattr(SqlErp, "create_order", two_instead)
     affected = [
         t for t in _reserving(load_tasks(["sales"])) if "two" not in t.id and "fewer" not in t.id
     ]

@@ -36,6 +36,7 @@ def test_tasks_run_against_a_server_over_http(
     eval_settings: Settings,
     eval_cache: Path,
     sqlite_template: Path,
+    trained_model_cache: Path,
 ) -> None:
     """Same verdicts as in process; state read from the server's database or from the trace."""
     tasks = [t for t in load_tasks(["sales"]) if t.id in HTTP_TASKS]

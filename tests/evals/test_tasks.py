@@ -9,12 +9,12 @@ import pytest
 from pydantic import ValidationError
 
 from evals.metrics import load_thresholds
-from evals.models import Task, TaskFile, load_tasks, suite_files
+from evals.models import InvoiceExpect, Task, TaskFile, load_tasks, suite_files
 from evals.user_sim import CANNED
 from evals.world import tool_registry
 
 CORPUS = Path(__file__).resolve().parents[2] / "adapters/llm/offline/nlu/data/intents_train.tsv"
-MINIMUM = {"sales": 40, "routing": 30, "safety": 15}
+MINIMUM = {"sales": 40, "routing": 30, "safety": 15, "repair": 60}
 
 
 def test_every_suite_file_validates_and_has_enough_tasks() -> None:
@@ -86,3 +86,21 @@ def test_a_suite_file_rejects_duplicate_ids_and_foreign_tasks() -> None:
     with pytest.raises(ValidationError, match="another suite"):
         TaskFile.model_validate({"suite": "routing", "tasks": [task]})
     assert json.loads(suite_files()["sales"].read_text(encoding="utf-8"))["suite"] == "sales"
+
+
+def test_the_repair_suite_is_multi_turn_across_the_four_areas_and_uses_per_turn_checks() -> None:
+    tasks = load_tasks(["repair"])
+    areas = {t.description.split("]")[0].lstrip("[").split("/")[0] for t in tasks}
+    assert {"sales", "logistics", "support", "staff"} <= areas
+    multi = [t for t in tasks if len(t.user_texts()) >= 2]
+    assert len(multi) >= 0.8 * len(tasks), "repair is about what happens after the first turn"
+    assert all(t.user.script is not None for t in tasks), "scripted, so turn checks are exact"
+    assert any(t.user.events_before() for t in tasks)
+    assert any(f.turn is not None or f.since is not None for t in tasks for f in t.communicate)
+    assert any(t.forbid.at for t in tasks) and any(f.pattern for t in tasks for f in t.communicate)
+    orders = [o for t in tasks for o in t.db.orders or []]
+    assert any(o.fulfillment_weekday is not None and o.fulfillment_window for o in orders)
+    assert any(isinstance(o.invoice, InvoiceExpect) for o in orders)
+    assert any(o.folio is not None for o in orders) and any(o.pending_links == 1 for o in orders)
+    staff = [t for t in tasks if t.persona.role == "staff"]
+    assert staff and all(t.db.nothing_written for t in staff)
