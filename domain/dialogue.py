@@ -178,6 +178,7 @@ class Slots(_Slot):
     fulfillment: FulfillmentSlot = Field(default_factory=FulfillmentSlot)
     folio: str | None = None  # the conversation's open reservation
     order_folio: str | None = None  # the order the customer is asking about
+    handoff_lead: int | None = None  # the case already handed to a person in this conversation
     invoice: InvoiceSlot = Field(default_factory=InvoiceSlot)
 
     def offer(self, sku: str | None) -> Offer | None:

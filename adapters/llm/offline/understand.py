@@ -82,7 +82,7 @@ TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
 )
 _QUANTITY_CHANGE = re.compile(
     r"\b(?:mejor|nomas|solo|solamente|que sean|y si (?:fueran|son|fuera)|si fueran|"
-    r"en vez de \w+ (?:que sean )?|cambialo a|cambiala a|ahora)\s+(\d{1,3}|una|un|dos|tres|cuatro|"
+    r"en vez de \w+ (?:que sean )?|cambialo a|cambiala a|cambio a|cambiame a|ahora)\s+(\d{1,3}|una|un|dos|tres|cuatro|"
     r"cinco|seis|ocho|diez|doce)\b(?!\s*(?:de la|am|pm|:|mil|pesos|dias|horas))"
 )
 _NUMBER_WORDS = {
@@ -94,9 +94,26 @@ _BARE_YEAR = re.compile(
     r"^(?:(?:es|era|seria|perdon|perdon es|no es|no|mas bien|oops|ups|digo)\s+)*"
     r"(?:(?:un|una|el|del|de|modelo|ano|mod)\s+)*((?:19|20)\d\d|\d\d)(?:\s+(?:perdon|jaja|sorry))?$"
 )
-_THAT_ONE = re.compile(r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|la misma|esa esta bien|esas estan bien)\b")
+_THAT_ONE = re.compile(r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|la misma|las mismas|esa esta bien|esas estan bien)\b")
 _APART = re.compile(r"\bapart\w*|\bresérv\w*|\breserv\w*|\bseparam\w*|\bme las llevo\b|\blas quiero\b|\bla quiero\b|\bme quedo con\b")
 _OTHER = re.compile(r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b")
+_REPORTED_CANCEL = re.compile(
+    r"\b(?:se cancelo|se me cancelo|me cancelaron|cancelaron|fue cancelad\w*|esta cancelad\w*|"
+    r"quedo cancelad\w*|salio cancelad\w*|aparece cancelad\w*)\b"
+)
+_YEAR_ANYWHERE = re.compile(r"\b(19[89]\d|20[0-3]\d)\b(?!\s*(?:pesos|mil|km|llantas|piezas))")
+_CORRECTION_CUE = re.compile(
+    r"\b(?:me equivoque|perdon|no es|mas bien|digo|es|era|corrijo|modelo|ano|año)\b"
+)
+_BASE_TRIM = re.compile(
+    r"\b(?:la (?:mas )?basica|la normal|la sencilla|la estandar|la base|version base|"
+    r"la de entrada|la mas barata de todas|ni idea de la version|no se (?:la|que) version)\b"
+)
+_TERMS = re.compile(
+    r"\bdescuento\b|\bcredito (?:disponible|tengo|me queda)\b|\bmi (?:linea de )?credito\b|"
+    r"\blinea de credito\b|\bcuanto credito\b|\bprecio de (?:distribuidor|mayoreo|flotilla)\b"
+)
+_INVOICE_WORDS = re.compile(r"\b(?:rfc|regimen|uso de cfdi|cfdi|codigo postal|razon social|factur\w*)\b")
 _YES_NO = frozenset({
     Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
     Awaiting.HANDOFF_CONFIRM,
@@ -136,7 +153,7 @@ class _Builder:
         self.add(kind, slot=name, value=value)
 
 
-def _choice_sku(analysis: Analysis, slots: Slots, awaiting: Awaiting) -> str | None:
+def choice_sku(analysis: Analysis, slots: Slots, awaiting: Awaiting) -> str | None:
     """The offered option the message points at: by brand or line, by position or price, "esa"."""
     offers = slots.offers
     if not offers:
@@ -183,8 +200,15 @@ def understand(
     b = _Builder(slots)
 
     # Speech acts.
-    cancel = intent == "cancel" or bool(dx.CANCEL.search(text))
-    affirm = intent == "affirm" or bool(dx.AFFIRM_PREFIX.match(text))
+    reported = bool(_REPORTED_CANCEL.search(text))
+    cancel = (intent == "cancel" and not reported) or bool(dx.CANCEL.search(text))
+    # "ok y aprovechando, ¿cuánto una 205/55R16?" is not a yes: a prefix counts on short
+    # messages or when nothing new is named.
+    short = len(text.split()) <= 5
+    names_new = bool(e.sizes or (e.vehicle is not None and e.vehicle.model))
+    affirm = intent == "affirm" or (
+        bool(dx.AFFIRM_PREFIX.match(text)) and (short or not names_new)
+    )
     deny = intent == "deny" or (bool(dx.DENY_PREFIX.match(text)) and not affirm)
     if cancel:
         b.add(CommandKind.CANCEL, task=Task.RESERVATION if slots.folio else state.task)
@@ -209,22 +233,27 @@ def understand(
     elif current.model:
         bare = _BARE_YEAR.match(text)
         year_words = aw == Awaiting.YEAR or re.search(r"\b(?:modelo|ano|es del|es un|es una)\b", text)
+        anywhere = _YEAR_ANYWHERE.search(text)
         if bare and (aw == Awaiting.YEAR or len(bare[1]) == 4 or year_words):
             year = _year(bare[1])
             if year is not None:
                 b.slot("vehicle.year", year, current.year)
         elif e.vehicle is not None and e.vehicle.year and not e.vehicle.model:
             b.slot("vehicle.year", e.vehicle.year, current.year)
+        elif anywhere and not e.sizes and (aw == Awaiting.YEAR or _CORRECTION_CUE.search(text)):
+            b.slot("vehicle.year", int(anywhere[1]), current.year)
     trim = e.trim
     if trim is None and slots.trims and (aw == Awaiting.TRIM or current.model):
         trim = dx.extract_trim(analysis.text, slots.trims)
+    if trim is None and current.model and slots.offers and _BASE_TRIM.search(text):
+        b.add(CommandKind.CLARIFY, slot="vehicle.trim", value="base")
     if trim and not (v is not None and v.model and b.commands and b.commands[-1].slot == "vehicle"):
         b.slot("vehicle.trim", trim, current.trim)
 
     # What tire.
     if e.sizes:
         b.slot("size", e.sizes[0], slots.size)
-    chosen = _choice_sku(analysis, slots, aw)
+    chosen = choice_sku(analysis, slots, aw)
     if chosen is not None and chosen == slots.chosen_sku and aw == Awaiting.RESERVE_CONFIRM:
         if not cancel:
             b.add(CommandKind.CONFIRM)  # "esa" right after the quote: yes, that one
@@ -279,23 +308,30 @@ def understand(
     # Orders and fiscal data.
     if e.folios:
         b.slot("order_folio", e.folios[0], slots.order_folio)
-    invoicing = aw == Awaiting.INVOICE_DATA
+    invoicing = (
+        aw == Awaiting.INVOICE_DATA
+        or intent == "invoice"
+        or bool(e.rfc)
+        or bool(_INVOICE_WORDS.search(text))
+    )
     missing = slots.invoice.missing()
-    rfc = e.rfc
-    if rfc:
-        b.slot("invoice.rfc", rfc, slots.invoice.rfc)
-    name = dx.extract_business_name(
-        analysis.text, expected=invoicing and missing[:1] == ["name"], rfc=rfc
-    ) if (invoicing or e.business_name) else None
-    if name:
-        b.slot("invoice.name", name, slots.invoice.name)
-    if e.regime:
-        b.slot("invoice.regime", e.regime, slots.invoice.regime)
-    if e.cfdi_use:
-        b.slot("invoice.use", e.cfdi_use, slots.invoice.use)
-    zip_code = dx.extract_zip(text, expected=invoicing, rfc=rfc) if invoicing else e.zip_code
-    if zip_code and (invoicing or rfc):
-        b.slot("invoice.zip_code", zip_code, slots.invoice.zip_code)
+    if invoicing:
+        rfc = e.rfc or dx.extract_rfc_claim(analysis.text)
+        if rfc:
+            b.slot("invoice.rfc", rfc, slots.invoice.rfc)
+        name = dx.extract_business_name(
+            analysis.text, expected=aw == Awaiting.INVOICE_DATA or len(missing) < 5 or bool(rfc),
+            rfc=rfc,
+        )
+        if name:
+            b.slot("invoice.name", name, slots.invoice.name)
+        if e.regime:
+            b.slot("invoice.regime", e.regime, slots.invoice.regime)
+        if e.cfdi_use:
+            b.slot("invoice.use", e.cfdi_use, slots.invoice.use)
+        zip_code = dx.extract_zip(text, expected=aw == Awaiting.INVOICE_DATA, rfc=rfc)
+        if zip_code:
+            b.slot("invoice.zip_code", zip_code, slots.invoice.zip_code)
 
     # Questions off the current task: the phrasings that name a topic outright first, then the
     # classifier's topic when it is not a weaker reading of the same money question.
@@ -310,7 +346,12 @@ def understand(
     )
     if branch_stock:
         named.insert(0, Topic.BRANCH_STOCK)
+    names_product = bool(e.sizes or (v is not None and v.model))
+    if not invoicing and (_TERMS.search(text) or (_DEALER.search(text) and not names_product)):
+        named.insert(0, Topic.TERMS)
     topic = TOPIC_INTENTS.get(intent)
+    if topic == Topic.FINANCING and Topic.TERMS in named:
+        topic = None
     money = {Topic.FINANCING, Topic.PAYMENT_METHODS, Topic.BALANCE, Topic.PAYMENT_LINK}
     if topic is not None and analysis.confidence >= 0.45 and not (
         named and (topic in money or analysis.confidence < 0.6)
@@ -321,8 +362,6 @@ def understand(
     for found in named:
         value = e.branches[0] if found == Topic.BRANCH_STOCK else e.payment_method
         b.add(CommandKind.DIGRESS, topic=found, value=value)
-    if not invoicing and ("descuento" in text or _DEALER.search(text) or intent == "dealer_terms"):
-        b.add(CommandKind.DIGRESS, topic=Topic.TERMS)
 
     # "siempre no" with a reservation open and no yes/no question pending: cancel it, or just
     # decline? Two plausible readings: ask.

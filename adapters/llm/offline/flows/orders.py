@@ -111,13 +111,15 @@ def answer_pending(turn: Turn, awaiting: Awaiting, changed: list[str]) -> AIMess
             turn.expect(Awaiting.NOTHING)
             return say(f"Va, tu apartado {slots.folio} sigue en pie 👍")
     if awaiting == Awaiting.HANDOFF_CONFIRM:
-        if confirm:
-            reason = HandoffReason.DELIVERY_ISSUE if state.task == Task.ORDER_STATUS else HandoffReason.CUSTOMER_ASKED
-            return call(
-                "handoff_to_human",
-                reason=_handoff_reason(turn),
-                kind=reason.value,
+        if confirm or turn.has(CommandKind.HANDOFF):
+            reason = (
+                HandoffReason.DELIVERY_ISSUE
+                if state.task == Task.ORDER_STATUS
+                else HandoffReason.TECHNICAL
+                if state.task == Task.SUPPORT
+                else HandoffReason.CUSTOMER_ASKED
             )
+            return handoff(turn, _handoff_reason(turn), reason)
         if deny:
             turn.expect(Awaiting.NOTHING)
             return say(ts.OKAY)
@@ -147,6 +149,18 @@ def answer_pending(turn: Turn, awaiting: Awaiting, changed: list[str]) -> AIMess
     return None
 
 
+def handoff(turn: Turn, reason: str, kind: HandoffReason) -> AIMessage:
+    """Hand the case to a person once per conversation; a second ask is answered, not doubled."""
+    lead = turn.state.slots.handoff_lead
+    if lead is not None:
+        turn.expect(Awaiting.NOTHING)
+        return say(
+            "Tu caso ya está con nuestro equipo 🙌 te contactan en cuanto lo revisen. Si quieres "
+            "agregar algo (fotos, horario en que te pueden llamar), escríbelo aquí y lo sumo."
+        )
+    return call("handoff_to_human", reason=reason, kind=kind.value)
+
+
 def _other_business(turn: Turn, changed: list[str]) -> bool:
     """The message is about something else (a change, a question, a cancellation)."""
     kinds = {c.kind for c in turn.commands}
@@ -160,6 +174,8 @@ def _handoff_reason(turn: Turn) -> str:
     folio = _order_folio(turn)
     if turn.state.task == Task.ORDER_STATUS and folio:
         return f"Entrega retrasada del pedido {folio}: el cliente pide hora de llegada"
+    if turn.state.task == Task.SUPPORT:
+        return "Revisión técnica solicitada por el cliente"
     return "El cliente pidió hablar con una persona"
 
 
@@ -337,6 +353,7 @@ def after(turn: Turn) -> AIMessage:
         return say(t.with_resume(to.invoice(invoiced), state))
     handed = outcome.get(HandoffResult)
     if handed is not None:
+        slots.handoff_lead = handed.lead_id
         turn.expect(Awaiting.NOTHING)
         return say(ts.handoff(handed))
     stock = outcome.get(BranchStock)
@@ -402,4 +419,6 @@ def refusal(turn: Turn, tool: str, error: str) -> AIMessage:
         return say(f"{ts.tool_error(tool, error)} {t.ask_invoice_field(turn.state)}")
     if tool in ("cancel_reservation", "change_reservation") and "apartado" in error.lower():
         slots.folio = None
+    if tool == "create_reservation" and slots.chosen_sku:
+        turn.expect(Awaiting.RESERVE_CONFIRM, Task.QUOTE)
     return say(ts.tool_error(tool, error))

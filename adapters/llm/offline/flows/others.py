@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from langchain_core.messages import AIMessage
 
 from adapters.llm.offline.flows import orders
@@ -10,7 +12,7 @@ from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.templates import staff as tst
 from adapters.llm.offline.templates import support as ts
 from adapters.llm.offline.turn import Turn, call, say
-from domain.dialogue import Awaiting, CommandKind, HandoffReason, Task
+from domain.dialogue import Awaiting, CommandKind, FulfillmentMode, HandoffReason, Task
 from domain.tool_results import (
     HandoffRequests,
     LowStockResult,
@@ -19,9 +21,33 @@ from domain.tool_results import (
     StockResult,
 )
 
+_DOT = re.compile(r"\bdot\b.*?\b(\d{2})(\d{2})\b|\b(\d{2})(\d{2})\b(?=.*\bdot\b)")
+
+
+def _dot_age(turn: Turn) -> str | None:
+    """"dice DOT ... 2318": week 23 of 2018, and how old that is."""
+    match = _DOT.search(turn.text)
+    if match is None:
+        return None
+    week, year = (match[1], match[2]) if match[1] else (match[3], match[4])
+    w, y = int(week), 2000 + int(year)
+    if not 1 <= w <= 53 or y > turn.now.year:
+        return None
+    age = turn.now.year - y - (1 if turn.now.isocalendar().week < w else 0)
+    advice = (
+        "Con más de 5 años conviene revisarlas, y a los 10 cambiarlas aunque se vean bien."
+        if age >= 5
+        else "Todavía están en buena edad; revisa el dibujo y la presión."
+    )
+    years = f"{age} año{'s' if age != 1 else ''}"
+    return (
+        f"Tu llanta se fabricó en la semana {w} de {y}: tiene unos {years} 📅 {advice} "
+        "¿Quieres que te cotice unas nuevas? Dime tu auto y año."
+    )
+
 
 def support(turn: Turn) -> AIMessage:
-    """Warranty, problems and care; a yes hands the case to a technician."""
+    """Warranty, problems and care; a yes hands the case to a technician (once)."""
     if turn.outcomes:
         outcome = turn.last
         assert outcome is not None
@@ -29,27 +55,31 @@ def support(turn: Turn) -> AIMessage:
             return say(ts.tool_error(outcome.tool, outcome.error))
         return orders.after(turn)
     state = turn.state
-    apply_commands(state, turn.commands)
+    awaiting = state.awaiting
+    changed = apply_commands(state, turn.commands)
     intent, e = turn.intent, turn.entities
     folio = e.folios[0] if e.folios else None
-    if intent == "warranty_claim" or (folio and state.awaiting == Awaiting.FOLIO):
+    if intent == "warranty_claim" or (folio and awaiting == Awaiting.FOLIO):
         if folio:
-            return call(
-                "handoff_to_human", reason=f"Garantía del folio {folio}", kind=HandoffReason.WARRANTY.value
-            )
+            return orders.handoff(turn, f"Garantía del folio {folio}", HandoffReason.WARRANTY)
         turn.expect(Awaiting.FOLIO, Task.SUPPORT)
         return say(ts.WARRANTY)
+    pending = orders.answer_pending(turn, awaiting, changed)
+    if pending is not None:
+        return pending
     if turn.has(CommandKind.HANDOFF) or (
-        turn.has(CommandKind.CONFIRM) and state.awaiting == Awaiting.HANDOFF_CONFIRM
+        turn.has(CommandKind.CONFIRM) and awaiting == Awaiting.HANDOFF_CONFIRM
     ):
-        return call(
-            "handoff_to_human",
-            reason="Revisión técnica solicitada por el cliente",
-            kind=HandoffReason.TECHNICAL.value,
+        return orders.handoff(
+            turn, "Revisión técnica solicitada por el cliente", HandoffReason.TECHNICAL
         )
     if turn.has(CommandKind.DENY):
         turn.expect(Awaiting.NOTHING)
         return say(ts.OKAY)
+    dot = _dot_age(turn)
+    if dot is not None:
+        turn.expect(Awaiting.NOTHING, Task.SUPPORT)
+        return say(dot)
     if intent == "tire_problem":
         turn.expect(Awaiting.HANDOFF_CONFIRM, Task.SUPPORT)
         return say(ts.PROBLEM)
@@ -67,6 +97,18 @@ def logistics(turn: Turn) -> AIMessage:
         assert outcome is not None
         if outcome.error is not None:
             return orders.refusal(turn, outcome.tool, outcome.error)
+        status = outcome.get(OrderStatus)
+        if (
+            status is not None
+            and status.order is not None
+            and turn.state.task == Task.FULFILLMENT
+            and turn.can("set_fulfillment")
+            and not turn.called("set_fulfillment")
+        ):
+            turn.state.slots.order_folio = status.order.folio
+            if turn.state.slots.fulfillment.mode is None:
+                turn.state.slots.fulfillment.mode = FulfillmentMode(status.order.fulfillment.mode)
+            return orders.fulfillment(turn)
         return orders.after(turn)
     state = turn.state
     awaiting = state.awaiting
@@ -75,16 +117,19 @@ def logistics(turn: Turn) -> AIMessage:
     if pending is not None:
         return pending
     if turn.has(CommandKind.HANDOFF):
-        return call(
-            "handoff_to_human",
-            reason="Logística: el cliente pidió atención de una persona",
-            kind=HandoffReason.CUSTOMER_ASKED.value,
+        return orders.handoff(
+            turn, "Logística: el cliente pidió atención de una persona", HandoffReason.CUSTOMER_ASKED
         )
-    if turn.intent in ("delivery_reschedule",):
-        turn.expect(Awaiting.HANDOFF_CONFIRM, Task.ORDER_STATUS)
+    wants_visit = bool(set(changed) & orders.FULFILLMENT_SLOTS)
+    if turn.intent in ("delivery_reschedule", "fulfillment") or wants_visit:
+        if wants_visit and state.slots.order_folio and turn.can("set_fulfillment"):
+            return orders.fulfillment(turn)
+        if wants_visit:
+            state.task = Task.FULFILLMENT
+            return call("get_order_status", folio=turn.value("order_folio"))
+        turn.expect(Awaiting.DELIVERY_DETAILS, Task.FULFILLMENT)
         return say(
-            "Para cambiar la fecha de tu entrega te paso con logística, que ve la ruta del día. "
-            "¿Te comunico con ellos?"
+            "Claro, te ayudo a moverla. ¿Qué día y en qué horario te queda mejor (mañana o tarde)?"
         )
     if turn.has(CommandKind.SMALL_TALK):
         return say(t.small_talk(str(turn.command(CommandKind.SMALL_TALK).value)))  # type: ignore[union-attr]
@@ -100,6 +145,7 @@ def staff(turn: Turn) -> AIMessage:
     state = turn.state
     apply_commands(state, turn.commands)
     intent, e, text = turn.intent, turn.entities, turn.text
+    slots = state.slots
     branch = e.branches[0] if e.branches else None
     state.task = Task.STAFF_QUERY
     if intent == "leads_report" or (
@@ -119,11 +165,12 @@ def staff(turn: Turn) -> AIMessage:
         return say(tst.NOT_YET)
     if intent == "route_planning":
         return say(tst.ROUTES_NOT_YET)
-    if e.sizes or e.brands:
+    if e.sizes or e.brands or (branch and (slots.size or slots.brand)):
+        # "¿y en MTY?" repeats the last stock question for another branch.
         return call(
             "check_stock",
-            size=e.sizes[0] if e.sizes else None,
-            brand=e.brands[0] if e.brands else None,
+            size=e.sizes[0] if e.sizes else slots.size,
+            brand=e.brands[0] if e.brands else (None if e.sizes else slots.brand),
             branch_code=branch,
         )
     return say(tst.ASK_STOCK)

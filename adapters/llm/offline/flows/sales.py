@@ -13,18 +13,20 @@ from adapters.llm.offline.flows import orders
 from adapters.llm.offline.flows.state import apply_commands, search_changed
 from adapters.llm.offline.templates import catalog as tc
 from adapters.llm.offline.templates import common as t
+from adapters.llm.offline.templates import orders as to
 from adapters.llm.offline.templates import support as ts
-from adapters.llm.offline.turn import Turn, call, say
-from adapters.llm.offline.understand import wants_other_option, wants_reservation_now
+from adapters.llm.offline.turn import Outcome, Turn, call, say
+from adapters.llm.offline.understand import choice_sku, wants_other_option, wants_reservation_now
 from domain.dialogue import (
     DEFAULT_QUANTITY,
     Awaiting,
     CommandKind,
+    HandoffReason,
     Offer,
     Task,
     Topic,
 )
-from domain.tool_results import Quote, TireOptions
+from domain.tool_results import Branches, PaymentOptions, Quote, ServicePrices, TireOptions
 
 SEARCHES = ("find_tires_for_vehicle", "search_tires")
 
@@ -48,12 +50,22 @@ def decide(turn: Turn) -> AIMessage:
 
     if turn.has(CommandKind.CANCEL):
         return orders.cancel(turn)
-    if turn.has(CommandKind.CLARIFY) and slots.folio:
+    clarify = turn.command(CommandKind.CLARIFY)
+    if clarify is not None and clarify.slot == "vehicle.trim" and slots.offers:
+        size = slots.offers[0].size
+        turn.expect(Awaiting.OPTION, Task.QUOTE)
+        return say(
+            f"Va: la versión básica usa {size}, que es la medida de las opciones que te pasé 👆 "
+            "Si al ver el costado de tu llanta dice otra medida, me la pasas. "
+            + ("¿Cuál te late más? " + _offer_names(turn)).strip()
+        )
+    if clarify is not None and slots.folio:
         turn.expect(Awaiting.CANCEL_CONFIRM, Task.RESERVATION)
         return say(f"¿Quieres que cancele tu apartado {slots.folio}? Si es otra cosa, dime y lo vemos 🙂")
     if turn.has(CommandKind.HANDOFF):
-        return call("handoff_to_human", reason="El cliente pidió hablar con un asesor",
-                    kind="customer_asked")
+        return orders.handoff(
+            turn, "El cliente pidió hablar con un asesor", HandoffReason.CUSTOMER_ASKED
+        )
     pending = orders.answer_pending(turn, awaiting, changed)
     if pending is not None:
         return pending
@@ -63,6 +75,16 @@ def decide(turn: Turn) -> AIMessage:
         return orders.change_purchase(turn, changed)
     if search_changed(changed):
         return search(turn)
+    wants_hold = turn.starts(Task.RESERVATION) or (
+        awaiting == Awaiting.RESERVE_CONFIRM and turn.has(CommandKind.CONFIRM)
+    )
+    if slots.chosen_sku and (
+        wants_hold
+        or ("chosen_sku" in changed and (wants_reservation_now(turn.analysis) or _picks_up(turn)))
+    ):
+        # The reservation's reply says how long the hold lasts and carries the link, so the
+        # questions asked with the "sí" are answered too.
+        return reserve(turn)
     digression = orders.digression(turn)
     if digression is not None:
         return digression
@@ -73,14 +95,8 @@ def decide(turn: Turn) -> AIMessage:
     if "quantity" in changed and slots.chosen_sku:
         return quote(turn, slots.chosen_sku)
     if slots.chosen_sku and ("chosen_sku" in changed or awaiting == Awaiting.OPTION):
-        if wants_reservation_now(turn.analysis) or _picks_up(turn):
-            return reserve(turn)
         return quote(turn, slots.chosen_sku)
-    if turn.starts(Task.RESERVATION) or (
-        awaiting == Awaiting.RESERVE_CONFIRM and turn.has(CommandKind.CONFIRM)
-    ):
-        if slots.chosen_sku:
-            return reserve(turn)
+    if wants_hold:
         if slots.offers:
             turn.expect(Awaiting.OPTION, Task.QUOTE)
             return say("¡Va! ¿Cuál te aparto? " + _offer_names(turn))
@@ -239,8 +255,17 @@ def after(turn: Turn) -> AIMessage:
             return quote(turn, chosen)
         if state.slots.vehicle.model and not options.trim_known and options.trims:
             state.slots.trims = [tr.trim for tr in options.trims]
+        picked = choice_sku(turn.analysis, state.slots, Awaiting.OPTION) if (
+            turn.entities.choice or turn.entities.brands
+        ) else None
+        if picked is not None and not turn.called("quote_tires"):
+            # "4 llantas 195/65R15 las económicas": the choice was made before the options.
+            state.slots.chosen_sku = picked
+            if wants_reservation_now(turn.analysis) and turn.can("create_reservation"):
+                return reserve(turn)
+            return quote(turn, picked)
         turn.expect(Awaiting.OPTION, Task.QUOTE)
-        return say(tc.options(options, greet=_greets(turn)))
+        return _with_info(turn, tc.options(options, greet=_greets(turn)))
     quoted = outcome.get(Quote)
     if quoted is not None:
         state.slots.chosen_sku = quoted.sku
@@ -249,8 +274,58 @@ def after(turn: Turn) -> AIMessage:
             turn.expect(Awaiting.CHANGE_CONFIRM, Task.RESERVATION)
             return say(tc.quote(quoted, changing_folio=state.slots.folio))
         turn.expect(Awaiting.RESERVE_CONFIRM, Task.QUOTE)
-        return say(tc.quote(quoted))
+        return _with_info(turn, tc.quote(quoted))
+    primary = next(
+        (o for o in reversed(turn.outcomes) if isinstance(o.result, (TireOptions, Quote))), None
+    )
+    if primary is not None and outcome.tool in INFO_TOOLS:
+        return _compose(turn, primary)
     return orders.after(turn)
+
+
+INFO_TOOLS = {
+    Topic.BRANCHES: "get_branches",
+    Topic.SERVICES: "get_service_prices",
+    Topic.PAYMENT_METHODS: "get_payment_options",
+}
+
+
+def _with_info(turn: Turn, text: str) -> AIMessage:
+    """A run-on message also asked about hours, services or payment: fetch that too."""
+    for topic in turn.topics():
+        tool = INFO_TOOLS.get(topic)
+        if tool and turn.can(tool) and not turn.called(tool):
+            return call(tool)
+    return say(text)
+
+
+def _compose(turn: Turn, primary: Outcome) -> AIMessage:
+    """The main answer (options or quote) followed by the extra information asked for."""
+    state = turn.state
+    options, quoted = primary.get(TireOptions), primary.get(Quote)
+    if options is not None:
+        main = tc.options(options, greet=_greets(turn))
+        turn.expect(Awaiting.OPTION, Task.QUOTE)
+    elif quoted is not None:
+        main = tc.quote(quoted)
+        turn.expect(Awaiting.RESERVE_CONFIRM, Task.QUOTE)
+    else:
+        main = ""
+    extras = []
+    for outcome in turn.outcomes:
+        if outcome is primary or outcome.result is None:
+            continue
+        branches = outcome.get(Branches)
+        if branches is not None:
+            extras.append(tc.branches(branches, state.slots.branch))
+        services = outcome.get(ServicePrices)
+        if services is not None:
+            extras.append(tc.services(services))
+        payments = outcome.get(PaymentOptions)
+        if payments is not None:
+            asked = next((c.value for c in turn.commands if c.kind == CommandKind.DIGRESS and c.value), None)
+            extras.append(to.payment_options(payments, asked))
+    return say("\n\n".join([main, *extras]).strip())
 
 
 def _refusal(turn: Turn, tool: str, error: str) -> AIMessage:

@@ -37,6 +37,9 @@ SALES_TOPICS = frozenset({
     Topic.HOLD_PERIOD, Topic.PAYMENT_LINK, Topic.BALANCE, Topic.PAYMENT_METHODS, Topic.INVOICE,
     Topic.BRANCH_STOCK, Topic.FINANCING, Topic.TERMS,
 })  # fmt: skip
+_WANTS_PERSON = re.compile(
+    r"\b(?:tecnico|asesor|persona|humano|alguien|revis\w*|llamen|marquen|contacten|llamar|marcar)\b"
+)
 _STAFF_ANALYTICS = re.compile(
     r"\b(?:se vend\w*|vendid\w*|ventas?|vendemos|vendimos|rotacion|desplaza\w*|mas vendid\w*|"
     r"menos vendid\w*|top \d+|ranking|clientes|prospectos|leads?|pidieron|asesor(?:es)?|"
@@ -78,6 +81,10 @@ def _answers_pending(turn: Turn) -> bool:
     }.get(aw, set())  # fmt: skip
     if slots & answers:
         return True
+    if aw == Awaiting.HANDOFF_CONFIRM and _WANTS_PERSON.search(turn.text):
+        return True
+    if state.agent == AgentName.SALES and slots - {"order_folio"}:
+        return True  # a new quantity, brand, year or day: still the purchase in progress
     short = len(turn.text.split()) <= 4 and not e.sizes and not e.vehicle
     return short and turn.analysis.confidence < 0.6
 
@@ -100,6 +107,8 @@ def supervise(turn: Turn) -> AIMessage:
     if intent in STAFF_ONLY:
         return say(t.INTERNAL_ONLY)
     topics = set(turn.topics())
+    if intent == "human_handoff" and active in (AgentName.SUPPORT, AgentName.LOGISTICS):
+        return _transfer(turn, active)
     if turn.has(CommandKind.CANCEL) or topics & SALES_TOPICS:
         return _transfer(turn, AgentName.SALES)
     if intent in LOGISTICS or Topic.ORDER_STATUS in topics:
@@ -139,6 +148,10 @@ def _route_staff(turn: Turn) -> AIMessage:
         return say(t.ABUSE)
     if intent in ("route_planning", "delivery_reschedule"):
         return _transfer(turn, AgentName.INVENTORY)
+    if active == AgentName.INVENTORY and (e.branches or e.sizes or e.brands) and not (
+        e.vehicle is not None and e.vehicle.model
+    ):
+        return _transfer(turn, AgentName.INVENTORY)  # "¿y en MTY?" after a stock question
     if intent in STAFF_QUERIES or intent == "order_status" or _STAFF_ANALYTICS.search(turn.text):
         return _transfer(turn, AgentName.INVENTORY)
     if e.vehicle is not None and e.vehicle.model:

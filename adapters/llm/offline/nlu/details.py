@@ -145,7 +145,7 @@ REGIME_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 USE_NAMES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("G03", re.compile(r"\bgastos? en general\b|\bgasto general\b")),
-    ("G01", re.compile(r"\badquisicion de mercancias?\b|\bmercancias?\b|\breventa\b")),
+    ("G01", re.compile(r"\badquisicion de mercancias?\b")),
     ("I04", re.compile(r"\bequipo de computo\b")),
     ("I02", re.compile(r"\bmobiliario\b")),
     ("I03", re.compile(r"\bequipo de transporte\b")),
@@ -158,6 +158,17 @@ _COMPANY_SUFFIX = re.compile(
     r"(?i)\b(?:s\.?\s?a\.?(?:\s?de\s?c\.?\s?v\.?)?|s\.?\s?de\s?r\.?\s?l\.?(?:\s?de\s?c\.?\s?v\.?)?|"
     r"s\.?\s?c\.?|a\.?\s?c\.?|sapi(?:\s?de\s?c\.?\s?v\.?)?)(?=[\s,.;]|$)"
 )
+
+
+_RFC_CLAIM = re.compile(r"(?i)\brfc\b\s*(?:es|:)?\s*([A-Za-zÑñ&0-9\-]{4,16})\b")
+
+
+def extract_rfc_claim(original: str) -> str | None:
+    """What follows "RFC" even when it is not a well-formed RFC ("mi rfc es GOMJ8503")."""
+    match = _RFC_CLAIM.search(original)
+    if match and any(c.isdigit() for c in match[1]):
+        return match[1].upper().replace("-", "")
+    return None
 
 
 def extract_rfc(original: str) -> str | None:
@@ -203,6 +214,28 @@ def extract_cfdi_use(normalized: str) -> str | None:
     return None
 
 
+_NAME_STOP = re.compile(
+    r"(?i)\b(?:rfc|r\.f\.c\.?|r[eé]gimen|uso(?: de)?(?: cfdi)?|cfdi|c[oó]digo postal|c\.?p\.?|cp)\b"
+)
+_NAME_FILLER = re.compile(
+    r"(?i)^(?:(?:perd[oó]n|ok|va|si|sí|es|son|mis datos|datos|mi nombre es|soy|a nombre de|"
+    r"factura a nombre de|la factura a nombre de|nombre)\b[\s,:]*)+"
+)
+
+
+def _person_name(original: str, rfc: str | None) -> str | None:
+    """A bare personal name among comma-separated invoice data ("jorge gomez martinez")."""
+    for part in re.split(r"[,\n;]", original):
+        part = _NAME_STOP.split(part)[0]
+        if rfc:
+            part = re.sub(re.escape(rfc), " ", part, flags=re.I)
+        part = _NAME_FILLER.sub("", part.strip())
+        words = part.split()
+        if len(words) >= 2 and all(re.fullmatch(r"[A-Za-zÁÉÍÓÚÑÜáéíóúñü.&']+", w) for w in words):
+            return _clean_name(part)
+    return None
+
+
 def extract_business_name(original: str, *, expected: bool, rfc: str | None) -> str | None:
     """The razón social: after "razón social"/"a nombre de", a company suffix, or a bare line
     when we asked for it."""
@@ -216,10 +249,7 @@ def extract_business_name(original: str, *, expected: bool, rfc: str | None) -> 
         if _COMPANY_SUFFIX.search(part) and not (rfc and rfc in part.upper().replace(" ", "")):
             return _clean_name(part)
     if expected:
-        parts = [p for p in re.split(r"[,\n;]", text) if p.strip()]
-        words = [p for p in parts if not any(c.isdigit() for c in p)]
-        if len(parts) == 1 and words:
-            return _clean_name(words[0])
+        return _person_name(text, rfc)
     return None
 
 
@@ -291,7 +321,8 @@ def extract_trim(original: str, trims: Sequence[str]) -> str | None:
 # --- speech acts inside sentences --------------------------------------------------------------
 
 CANCEL = re.compile(
-    r"\bcancel\w*\b|\bya no (?:las|los|la|lo) (?:quiero|ocupo|necesito|voy a (?:querer|ocupar))\b|"
+    r"\bcancel(?:a|ame|amelo|amela|amelas|amelos|alo|ala|alas|alos|ar|arlo|arla|arlas|arlos|"
+    r"en|enlo|enla|enlas|enme|acion)\b|\bya no (?:las|los|la|lo) (?:quiero|ocupo|necesito|voy a (?:querer|ocupar))\b|"
     r"\bya no (?:quiero|ocupo|necesito) (?:nada|el apartado|las llantas|el pedido)\b|"
     r"\bno (?:las|lo|me las) apartes\b|\b(?:quita|quitame|borra|borrame|deshaz|deshacer)\b"
     r".{0,20}\b(?:apartado|pedido|reserva\w*)\b|\bsiempre no (?:las|lo|la|los) (?:quiero|voy a)\b"

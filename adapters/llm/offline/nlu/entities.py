@@ -109,12 +109,20 @@ _PICKUP = re.compile(
     r"\b(?:recoger|recogerlas|recogerla|recojo|recogemos|la recojo|las recojo|paso por (?:ellas|"
     r"ellos|ella|las llantas)|pasar por (?:ellas|ellos|ella)|voy por (?:ellas|ellos|ella)|"
     r"voy a la sucursal|voy a sucursal|paso a la sucursal|paso a recoger|ir por ellas|"
-    r"taller|en mostrador|en tienda)\b"
+    r"taller|en mostrador|en tienda|paso yo|voy yo|las paso a traer|a la sucursal|"
+    r"en la sucursal|en sucursal|en la tienda|vengo yo|voy para alla|alla las recojo)\b"
 )
 _DELIVERY = re.compile(
     r"\b(?:a domicilio|domicilio|me las (?:traen|llevan|mandan|envian|traigan|lleven|manden)|"
     r"me la (?:traen|llevan|mandan|envian)|a mi (?:casa|oficina|trabajo|negocio|taller)|"
-    r"hasta mi casa|envios?|enviar|envian|mandarlas|traermelas|llevarmelas|mandenmelas)\b"
+    r"hasta mi casa|envios?|enviar|envian|mandarlas|traermelas|llevarmelas|mandenmelas|"
+    r"en mi (?:casa|domicilio|oficina|trabajo|negocio)|en (?:la )?casa|instaladas en|"
+    r"vengan a|vayan a|vayan a mi|vengan a mi|pueden venir|a la casa)\b"
+)
+
+
+_VEHICLE_COUNT = re.compile(
+    r"\s+(?:camionetas?|carros?|autos?|coches?|vehiculos?|unidades|taxis?|trailers?|camiones?|motos?)\b"
 )
 
 
@@ -212,13 +220,16 @@ def extract_quantity(text: str) -> int | None:
     for pattern, value in _QUANTITY:
         if pattern.search(text):
             return value
+    found: list[tuple[int, int]] = []
     for pattern in _QUANTITY_N:
-        match = pattern.search(text)
-        if match:
+        for match in pattern.finditer(text):
+            if _VEHICLE_COUNT.match(text, match.end()):
+                continue  # "son 3 camionetas": vehicles, not tires
             value = _number(match[1])
             if 1 <= value <= 200:
-                return value
-    return None
+                found.append((match.start(1), value))
+    # A correction ends with the number that counts: "son 3 camionetas, serian 12".
+    return max(found)[1] if found else None
 
 
 def extract_max_price(text: str) -> int | None:

@@ -19,6 +19,7 @@ from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyp
 
 from adapters.llm.offline.nlu.classifier import SEED, read_corpus, train
 from adapters.llm.offline.nlu.engine import NLU
+from adapters.llm.offline.nlu.rules import rule_intent
 from adapters.llm.offline.nlu.types import Analysis, Entities
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -26,12 +27,14 @@ TEST_JSONL = DATA / "nlu_test.jsonl"
 # Written by another engineer who never saw the corpus; intent labels only.
 INDEPENDENT_JSONL = DATA / "nlu_test_independent.jsonl"
 ACCURACY_TARGET = 0.95
-INDEPENDENT_TARGET = 0.93
+INDEPENDENT_TARGET = 0.93  # measured 0.943 (2026-11-29), rounded down with a margin
 CV_TARGET = 0.92
 CV_FOLDS = 5
 F1_TARGET = 0.90
 # The dialogue manager treats a reading below this confidence as unsure.
 UNSURE_BELOW = 0.35
+# Labels a test file may still use for an intent that was merged into another.
+MERGED_INTENTS = {"product_search": "tire_quote"}
 Pair = tuple[str, str]
 
 
@@ -77,11 +80,16 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class CrossValidation:
-    """Stratified k-fold cross-validation of the intent classifier on the training corpus."""
+    """Stratified k-fold cross-validation of the intent classifier on the training corpus.
+
+    ``accuracy`` scores the classifier alone; ``with_rules_accuracy`` lets the fixed rules
+    (yes/no words, emoji, prompt injection) answer first, as :meth:`NLU.analyze` does.
+    """
 
     folds: int
     examples: int
     accuracy: float
+    with_rules_accuracy: float
     confusions: tuple[tuple[str, str, int], ...]  # (expected, predicted, count), most first
     misses: tuple[Miss, ...]
 
@@ -89,7 +97,8 @@ class CrossValidation:
 def load_test_set(path: Path = TEST_JSONL) -> tuple[datetime, list[Example]]:
     """The reference ``now`` from the header line and the labelled examples.
 
-    A line without ``entities`` is scored on its intent only.
+    A line without ``entities`` is scored on its intent only; a merged intent's old label
+    counts as the intent it was merged into (:data:`MERGED_INTENTS`).
 
     Raises:
         ValueError: the header has no ``now`` or a line lacks ``text``/``intent``.
@@ -106,7 +115,8 @@ def load_test_set(path: Path = TEST_JSONL) -> tuple[datetime, list[Example]]:
         row = json.loads(line)
         if "text" not in row or "intent" not in row:
             raise ValueError(f"{path.name}:{number}: needs 'text' and 'intent'")
-        examples.append(Example(row["text"], row["intent"], row.get("entities")))
+        intent = MERGED_INTENTS.get(row["intent"], row["intent"])
+        examples.append(Example(row["text"], intent, row.get("entities")))
     return now, examples
 
 
@@ -242,6 +252,7 @@ def cross_validate(
     sentences: list[str] = []
     labels: list[str] = []
     originals: list[str] = []
+    ruled: list[str | None] = []
     for intent, text in read_corpus() if rows is None else rows:
         view, sentence = nlu.classifier_views(text)
         if view:
@@ -249,6 +260,8 @@ def cross_validate(
             sentences.append(sentence)
             labels.append(intent)
             originals.append(text)
+            rule = rule_intent(sentence, text)
+            ruled.append(None if rule is None else rule[0])
     y = np.asarray(labels)
     predicted = np.empty(len(y), dtype=object)
     splitter = StratifiedKFold(folds, shuffle=True, random_state=SEED)
@@ -262,11 +275,13 @@ def cross_validate(
         for i in test_rows:
             predicted[i] = model.predict(texts[i], sentences[i]).intent
     wrong = [i for i in range(len(y)) if predicted[i] != labels[i]]
+    wrong_with_rules = sum((ruled[i] or predicted[i]) != labels[i] for i in range(len(y)))
     confusions = Counter((labels[i], str(predicted[i])) for i in wrong)
     return CrossValidation(
         folds,
         len(y),
         1 - len(wrong) / len(y) if len(y) else 0.0,
+        1 - wrong_with_rules / len(y) if len(y) else 0.0,
         tuple((a, b, n) for (a, b), n in confusions.most_common()),
         tuple(Miss(originals[i], labels[i], str(predicted[i])) for i in wrong),
     )

@@ -20,8 +20,9 @@ class Intent(StrEnum):
     AFFIRM = "affirm"
     DENY = "deny"
     # Sales.
+    # Prices, fitment and browsing ("¿qué Michelin tienen?", "llantas AT para mi Hilux"): the
+    # former product_search is merged here, since every policy treated the two alike.
     TIRE_QUOTE = "tire_quote"
-    PRODUCT_SEARCH = "product_search"
     SELECT_OPTION = "select_option"
     RESERVE = "reserve"
     FINANCING = "financing"

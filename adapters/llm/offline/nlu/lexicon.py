@@ -10,6 +10,7 @@ SLANG: dict[str, str] = {
     # Mexican usage and texting abbreviations.
     "ocupo": "necesito", "ocupamos": "necesitamos", "ocupa": "necesita", "ocupas": "necesitas",
     "ocupaba": "necesitaba", "ocuparia": "necesitaria",
+    "sinco": "cinco", "dies": "diez", "kuatro": "cuatro", "trez": "tres", "ceis": "seis",
     "pa": "para", "pal": "para el", "xa": "para", "pra": "para",
     "porfa": "por favor", "porfis": "por favor", "porfavor": "por favor", "xfa": "por favor",
     "xfavor": "por favor", "plis": "por favor", "pls": "por favor", "plz": "por favor",

@@ -82,6 +82,30 @@ def _is_inflection(token: str, word: str) -> bool:
     return len(tails) <= 5 and set(tails) <= _INFLECTION_LETTERS
 
 
+_UNITS = {
+    "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+    "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
+    "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20,
+    "veintiuno": 21, "veintidos": 22, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25,
+    "veintiseis": 26, "veintisiete": 27,
+}  # fmt: skip
+_YEAR_2000 = re.compile(r"\bdos mil(?: (" + "|".join(_UNITS) + r"))?\b")
+_YEAR_1900 = re.compile(
+    r"\bmil novecientos (ochenta|noventa)(?: y (" + "|".join(list(_UNITS)[:9]) + r"))?\b"
+)
+_RIM_WORDS = re.compile(r"\b(rin|r) (" + "|".join(list(_UNITS)[12:22]) + r")\b")
+
+
+def _numbers_in_words(text: str) -> str:
+    """Model years and rims said in words: "dos mil veinte" → 2020, "rin dieciseis" → rin 16."""
+    text = _YEAR_2000.sub(lambda m: str(2000 + (_UNITS[m[1]] if m[1] else 0)), text)
+    text = _YEAR_1900.sub(
+        lambda m: str(1900 + (80 if m[1] == "ochenta" else 90) + (_UNITS[m[2]] if m[2] else 0)),
+        text,
+    )
+    return _RIM_WORDS.sub(lambda m: f"{m[1]} {_UNITS[m[2]]}", text)
+
+
 def normalize(text: str) -> str:
     """Normalise a chat message for classification and entity matching.
 
@@ -99,4 +123,4 @@ def normalize(text: str) -> str:
     joined = " ".join(words)
     for pattern, replacement in _PHRASES:
         joined = pattern.sub(replacement, joined)
-    return joined
+    return _numbers_in_words(joined)

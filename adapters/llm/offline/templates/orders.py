@@ -74,7 +74,9 @@ def reservation(result: ReservationResult, *, ask_install: bool) -> str:
     if order.fulfillment.mode == FulfillmentMode.DELIVERY or order.fulfillment.day:
         lines.append(_visit(order.fulfillment, branch.name, branch.address))
     if order.held_until is not None:
-        lines.append(f"El apartado se mantiene hasta el {local_moment(order.held_until)}.")
+        hours = round((order.held_until - order.created_at).total_seconds() / 3600)
+        span = f" ({hours} horas para pagar el anticipo)" if result.change == "created" and hours else ""
+        lines.append(f"El apartado se mantiene hasta el {local_moment(order.held_until)}{span}.")
     link = order.payment
     if link is not None and link.status == "pending":
         verb = "Te envío el nuevo link" if result.change in ("modified", "replaced") else "Te envío el link"
@@ -122,10 +124,12 @@ def hold(order: OrderDetails) -> str:
                 "están guardadas y no vencen 👍"
             )
         return f"Tu pedido {order.folio} {STATUS_ES.get(order.status, order.status)}."
+    hours = round((order.held_until - order.created_at).total_seconds() / 3600)
+    span = f", {hours} horas desde que las apartaste" if hours else ""
     return (
         f"Tus llantas quedan apartadas hasta el {local_moment(order.held_until)} (folio "
-        f"{order.folio}). Si pagas el anticipo antes, se quedan guardadas para ti hasta que "
-        "pases por ellas."
+        f"{order.folio}{span}). Si pagas el anticipo antes, se quedan guardadas para ti hasta "
+        "que pases por ellas."
     )
 
 

@@ -23,12 +23,16 @@ def stock(result: StockResult) -> str:
     """Stock by branch."""
     if not result.products:
         return "No encontré productos con ese criterio."
+    stocked = [p for p in result.products if sum(p.stock.values()) > 0]
+    if not stocked:
+        where = f" en {result.branch}" if result.branch else ""
+        return f"No hay piezas disponibles{where} con ese criterio."
     lines = [f"Existencias disponibles ({result.total_available} piezas en total):"]
-    for p in result.products[:8]:
+    for p in stocked[:8]:
         per_branch = ", ".join(f"{code} {units}" for code, units in p.stock.items())
         lines.append(f"• {p.product} ({p.sku}): {per_branch}")
-    if len(result.products) > 8:
-        lines.append(f"…y {len(result.products) - 8} productos más.")
+    if len(stocked) > 8:
+        lines.append(f"…y {len(stocked) - 8} productos más.")
     return "\n".join(lines)
 
 
