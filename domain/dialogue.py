@@ -165,6 +165,7 @@ class Slots(_Slot):
 
     vehicle: VehicleSlot = Field(default_factory=VehicleSlot)
     size: str | None = None
+    rim: int | None = None  # "rin 16": narrows a vehicle's trims
     brand: str | None = None
     terrain: TerrainPreference | None = None
     run_flat: bool | None = None

@@ -42,6 +42,23 @@ TOPIC_INTENTS: dict[str, Topic] = {
 # Backstops for the classifier: phrasings that name the topic outright.
 TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
     (
+        Topic.BRANCHES,
+        re.compile(
+            r"^(?!.*\b(?:llega|llegan|entregan|pedido|entrega)\b).*(?:"
+            r"\ba que hora (?:abren|cierran)\b|\bhorarios?\b|\b(?:abren|cierran) (?:el|los|hoy|mañana|"
+            r"manana|entre semana|sabado|domingo)\b|\bhasta que hora\b|\bdonde (?:estan|quedan|se ubican|"
+            r"los encuentro)\b|\bsu direccion\b|\bubicacion\b)"
+        ),
+    ),
+    (
+        Topic.SERVICES,
+        re.compile(
+            r"\b(?:las instalan|ustedes instalan|hacen la instalacion|cuanto (?:cuesta|cobran|sale) "
+            r"(?:la instalacion|el balanceo|la alineacion|instalar|balancear|alinear)|"
+            r"balanceo|alineacion|valvulas|nitrogeno)\b"
+        ),
+    ),
+    (
         Topic.HOLD_PERIOD,
         re.compile(
             r"\b(?:cuanto tiempo|hasta cuando|cuantos dias|cuantas horas|por cuanto tiempo)\b.*"
@@ -114,6 +131,16 @@ _TERMS = re.compile(
     r"\blinea de credito\b|\bcuanto credito\b|\bprecio de (?:distribuidor|mayoreo|flotilla)\b"
 )
 _INVOICE_WORDS = re.compile(r"\b(?:rfc|regimen|uso de cfdi|cfdi|codigo postal|razon social|factur\w*)\b")
+_WANTS_PERSON = re.compile(
+    r"\b(?:tecnico|asesor|persona|humano|alguien)\b.*\b(?:revis\w*|llam\w*|marqu\w*|contact\w*|"
+    r"atiend\w*|ayud\w*|vea|chequ\w*)\b|\b(?:revis\w*|llam\w*|marqu\w*|contact\w*|chequ\w*)\b.*"
+    r"\b(?:tecnico|asesor|persona|alguien)\b"
+)
+_BRAND_QUESTION = re.compile(
+    r"\b(?:tienes|tienen|tiene|hay|manejan|manejas|venden|vendes|trabajan|habra|tendras|tendran)\b|"
+    r"^(?:y |mm |mmm |oye |ok )*en\b|\by en\b|\by de\b|\bque tal (?:las|la)\b|\by las?\b.*\?"
+)
+_RIM = re.compile(r"\b(?:rin|aro|r)\s?(1[2-9]|2[0-4])\b")
 _YES_NO = frozenset({
     Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
     Awaiting.HANDOFF_CONFIRM,
@@ -159,7 +186,8 @@ def choice_sku(analysis: Analysis, slots: Slots, awaiting: Awaiting) -> str | No
     if not offers:
         return None
     e = analysis.entities
-    for brand in e.brands:
+    asks_brand = bool(_BRAND_QUESTION.search(analysis.normalized)) and awaiting != Awaiting.OPTION
+    for brand in [] if asks_brand else e.brands:
         hits = [o for o in offers if o.brand.lower() == brand.lower()]
         if hits:
             return hits[0].sku
@@ -214,6 +242,8 @@ def understand(
         b.add(CommandKind.CANCEL, task=Task.RESERVATION if slots.folio else state.task)
     elif affirm and not deny:
         b.add(CommandKind.CONFIRM)
+    elif aw == Awaiting.HANDOFF_CONFIRM and _WANTS_PERSON.search(text):
+        b.add(CommandKind.CONFIRM)  # "¿me la puede revisar un técnico?"
     elif deny:
         b.add(CommandKind.DENY)
 
@@ -253,6 +283,9 @@ def understand(
     # What tire.
     if e.sizes:
         b.slot("size", e.sizes[0], slots.size)
+    rim = _RIM.search(text)
+    if rim and not e.sizes:
+        b.slot("rim", int(rim[1]), slots.rim)
     chosen = choice_sku(analysis, slots, aw)
     if chosen is not None and chosen == slots.chosen_sku and aw == Awaiting.RESERVE_CONFIRM:
         if not cancel:
@@ -292,8 +325,11 @@ def understand(
     if mode:
         current_mode = slots.fulfillment.mode.value if slots.fulfillment.mode else None
         b.slot("fulfillment.mode", FulfillmentMode(mode).value, current_mode)
-    about_visit = bool(mode) or aw in (Awaiting.INSTALL_CHOICE, Awaiting.DELIVERY_DETAILS) or (
-        intent in ("reserve", "select_option") and e.when is not None
+    about_visit = (
+        bool(mode)
+        or aw in (Awaiting.INSTALL_CHOICE, Awaiting.DELIVERY_DETAILS)
+        or intent in ("reserve", "select_option", "fulfillment", "delivery_reschedule")
+        or bool(_APART.search(text))
     )
     if e.when is not None and about_visit:
         b.slot("fulfillment.day", e.when.date().isoformat(), None)
@@ -379,7 +415,10 @@ def understand(
     # Tasks.
     if intent in TIRE_QUERY or e.sizes or (v is not None and v.model) or _OTHER.search(text):
         b.add(CommandKind.START_TASK, task=Task.QUOTE)
-    if intent == "reserve" or (intent == "select_option" and _APART.search(text)):
+    hold_question = any(
+        c.topic in (Topic.HOLD_PERIOD, Topic.PAYMENT_LINK) for c in b.commands if c.topic
+    )
+    if intent == "reserve" or (_APART.search(text) and not hold_question and not cancel):
         b.add(CommandKind.START_TASK, task=Task.RESERVATION)
     if intent == "modify_order":
         b.add(CommandKind.START_TASK, task=Task.RESERVATION, value="modify")
@@ -390,6 +429,11 @@ def understand(
     if intent in SMALL_TALK:
         b.add(CommandKind.SMALL_TALK, value=intent)
     return b.commands
+
+
+def asks_about_brand(analysis: Analysis) -> bool:
+    """"¿Tienes en Michelin?": a question about a brand, not a choice of one."""
+    return bool(analysis.entities.brands) and bool(_BRAND_QUESTION.search(analysis.normalized))
 
 
 def wants_other_option(analysis: Analysis) -> bool:

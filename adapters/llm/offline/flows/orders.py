@@ -134,8 +134,17 @@ def answer_pending(turn: Turn, awaiting: Awaiting, changed: list[str]) -> AIMess
         if deny:
             turn.expect(Awaiting.NOTHING)
             return say(f"Va, dejo tu apartado {slots.folio} como estaba 👍")
-    if changed and set(changed) <= FULFILLMENT_SLOTS | {"branch"} and set(changed) & FULFILLMENT_SLOTS:
+    visit_question = awaiting in (Awaiting.INSTALL_CHOICE, Awaiting.DELIVERY_DETAILS)
+    if (
+        changed
+        and set(changed) <= FULFILLMENT_SLOTS | {"branch"}
+        and set(changed) & FULFILLMENT_SLOTS
+        and (slots.folio or slots.order_folio or visit_question)
+        and not turn.starts(Task.RESERVATION)
+    ):
         return fulfillment(turn)
+    if awaiting == Awaiting.INSTALL_CHOICE and confirm and not changed and slots.fulfillment.mode:
+        return fulfillment(turn)  # "sí" to the choice they had already made (pick up on Saturday)
     if awaiting == Awaiting.INSTALL_CHOICE and (confirm or deny) and not changed:
         return say("¿Te las instalamos a domicilio o prefieres venir al taller? 🔧")
     if set(changed) & INVOICE_SLOTS or (awaiting == Awaiting.INVOICE_DATA and not _other_business(turn, changed)):

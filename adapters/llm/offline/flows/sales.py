@@ -7,6 +7,8 @@ digression is answered and the task resumes at the question it was waiting on.
 
 from __future__ import annotations
 
+import re
+
 from langchain_core.messages import AIMessage
 
 from adapters.llm.offline.flows import orders
@@ -16,7 +18,12 @@ from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.templates import orders as to
 from adapters.llm.offline.templates import support as ts
 from adapters.llm.offline.turn import Outcome, Turn, call, say
-from adapters.llm.offline.understand import choice_sku, wants_other_option, wants_reservation_now
+from adapters.llm.offline.understand import (
+    asks_about_brand,
+    choice_sku,
+    wants_other_option,
+    wants_reservation_now,
+)
 from domain.dialogue import (
     DEFAULT_QUANTITY,
     Awaiting,
@@ -241,7 +248,11 @@ def after(turn: Turn) -> AIMessage:
         if not options.options:
             turn.expect(Awaiting.NOTHING, Task.QUOTE)
             return say(tc.options(options))
-        chosen = _brand_pick(turn, options)
+        trim = _trim_for_rim(turn, options)
+        if trim is not None:
+            state.slots.vehicle.trim = trim
+            return search(turn)
+        chosen = None if asks_about_brand(turn.analysis) else _brand_pick(turn, options)
         if chosen is not None and (wants_reservation_now(turn.analysis) or _picks_up(turn)) and turn.can(
             "create_reservation"
         ):
@@ -265,7 +276,7 @@ def after(turn: Turn) -> AIMessage:
                 return reserve(turn)
             return quote(turn, picked)
         turn.expect(Awaiting.OPTION, Task.QUOTE)
-        return _with_info(turn, tc.options(options, greet=_greets(turn)))
+        return _with_info(turn, tc.options(options, greet=_greets(turn), rim=state.slots.rim))
     quoted = outcome.get(Quote)
     if quoted is not None:
         state.slots.chosen_sku = quoted.sku
@@ -336,6 +347,27 @@ def _refusal(turn: Turn, tool: str, error: str) -> AIMessage:
         turn.expect(Awaiting.VEHICLE, Task.QUOTE)
         return say(tc.unknown_vehicle(detail))
     return orders.refusal(turn, tool, error)
+
+
+def _rim(size: str) -> int | None:
+    match = re.search(r"R(\d{2})", size)
+    return int(match[1]) if match else None
+
+
+def _trim_for_rim(turn: Turn, result: TireOptions) -> str | None:
+    """"Jetta 2020 rin 17": the trim whose size has that rim, searched once."""
+    rim = turn.state.slots.rim
+    if (
+        rim is None
+        or result.vehicle is None
+        or result.trim_known
+        or _rim(result.size) == rim
+        or turn.called("find_tires_for_vehicle") and len(
+            [o for o in turn.outcomes if o.tool == "find_tires_for_vehicle"]
+        ) > 1
+    ):
+        return None
+    return next((t.trim for t in result.trims if _rim(t.size) == rim), None)
 
 
 def _remember_offers(turn: Turn, result: TireOptions) -> None:

@@ -15,7 +15,9 @@ from domain.dialogue import (
     VehicleSlot,
 )
 
-_PRODUCT_SEARCH = ("size", "brand", "terrain", "run_flat", "light_truck", "max_unit_price_pesos")
+_PRODUCT_SEARCH = (
+    "size", "rim", "brand", "terrain", "run_flat", "light_truck", "max_unit_price_pesos",
+)  # fmt: skip
 
 
 def _forget_search(state: DialogueState) -> None:
@@ -57,6 +59,11 @@ def apply_commands(state: DialogueState, commands: list[Command]) -> list[str]:
             _forget_search(state)
         elif name == "terrain":
             slots.terrain = TerrainPreference(value)
+        elif name == "rim":
+            slots.rim = int(value)
+            if slots.vehicle.model:
+                slots.size = None
+                _forget_search(state)
         elif name in ("brand", "run_flat", "light_truck", "max_unit_price_pesos", "quantity",
                       "branch", "chosen_sku", "order_folio"):  # fmt: skip
             setattr(slots, name, value)

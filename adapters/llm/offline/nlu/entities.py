@@ -45,6 +45,7 @@ _QUANTITY_N = (
         + r"\b(?!\s*(?:de la|am|pm|:|hrs|mil|pesos|dias))"
     ),
     re.compile(r"(?<!\ba )(?<!\bpara )\blas\s+" + _NUM + r"\b(?!\s*(?:de la|am|pm|:|hrs|y media))"),
+    re.compile(r"\b" + _NUM + r" de (?:las|esas|estas|los)\b(?! (?:\d|manana|tarde|noche))"),
     re.compile(r"^(?:son\s+|serian\s+)?" + _NUM + r"(?:\s+por favor)?$"),
 )
 _MONEY = r"\$?\s?(\d+(?:\.\d+)?)\s?(mil|k)?\b(?!\s*(?:llantas|piezas|km|kilometros))"
@@ -110,14 +111,16 @@ _PICKUP = re.compile(
     r"ellos|ella|las llantas)|pasar por (?:ellas|ellos|ella)|voy por (?:ellas|ellos|ella)|"
     r"voy a la sucursal|voy a sucursal|paso a la sucursal|paso a recoger|ir por ellas|"
     r"taller|en mostrador|en tienda|paso yo|voy yo|las paso a traer|a la sucursal|"
-    r"en la sucursal|en sucursal|en la tienda|vengo yo|voy para alla|alla las recojo)\b"
+    r"en la sucursal|en sucursal|en la tienda|vengo yo|voy para alla|alla las recojo|"
+    r"paso (?:el \w+ |mañana |manana |hoy )?(?:en la \w+ )?por (?:ellas|ellos|las llantas))\b"
 )
 _DELIVERY = re.compile(
     r"\b(?:a domicilio|domicilio|me las (?:traen|llevan|mandan|envian|traigan|lleven|manden)|"
     r"me la (?:traen|llevan|mandan|envian)|a mi (?:casa|oficina|trabajo|negocio|taller)|"
     r"hasta mi casa|envios?|enviar|envian|mandarlas|traermelas|llevarmelas|mandenmelas|"
     r"en mi (?:casa|domicilio|oficina|trabajo|negocio)|en (?:la )?casa|instaladas en|"
-    r"vengan a|vayan a|vayan a mi|vengan a mi|pueden venir|a la casa)\b"
+    r"vengan a|vayan a|vayan a mi|vengan a mi|pueden venir|a la casa|me llevan|me traen|"
+    r"que me lleven|que me traigan)\b"
 )
 
 

@@ -73,7 +73,7 @@ def _option_block(option: TireOption, quantity: int) -> str:
     return "\n".join(lines)
 
 
-def options(result: TireOptions, *, greet: bool = False) -> str:
+def options(result: TireOptions, *, greet: bool = False, rim: int | None = None) -> str:
     """The recommended / economical / premium options for a vehicle or a size."""
     vehicle = result.vehicle
     quantity = result.quantity
@@ -106,7 +106,8 @@ def options(result: TireOptions, *, greet: bool = False) -> str:
     if result.discount_bp:
         lines.append(f"Precios con tu descuento de {result.discount_bp / 100:g}% ya aplicado.")
     lines += [_option_block(o, quantity) for o in result.options]
-    if vehicle is not None and not result.trim_known and result.trims:
+    same_rim = rim is not None and f"R{rim}" in result.size
+    if vehicle is not None and not result.trim_known and result.trims and not same_rim:
         others = [t for t in result.trims if t.size != result.size]
         if others:
             alt = "; ".join(f"{t.trim} usa {t.size}" for t in others[:3])
@@ -142,8 +143,7 @@ def quote(result: Quote, *, changing_folio: str | None = None) -> str:
         lines.append(
             f"💳 Hasta {best.months} meses sin intereses de {format_mxn(best.monthly_cents)}."
         )
-    if result.credit is not None:
-        lines.append(f"Crédito disponible: {format_mxn(result.credit.available_cents)}.")
+    lines.append(f"✅ {warranty(result.warranty_months, result.warranty_km)}")
     lines.append(f"Precio válido hasta el {day_month(result.valid_until)}.")
     if changing_folio:
         lines.append(f"¿Cambio tu apartado {changing_folio} a esta opción?")
