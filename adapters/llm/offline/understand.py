@@ -112,7 +112,11 @@ _BARE_YEAR = re.compile(
     r"(?:(?:un|una|el|del|de|modelo|ano|mod)\s+)*((?:19|20)\d\d|\d\d)(?:\s+(?:perdon|jaja|sorry))?$"
 )
 _THAT_ONE = re.compile(r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|la misma|las mismas|esa esta bien|esas estan bien)\b")
-_APART = re.compile(r"\bapart\w*|\bresérv\w*|\breserv\w*|\bseparam\w*|\bme las llevo\b|\blas quiero\b|\bla quiero\b|\bme quedo con\b")
+_APART = re.compile(
+    r"\baparta(?:r|me|mela|melas|melo|melos|la|las|lo|los|n|nme|nmelas)?\b|\bapartarm\w*|"
+    r"\bseparam\w*|\bseparalas\b|\breserva(?:r|me|mela|melas|las|los)?\b|\bme las llevo\b|"
+    r"\blas quiero\b|\bla quiero\b|\bme quedo con\b|\bvolver a apartar\w*|\bcompro\b"
+)
 _OTHER = re.compile(r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b")
 _REPORTED_CANCEL = re.compile(
     r"\b(?:se cancelo|se me cancelo|me cancelaron|cancelaron|fue cancelad\w*|esta cancelad\w*|"
@@ -186,7 +190,7 @@ def choice_sku(analysis: Analysis, slots: Slots, awaiting: Awaiting) -> str | No
     if not offers:
         return None
     e = analysis.entities
-    asks_brand = bool(_BRAND_QUESTION.search(analysis.normalized)) and awaiting != Awaiting.OPTION
+    asks_brand = bool(_BRAND_QUESTION.search(analysis.normalized))
     for brand in [] if asks_brand else e.brands:
         hits = [o for o in offers if o.brand.lower() == brand.lower()]
         if hits:

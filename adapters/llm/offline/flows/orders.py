@@ -301,6 +301,8 @@ def after(turn: Turn) -> AIMessage:
     reservation = outcome.get(ReservationResult)
     if reservation is not None:
         order = reservation.order
+        if "fulfillment" not in outcome.args:
+            slots.fulfillment.mode = None  # the order's default, not the customer's choice
         slots.folio = order.folio
         slots.order_folio = order.folio
         line = order.items[0] if order.items else None

@@ -289,7 +289,7 @@ def after(turn: Turn) -> AIMessage:
     primary = next(
         (o for o in reversed(turn.outcomes) if isinstance(o.result, (TireOptions, Quote))), None
     )
-    if primary is not None and outcome.tool in INFO_TOOLS:
+    if primary is not None and outcome.tool in INFO_TOOLS.values():
         return _compose(turn, primary)
     return orders.after(turn)
 
