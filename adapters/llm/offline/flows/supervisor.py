@@ -37,6 +37,12 @@ SALES_TOPICS = frozenset({
     Topic.HOLD_PERIOD, Topic.PAYMENT_LINK, Topic.BALANCE, Topic.PAYMENT_METHODS, Topic.INVOICE,
     Topic.BRANCH_STOCK, Topic.FINANCING, Topic.TERMS,
 })  # fmt: skip
+# Insults and threats get the calm de-escalation, whatever the classifier made of them.
+_INSULT = re.compile(
+    r"\b(?:pendej\w*|idiota\w*|imbecil\w*|estupid\w*|mierda|rateros?|ratas|ladrones|"
+    r"estafador\w*|cabron\w*|chinga\w*|putos?|culeros?|inutiles|los voy a demandar|"
+    r"voy a demandar\w*|los demando|profeco)\b"
+)
 _WANTS_PERSON = re.compile(
     r"\b(?:tecnico|asesor|persona|humano|alguien|revis\w*|llamen|marquen|contacten|llamar|marcar)\b"
 )
@@ -100,11 +106,12 @@ def supervise(turn: Turn) -> AIMessage:
         return _route_staff(turn)
     if active is not None and active != AgentName.SUPERVISOR and _answers_pending(turn):
         return _transfer(turn, active)
-    if intent == "abuse":
+    if intent == "abuse" or _INSULT.search(turn.text):
         return say(t.ABUSE)
     if FREE_TIRES.search(turn.text):
         return say(t.NOT_FREE)
-    if intent in STAFF_ONLY:
+    has_product = bool(e.sizes or e.vehicle or e.brands)
+    if intent in STAFF_ONLY and not has_product:
         return say(t.INTERNAL_ONLY)
     topics = set(turn.topics())
     if intent == "human_handoff" and active in (AgentName.SUPPORT, AgentName.LOGISTICS):
@@ -118,9 +125,8 @@ def supervise(turn: Turn) -> AIMessage:
         return _transfer(turn, AgentName.LOGISTICS)
     if intent in SUPPORT:
         return _transfer(turn, AgentName.SUPPORT)
-    if intent in SALES or intent in STAFF_QUERIES:
+    if intent in SALES or intent in STAFF_QUERIES or (intent in STAFF_ONLY and has_product):
         return _transfer(turn, AgentName.SALES)
-    has_product = bool(e.sizes or e.vehicle or e.brands)
     follow_up = intent in ("affirm", "deny") or turn.analysis.confidence < CONFIDENT
     if follow_up and active is not None and active != AgentName.SUPERVISOR:
         return _transfer(turn, active)
