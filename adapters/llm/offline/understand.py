@@ -115,7 +115,7 @@ _THAT_ONE = re.compile(r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|
 _APART = re.compile(
     r"\baparta(?:r|me|mela|melas|melo|melos|la|las|lo|los|n|nme|nmelas)?\b|\bapartarm\w*|"
     r"\bseparam\w*|\bseparalas\b|\breserva(?:r|me|mela|melas|las|los)?\b|\bme las llevo\b|"
-    r"\blas quiero\b|\bla quiero\b|\bme quedo con\b|\bvolver a apartar\w*|\bcompro\b"
+    r"\blas quiero\b(?! factur)|\bla quiero\b(?! factur)|\bme quedo con\b|\bvolver a apartar\w*|\bcompro\b"
 )
 _OTHER = re.compile(r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b")
 _REPORTED_CANCEL = re.compile(
