@@ -322,7 +322,8 @@ class Harness:
                                                baseline_ids, baseline, expected)  # fmt: skip
                 resolver.created = created
                 prices.add_orders(created.orders)
-                prices.add_credit(world.engine, world.customer_id)
+                # The credit line as the server's database has it (shared by a run's tasks).
+                prices.add_credit(self.judge.target_engine or world.engine, world.customer_id)
                 checks = [db, check_communicate(task.communicate, turns, resolver)]
                 if events:
                     checks.append(Check(name="events", ok=not missed, detail="; ".join(missed)))
