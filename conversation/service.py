@@ -174,19 +174,22 @@ class ChatService:
             )
         reply = last_text(state["messages"])
         agent = state.get("last_agent", SUPERVISOR)
-        intent = self.brain.analyze(text).intent
-        result = outcome(ctx.trace, intent)
-        with session_scope(self.engine, write=True) as session:
-            row = session.get(ChatSession, chat.id)
-            if row is not None:
-                log_turn(
-                    session,
-                    row,
-                    agent=agent,
-                    intent=intent,
-                    outcome=result,
-                    customer_id=ctx.effective_customer_id,
-                )
+        intent = ""
+        try:
+            intent = self.brain.analyze(text).intent
+            with session_scope(self.engine, write=True) as session:
+                row = session.get(ChatSession, chat.id)
+                if row is not None:
+                    log_turn(
+                        session,
+                        row,
+                        agent=agent,
+                        intent=intent,
+                        outcome=outcome(ctx.trace, intent),
+                        customer_id=ctx.effective_customer_id,
+                    )
+        except Exception:  # the turn happened (a reservation, say): its reply must still go out
+            log.exception("CRM log of a turn failed in session %s", chat.id)
         return TurnResult(reply=reply, agent=agent, trace=ctx.trace, intent=intent)
 
     def warm_up(self) -> None:

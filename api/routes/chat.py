@@ -18,10 +18,10 @@ from sqlalchemy.engine import Engine
 
 from api.deps import ChatServiceDep, ContainerDep, EngineDep, bearer, get_principal
 from conversation.service import ChatService, TurnResult
+from conversation.sessions import Speaker, web_session
 from core.errors import NotFound, PermissionDenied
 from core.security import Principal
 from db.engine import session_scope
-from db.repositories.chat import customer_by_phone, load_session, start_session
 from db.tables import ChatSession
 from domain.enums import Role
 from domain.messages import EMPTY_REPLY, TROUBLE_REPLY
@@ -75,14 +75,14 @@ async def optional_principal(
     return await get_principal(container, credentials)
 
 
-def _persona(principal: Principal | None, wanted: Persona | None) -> tuple[str, str, str | None]:
-    """(owner, role, customer phone) from the key, never from the message."""
+def _speaker(principal: Principal | None, wanted: Persona | None) -> Speaker:
+    """Who writes, from the key, never from the message."""
     if principal is None:
         if wanted is not None:
             raise PermissionDenied(
                 "only evaluator and admin keys may speak as another persona", field="as"
             )
-        return "anonymous", "customer", None
+        return Speaker("anonymous", "customer")
     if wanted is not None:
         if principal.role not in MAY_IMPERSONATE:
             raise PermissionDenied(
@@ -90,29 +90,10 @@ def _persona(principal: Principal | None, wanted: Persona | None) -> tuple[str, 
             )
         if wanted.role != "customer" and wanted.phone:
             raise PermissionDenied("phone applies to the customer persona only", field="as.phone")
-        return f"key:{principal.key_prefix}", wanted.role, wanted.phone
+        return Speaker(f"key:{principal.key_prefix}", wanted.role, wanted.phone)
     if principal.role not in PERSONA_ROLES:
         raise PermissionDenied("integration keys are for the ERP API, not the chat")
-    return f"key:{principal.key_prefix}", PERSONA_ROLES[principal.role], None
-
-
-def _session(engine: Engine, body: ChatRequest, principal: Principal | None) -> ChatSession | None:
-    owner, role, phone = _persona(principal, body.as_)
-    if phone:
-        owner = f"{owner}:{phone}"
-    with session_scope(engine, write=body.session_id is None) as session:
-        if body.session_id is not None:
-            return load_session(session, body.session_id, owner=owner, role=role)
-        if not body.message.strip():
-            return None  # nothing to remember yet: no session is written for an empty message
-        customer_id = None
-        if phone:
-            customer_id = customer_by_phone(
-                session, phone, name="Cliente (evaluación)", actor=owner
-            ).id
-        return start_session(
-            session, owner=owner, role=role, channel="web", customer_id=customer_id
-        )
+    return Speaker(f"key:{principal.key_prefix}", PERSONA_ROLES[principal.role])
 
 
 def _turn(
@@ -121,8 +102,8 @@ def _turn(
     text: str,
     on_event: Callable[[dict[str, Any]], None] | None,
 ) -> TurnResult:
-    """The service's turn; a failure outside the graph (the CRM log, say) still gets the calm
-    Spanish reply, and a stream still gets its final ``message``."""
+    """The service's turn; should it raise anyway (a stand-in service, a bug), the customer
+    still gets the calm Spanish reply and a stream still gets its final ``message``."""
     try:
         return service.run_turn(chat, text, on_event=on_event)
     except Exception:
@@ -131,6 +112,16 @@ def _turn(
         if on_event is not None:
             on_event({"event": "message", "agent": result.agent, "reply": result.reply})
         return result
+
+
+def _session_and_turn(
+    engine: Engine, service: ChatService, speaker: Speaker, body: ChatRequest
+) -> tuple[ChatSession | None, TurnResult]:
+    """One trip to a worker thread for the whole request (each trip costs a GIL hand-off)."""
+    chat = web_session(engine, speaker, body.session_id, body.message)
+    if chat is None:
+        return None, TurnResult(reply=EMPTY_REPLY, agent=SUPERVISOR, intent="invalid")
+    return chat, _turn(service, chat, body.message, None)
 
 
 def _response(
@@ -154,10 +145,10 @@ async def chat(
 ) -> ChatResponse:
     """Send a message. Without a key you are an anonymous web customer; a key's role decides the
     persona; evaluator and admin keys may speak ``as`` a customer (by phone), staff or technician."""
-    chat_session = await anyio.to_thread.run_sync(_session, engine, body, principal)
-    if chat_session is None:
-        return ChatResponse(session_id=None, reply=EMPTY_REPLY, agent=SUPERVISOR)
-    result = await anyio.to_thread.run_sync(_turn, service, chat_session, body.message, None)
+    speaker = _speaker(principal, body.as_)
+    chat_session, result = await anyio.to_thread.run_sync(
+        _session_and_turn, engine, service, speaker, body
+    )
     return _response(chat_session, result, principal)
 
 
@@ -169,7 +160,10 @@ async def chat_stream(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> StreamingResponse:
     """The same turn as /v1/chat, as events: ``agent`` (hand-offs), ``tool``, ``message``, ``done``."""
-    chat_session = await anyio.to_thread.run_sync(_session, engine, body, principal)
+    speaker = _speaker(principal, body.as_)
+    chat_session = await anyio.to_thread.run_sync(
+        web_session, engine, speaker, body.session_id, body.message
+    )
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
     show_args = principal is not None and principal.role in MAY_IMPERSONATE
