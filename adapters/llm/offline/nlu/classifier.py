@@ -346,10 +346,13 @@ def cache_key(corpus: bytes) -> str:
         corpus: everything the model is trained from (corpus bytes, vocabulary fingerprint).
 
     Returns:
-        SHA-256 hex digest over ``corpus``, the code version and the scikit-learn and
+        SHA-256 hex digest over ``corpus``, the code version, the NLU package's source (the
+        normaliser and the entity masking shape what the model reads) and the scikit-learn and
         sentence-encoder versions.
     """
     digest = hashlib.sha256(corpus)
+    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(source.read_bytes())
     digest.update(
         f"|{CODE_VERSION}|sklearn-{sklearn.__version__}"
         f"|{_ENCODER_PACKAGE}-{version(_ENCODER_PACKAGE)}".encode()
