@@ -101,6 +101,39 @@ DOMAIN_WORDS: tuple[str, ...] = (
 )
 
 # Real words that must never be "corrected" towards a domain word.
+# Words the dialogue acts on (commands, choices, payment and visit words): a typo of one of them
+# is corrected to it ("aparralas" → "apartalas", "efonomicas" → "economicas").
+COMMAND_WORDS: tuple[str, ...] = (
+    "apartame", "apartamelas", "apartamelos", "apartalas", "apartala", "apartalo", "apartado",
+    "apartarlas", "separamelas", "reservar", "cancela", "cancelame", "cancelar", "cancelalo",
+    "cancelala", "cancelalas", "cancelen", "factura", "facturar", "facturada", "facturas",
+    "recomendadas", "recomendado", "economicas", "economico", "premium", "monterrey",
+    "guadalajara", "tienen", "tienes", "cuantas", "cuantos", "anticipo", "saldo", "restante",
+    "instalan", "cotizame", "cotizas", "transferencia", "deposito", "recogerlas", "recojo",
+    "temprano", "quiero", "queremos", "mandame", "pasame", "enviame", "cambialo", "cambiala",
+    "cambiame", "dejalo", "mejor", "siempre", "confirmo", "perdon", "modelo", "version", "basica",
+    "normal", "todo", "terreno", "carretera", "refaccion", "adelante", "traseras", "delanteras",
+    "cuanto", "salen", "saldrian", "cuestan", "aceptan", "pagar", "pague", "tarjeta", "credito",
+    "debito", "efectivo", "domicilio", "taller", "instalacion", "balanceo", "alineacion",
+    "horario", "abren", "cierran", "sabado", "domingo", "viernes", "jueves", "miercoles",
+    "martes", "lunes", "tarde", "noche", "direccion", "colonia", "calle", "avenida", "tecnico",
+    "asesor", "revisar", "revisen", "pedido", "apartar", "llega", "llegan",
+)  # fmt: skip
+
+# Real words a typo corrector would otherwise "fix" into a command word.
+NOT_TYPOS: frozenset[str] = frozenset({
+    "aparte", "apartadas", "apartados", "apartada", "atienden", "cuentas", "cuenta", "llevan",
+    "vendida", "partes", "parte", "blanco", "cancelo", "cancelado", "cancelada", "parado",
+    "prendido", "traerlas", "revisan", "revisa", "revise", "instalen", "instale", "facturan",
+    "facturamos", "factures", "apartan", "apartas", "aparto", "apartes", "reserva", "reservas",
+    "cambiarlas", "cambialas", "cambiale", "saldria", "saldran", "sabados", "domingos", "trasera",
+    "delantera", "deposite", "recoja", "acepta", "cancele", "cancelas", "canceles", "apartelas",
+    "cuentan", "llegaban", "paseme", "tiempo", "tienda", "tiendas", "pagare", "pagaron", "pago",
+    "pagos", "pague", "salen", "salio", "calle", "calles", "carretera", "mejores", "normales",
+    "basicas", "basico", "temprana", "tardes", "noches", "colonias", "avenidas", "modelos",
+    "versiones", "tecnicos", "asesores", "pedidos", "llegar", "llego", "llegue", "abre", "cierra",
+})  # fmt: skip
+
 COMMON_WORDS: frozenset[str] = frozenset({
     "tarde", "noche", "noches", "dias", "tardes", "buenas", "buenos", "bueno", "buena", "gracias",
     "hola", "adios", "saludos", "quiero", "quiere", "quieren", "quisiera", "necesito", "necesita",

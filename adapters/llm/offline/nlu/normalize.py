@@ -8,7 +8,16 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from adapters.llm.offline.nlu.lexicon import COMMON_WORDS, DOMAIN_WORDS, PHRASES, SLANG
+from rapidfuzz.distance import DamerauLevenshtein
+
+from adapters.llm.offline.nlu.lexicon import (
+    COMMAND_WORDS,
+    COMMON_WORDS,
+    DOMAIN_WORDS,
+    NOT_TYPOS,
+    PHRASES,
+    SLANG,
+)
 
 # Tokens keep inner separators so sizes ("205/55r16"), folios ("tl-123"), times ("3:30") and
 # models ("cr-v") survive as one token; "?" and "$" are kept because they carry meaning.
@@ -19,15 +28,29 @@ _LONG_RUN_DOUBLE = re.compile(r"([lrceo])\1{2,}")
 _LONG_RUN = re.compile(r"([a-z])\1{2,}")
 _TRAILING_DOUBLE = re.compile(r"([aiou])\1$")
 _FUZZY_MIN_LEN = 5
+_TYPO_MIN_LEN = 6
 _FUZZY_SCORE = 85.0
 # Letters of Spanish verb and noun endings (-an, -ar, -aron, -ado, -es, -os).
 _INFLECTION_LETTERS = frozenset("aeiousrnd")
 _KNOWN: frozenset[str] = frozenset(
     COMMON_WORDS
     | set(DOMAIN_WORDS)
+    | set(COMMAND_WORDS)
+    | NOT_TYPOS
     | set(SLANG)
     | {w for value in SLANG.values() for w in value.split()}
 )
+def _phonetic(word: str) -> str:
+    """How a word sounds in Mexican Spanish, spelling aside (c/s/z, b/v, ll/y, silent h, qu/k)."""
+    w = re.sub(r"c(?=[ei])|z", "s", word)
+    w = w.replace("qu", "k").replace("c", "k").replace("v", "b").replace("ll", "y").replace("h", "")
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+_BY_SOUND: dict[str, str] = {}
+for _word in (*DOMAIN_WORDS, *COMMAND_WORDS):
+    if len(_word) >= 5:
+        _BY_SOUND.setdefault(_phonetic(_word), _word)
 _PHRASES = tuple((re.compile(r"(?<!\S)" + re.escape(src) + r"(?!\S)"), dst) for src, dst in PHRASES)
 
 
@@ -66,9 +89,20 @@ def _correct(token: str) -> str:
     if token in _KNOWN or len(token) < _FUZZY_MIN_LEN or not token.isalpha():
         return token
     match = process.extractOne(token, DOMAIN_WORDS, scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
-    if match is None or _is_inflection(token, match[0]):
-        return token
-    return match[0]
+    if match is not None and not _is_inflection(token, match[0]):
+        return str(match[0])
+    sound = _phonetic(token)
+    heard = _BY_SOUND.get(sound)
+    if heard is not None:
+        return heard  # "balanseo" → "balanceo", "cotisas" → "cotizas"
+    if len(token) >= _TYPO_MIN_LEN:
+        # One slipped key (a substitution or a swap) in a longer word.
+        near = process.extractOne(
+            token, COMMAND_WORDS, scorer=DamerauLevenshtein.distance, score_cutoff=1
+        )
+        if near is not None and len(near[0]) == len(token) and not _is_inflection(token, near[0]):
+            return str(near[0])
+    return token
 
 
 def _is_inflection(token: str, word: str) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from adapters.llm.offline.nlu.aliases import (
     BRANCH_NICKNAMES,
@@ -30,6 +31,7 @@ _DEMO_BRANCHES: dict[str, tuple[str, ...]] = {
     "MTY": ("Monterrey", "TopLlantas Constitución"),
 }
 _PARTS = re.compile(r"[a-z]+|[0-9]+")
+_YEAR_TOKEN = re.compile(r"^(?:19[89]\d|20[0-3]\d)$")
 _MAX_NGRAM = 4
 _FUZZY_MIN_LEN = 5
 _FUZZY_SCORE = 86.0
@@ -148,6 +150,11 @@ class Vocabulary:
             if len(k) >= _FUZZY_MIN_LEN and k.isalpha() and not any(e.context for e in v)
         )
         self._fuzzy_cache: dict[str, str | None] = {}
+        self._model_keys = tuple(
+            k
+            for k, v in self._index.items()
+            if k.isalpha() and len(k) >= 4 and any(e.kind == "model" and not e.context for e in v)
+        )
 
     def trims_of(self, model: str) -> tuple[str, ...]:
         """The fitment trims of a model ("GLI", "TRD Off-Road"), as the table writes them."""
@@ -234,10 +241,21 @@ class Vocabulary:
                         break
             else:
                 key = self._fuzzy(folded[i])
+                if key is None and _YEAR_TOKEN.match(folded[i + 1] if i + 1 < len(folded) else ""):
+                    key = self._near_model(folded[i])  # "vegsa 2018", "afeo 2016"
                 if key is not None:
                     matches += [Match(i, i + 1, e) for e in self._index[key]]
             i += step
         return matches
+
+    def _near_model(self, word: str) -> str | None:
+        """A model name one keystroke away, trusted only right before a model year."""
+        if not 4 <= len(word) <= 8 or not word.isalpha() or word in _NOT_NAMES:
+            return None
+        found = process.extractOne(
+            word, self._model_keys, scorer=DamerauLevenshtein.distance, score_cutoff=1
+        )
+        return str(found[0]) if found else None
 
     def _fuzzy(self, word: str) -> str | None:
         """The alias a misspelt word most likely means ("corola" → "corolla"), if any."""
