@@ -1,12 +1,12 @@
 """Chat latency on the offline model: p50/p95/p99 per turn over HTTP, open and closed loop.
 
-    python bench/chat_latency.py [--rate 30] [--duration 60] [--conversations 20]
+    python bench/chat_latency.py [--rates 30] [--duration 60] [--conversations 20]
                                  [--only open-loop|closed-loop|in-process] [--data-dir DIR]
 
 open loop    the target's conditions: customers arrive on their own schedule, whatever the
              server is doing. Conversations start as a Poisson process and each next message
              follows the reply after an exponential think time (mean --think seconds), so the
-             turns arrive as a Poisson stream at about --rate turns/s (a superposition of many
+             turns arrive as a Poisson stream at about --rates turns/s (a superposition of many
              sparse streams); the conversations are bench/conversations.py (multi-turn Spanish,
              written as customers write). Target: p95 < 100 ms at ~30 turns/s over HTTP.
 closed loop  --conversations clients each send the product description's three turns (quote
@@ -32,6 +32,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -54,6 +55,8 @@ class Run:
     errors: int = 0  # HTTP errors
     rate: float | None = None  # achieved turns/s (open loop)
     offered: float | None = None
+    cpu_ms: float | None = None  # server CPU per turn (HTTP modes, Linux)
+    sent: int = 0  # every turn sent (open loop: also those outside the steady window)
 
 
 def seed(env: dict[str, str]) -> None:
@@ -180,7 +183,32 @@ async def open_loop(base: str, rate: float, duration_s: float, think_s: float) -
         errors=everything.errors,
         rate=len(steady) / (duration_s - ramp),
         offered=rate,
+        sent=len(timed),
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children (uvicorn workers), from /proc; 0 elsewhere."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def measured(pid: int, coroutine: Any) -> Run:
+    """Run a load and note the server's CPU per answered turn."""
+    before = cpu_seconds(pid)
+    run: Run = asyncio.run(coroutine)
+    sent = run.sent or len(run.latencies)
+    if sent:
+        run.cpu_ms = (cpu_seconds(pid) - before) * 1000 / sent
+    return run
 
 
 def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -209,13 +237,20 @@ def report(results: dict[str, Run]) -> None:
         )
         if run.rate is not None:
             print(f"{'':<34} achieved {run.rate:.1f} turns/s (offered {run.offered:.0f}/s)")
+        if run.cpu_ms is not None:
+            print(f"{'':<34} server CPU {run.cpu_ms:.1f} ms per turn (all turns of the run)")
         if run.failed or run.errors:
             print(f"{'':<34} {run.failed} failed turns (trouble reply), {run.errors} HTTP errors")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--rate", type=float, default=30.0, help="open loop: turns per second")
+    parser.add_argument(
+        "--rates",
+        type=lambda v: [float(r) for r in v.split(",")],
+        default=[30.0],
+        help="open loop: turns per second, comma-separated for several runs (default 30)",
+    )
     parser.add_argument("--duration", type=float, default=60.0, help="open loop: seconds")
     parser.add_argument("--think", type=float, default=3.0, help="open loop: mean think time s")
     parser.add_argument("--conversations", type=int, default=20, help="closed loop clients")
@@ -244,22 +279,27 @@ def main() -> None:
         try:
             asyncio.run(wait_ready(base))
             if "open-loop" in wanted:
-                print(
-                    f"open loop: {args.rate:.0f} turns/s for {args.duration:.0f} s...", flush=True
-                )
-                results["HTTP, open loop (Poisson)"] = asyncio.run(
-                    open_loop(base, args.rate, args.duration, args.think)
-                )
+                for rate in args.rates:
+                    print(f"open loop: {rate:g} turns/s for {args.duration:g} s...", flush=True)
+                    results[f"HTTP, open loop {rate:g}/s (Poisson)"] = measured(
+                        server.pid, open_loop(base, rate, args.duration, args.think)
+                    )
             if "closed-loop" in wanted:
                 n = args.conversations
-                results[f"HTTP, {n} back-to-back (saturated)"] = asyncio.run(closed_loop(base, n))
-                results[f"HTTP, {n} typing 1-3 s"] = asyncio.run(closed_loop(base, n, 2.0))
+                results[f"HTTP, {n} back-to-back (saturated)"] = measured(
+                    server.pid, closed_loop(base, n)
+                )
+                results[f"HTTP, {n} typing 1-3 s"] = measured(server.pid, closed_loop(base, n, 2.0))
         finally:
             server.terminate()
             server.wait(timeout=30)
     if "in-process" in wanted:
         results[f"in process, {args.conversations} back-to-back"] = in_process(args.conversations)
-    print(f"\nOffline model, SQLite, one uvicorn worker, {os.cpu_count()} CPUs on this machine.")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nOffline model, SQLite, one uvicorn worker; {os.cpu_count()} CPUs, load average "
+        f"{load} (1/5/15 min) at the end: other work on the machine slows every figure."
+    )
     report(results)
 
 
