@@ -6,7 +6,8 @@ the variant wherever it passes the original:
 
 - ``accents``: no accents, no ñ, no ¿ ¡ ("¿cuánto?" -> "cuanto?");
 - ``typos``: keyboard-neighbour substitutions on a Spanish QWERTY layout, at most one per 8
-  letters of the line and never in the first letter of a word;
+  letters of the line (between one and half of that allowance), one per word, never in the
+  first letter of a word;
 - ``slang``: "por favor" -> "porfa", "que" -> "q", "para" -> "pa", "necesito" -> "ocupo" ...;
 - ``runon``: punctuation dropped and sentences joined with fillers ("oye y", "y este"), as in a
   dictated voice note;
@@ -135,7 +136,9 @@ def keyboard_typos(text: str, rng: random.Random) -> str:
     budget = min(letters // 8, len(words))
     if budget <= 0:
         return text
-    chosen = [rng.choice(spots) for spots in rng.sample(words, rng.randint(1, budget))]
+    # Up to half the allowance: fast thumbs on a phone, not a cat on the keyboard.
+    count = rng.randint(1, (budget + 1) // 2)
+    chosen = [rng.choice(spots) for spots in rng.sample(words, count)]
     chars = [list(piece) for piece, _ in pieces]
     for p, i in chosen:
         old = chars[p][i]
