@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from adapters.erp.base import ErpClient
-from core.errors import DomainError
+from core.errors import DomainError, ExternalServiceError
 from core.settings import Settings
 from db.engine import session_scope
 from domain.dialogue import DialogueState, PersonaRole
@@ -175,6 +175,8 @@ def run_tool(spec: ToolSpec, raw_args: dict[str, Any], ctx: ToolContext) -> tupl
         content = f"Error: argumento inválido {where}: {first.get('msg')}"
     except ToolRefused as exc:
         content = f"Error: {exc}"
+    except ExternalServiceError:
+        content = f"Error: {messages.STORE_UNAVAILABLE}"
     except DomainError as exc:
         content = f"Error: {exc.message}"
     ctx.emit({"tool": spec.name, "args": raw_args, "ok": ok})

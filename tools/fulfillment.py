@@ -33,7 +33,9 @@ class FulfillmentArgs(BaseModel):
     window: TimeWindow | None = Field(
         None, description="morning (9-13), afternoon (13-17) o evening (17-20), hora de CDMX"
     )
-    address: str | None = Field(None, max_length=200, description="Dirección para la visita")
+    address: str | None = Field(
+        None, min_length=5, max_length=200, description="Dirección para la visita"
+    )
     folio: str | None = Field(None, max_length=20, description="Folio; vacío = el de la plática")
 
 

@@ -28,6 +28,10 @@ NO_OPEN_RESERVATION = "No tienes un apartado abierto en esta conversación."
 NEED_SIZE = "¿Qué medida buscas? Viene en el costado de la llanta, p. ej. 205/55R16."
 NEED_SIZE_OR_BRAND = "Dime la medida o la marca que reviso."
 NEED_TIRES_FOR_STOCK = "¿Qué llanta quieres que revise? Dime la medida o el modelo."
+STORE_UNAVAILABLE = (
+    "Ahorita no puedo consultar el sistema de la tienda; dame un momento y lo intento otra vez, "
+    "o te paso con un asesor."
+)
 WHICH_ORDER_FOR_INVOICE = "¿De qué pedido es la factura? Pásame el folio (p. ej. TL-000123)."
 
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from adapters.erp.rest import RestErp
 from core.settings import PaymentSettings, Settings
 from db.engine import session_scope
 from db.tables import Lead, Product, SalesDaily
@@ -21,7 +22,9 @@ from domain.tool_results import (
     SalesRanking,
     StockResult,
 )
+from tests.live_server import free_port
 from tests.tools.conftest import MakeCtx, call, customer_of, refusal
+from tools.catalog import SEARCH_TIRES
 from tools.inventory import CHECK_STOCK, GET_SALES_RANKING, LIST_HANDOFF_REQUESTS, LIST_LOW_STOCK
 from tools.people import HANDOFF_TO_HUMAN
 from tools.sales import GET_CUSTOMER_TERMS, GET_PAYMENT_OPTIONS
@@ -139,3 +142,10 @@ def test_payment_options_say_what_really_exists(make_ctx: MakeCtx, settings: Set
     )
     configured = call(GET_PAYMENT_OPTIONS, ctx, PaymentOptions)
     assert configured.cash_voucher and configured.in_store_methods == ["efectivo"]
+
+
+def test_an_unreachable_store_is_said_in_spanish(make_ctx: MakeCtx) -> None:
+    ctx = make_ctx()
+    nobody = f"http://127.0.0.1:{free_port()}"
+    ctx.erp = RestErp(nobody, api_key="tl_x_y", retries=1, timeout_s=0.5)
+    assert "no puedo consultar el sistema" in refusal(SEARCH_TIRES, ctx, size="205/55R16")
