@@ -8,15 +8,13 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from core.errors import Conflict, NotFound
+from core.errors import Conflict
 from domain.catalog import ProductPublic
-from domain.clock import as_utc, utcnow
 from domain.dialogue import FulfillmentMode
 from domain.enums import Channel, OrderStatus
 from domain.pricing import unit_total_cents
 from domain.sales import (
     FulfillmentUpdate,
-    LinkPurpose,
     OrderChange,
     OrderCreate,
     OrderLineCreate,
@@ -25,8 +23,6 @@ from domain.sales import (
 )
 from domain.tool_results import (
     CancellationResult,
-    PaymentLinkInfo,
-    PaymentLinkResult,
     ReservationChange,
     ReservationResult,
 )
@@ -48,15 +44,6 @@ from tools.order_views import branch_info, describe, details, items
 from tools.people import refund_lead
 from tools.sales import credit_info, product_by_sku
 
-NEEDS_PAYMENT = frozenset(
-    {
-        OrderStatus.RESERVED,
-        OrderStatus.PAID,
-        OrderStatus.READY_FOR_PICKUP,
-        OrderStatus.OUT_FOR_DELIVERY,
-        OrderStatus.DELIVERED,
-    }
-)
 CANCELLABLE = frozenset({OrderStatus.QUOTE, OrderStatus.RESERVED, OrderStatus.PAID})
 
 
@@ -308,7 +295,7 @@ def change_reservation(ctx: ToolContext, args: ChangeArgs) -> ReservationResult:
     return result
 
 
-def _order_to_act_on(
+def order_to_act_on(
     tx: ToolTx, ctx: ToolContext, folio: str | None, wanted: frozenset[OrderStatus]
 ) -> OrderPublic:
     """The order named, else the conversation's reservation, else the customer's one order in
@@ -337,7 +324,7 @@ def cancel_reservation(ctx: ToolContext, args: FolioArgs) -> CancellationResult:
     "siempre no", "cancélalo"."""
     refusal: str | None = None
     with ctx.transaction(write=True) as tx:
-        order = _order_to_act_on(tx, ctx, args.folio, CANCELLABLE)
+        order = order_to_act_on(tx, ctx, args.folio, CANCELLABLE)
         if order.status not in CANCELLABLE:
             refusal = messages.cannot_cancel(order.folio, order.status.value)
         else:
@@ -358,57 +345,6 @@ def cancel_reservation(ctx: ToolContext, args: FolioArgs) -> CancellationResult:
     return result
 
 
-def _pending_token(order: OrderPublic, purpose: LinkPurpose) -> str | None:
-    now = utcnow()
-    return next(
-        (
-            link.token
-            for link in order.payment_links
-            if link.purpose == purpose
-            and link.status == "pending"
-            and as_utc(link.expires_at) > now
-        ),
-        None,
-    )
-
-
-def resend_payment_link(ctx: ToolContext, args: FolioArgs) -> PaymentLinkResult:
-    """Vuelve a dar el link de pago: el del anticipo mientras el apartado no está pagado (el
-    mismo si sigue vigente, uno nuevo si venció y el apartado sigue en pie); ya pagado el
-    anticipo, un link por el saldo. Si no se debe nada, lo dice. Úsala para "¿me pasas otra vez
-    el link?", "¿cómo pago lo que falta?"."""
-    with ctx.transaction(write=True) as tx:
-        order = _order_to_act_on(tx, ctx, args.folio, NEEDS_PAYMENT)
-        if order.status not in NEEDS_PAYMENT:
-            raise ToolRefused(messages.nothing_to_pay(order.folio, order.status.value))
-        if order.balance_cents <= 0:
-            raise ToolRefused(messages.fully_paid(order.folio))
-        purpose: LinkPurpose = "deposit" if order.status == OrderStatus.RESERVED else "balance"
-        if purpose == "deposit" and (
-            order.held_until is None or as_utc(order.held_until) <= utcnow()
-        ):
-            raise ToolRefused(messages.hold_expired(order.folio))
-        before = _pending_token(order, purpose)
-        try:
-            link = tx.erp.payment_link(order.id, purpose)
-        except (Conflict, NotFound) as exc:
-            raise ToolRefused(messages.nothing_to_pay(order.folio, order.status.value)) from exc
-        tx.dialogue.slots.order_folio = order.folio
-        return PaymentLinkResult(
-            folio=order.folio,
-            link=PaymentLinkInfo(
-                url=link.url,
-                amount_cents=link.amount_cents,
-                status=link.status,
-                expires_at=link.expires_at,
-            ),
-            purpose=purpose,
-            new=link.token != before,
-            balance_cents=order.balance_cents,
-        )
-
-
 CREATE_RESERVATION = tool(create_reservation, ReservationArgs, roles=CUSTOMER_ONLY, writes=True)
 CHANGE_RESERVATION = tool(change_reservation, ChangeArgs, roles=CUSTOMER_ONLY, writes=True)
 CANCEL_RESERVATION = tool(cancel_reservation, FolioArgs, roles=CUSTOMER_ONLY, writes=True)
-RESEND_PAYMENT_LINK = tool(resend_payment_link, FolioArgs, roles=CUSTOMER_ONLY, writes=True)

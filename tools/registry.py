@@ -13,14 +13,10 @@ from tools.catalog import (
 from tools.fulfillment import REQUEST_INVOICE, SET_FULFILLMENT
 from tools.inventory import CHECK_STOCK, GET_SALES_RANKING, LIST_HANDOFF_REQUESTS, LIST_LOW_STOCK
 from tools.order_status import GET_ORDER_STATUS
-from tools.orders import (
-    CANCEL_RESERVATION,
-    CHANGE_RESERVATION,
-    CREATE_RESERVATION,
-    RESEND_PAYMENT_LINK,
-)
+from tools.orders import CANCEL_RESERVATION, CHANGE_RESERVATION, CREATE_RESERVATION
+from tools.payments import GET_PAYMENT_OPTIONS, RESEND_PAYMENT_LINK
 from tools.people import HANDOFF_TO_HUMAN
-from tools.sales import GET_CUSTOMER_TERMS, GET_PAYMENT_OPTIONS, QUOTE_TIRES
+from tools.sales import GET_CUSTOMER_TERMS, QUOTE_TIRES
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (
     FIND_TIRES_FOR_VEHICLE,

@@ -1,4 +1,4 @@
-"""Sales tools: a quote for the chosen tire, the customer's terms, and how they can pay."""
+"""Sales tools: a quote for the chosen tire and the customer's terms (discount and credit)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,14 @@ from datetime import timedelta
 
 from pydantic import BaseModel, Field
 
-from adapters.payments.base import PaymentMethod
-from adapters.payments.local import build_payment_provider
 from domain.catalog import ProductFilter, ProductPublic
 from domain.clock import mexico_today
 from domain.pricing import price_line, with_iva
-from domain.services import MSI_MINIMUM_CENTS, QUOTE_VALID_DAYS, SERVICES, msi_terms
+from domain.services import QUOTE_VALID_DAYS, SERVICES, msi_terms
 from domain.tool_results import (
     CreditInfo,
     CustomerTerms,
     MsiTerm,
-    PaymentOptions,
     Quote,
     ServicePrice,
 )
@@ -25,14 +22,6 @@ from tools.base import CUSTOMER_ONLY, ToolContext, ToolRefused, ToolTx, tool
 from tools.catalog import MAX_QUANTITY
 from tools.identity import Speaker, speaker
 from tools.offers import quantity_or_default
-
-ONLINE_ES = {
-    PaymentMethod.CREDIT_CARD: "tarjeta de crédito",
-    PaymentMethod.DEBIT_CARD: "tarjeta de débito",
-    PaymentMethod.OXXO: "efectivo en OXXO",
-    PaymentMethod.SPEI: "transferencia SPEI",
-}
-COUNTER_ES = {"cash": "efectivo", "card": "tarjeta", "transfer": "transferencia"}
 
 
 class QuoteArgs(BaseModel):
@@ -131,25 +120,5 @@ def get_customer_terms(ctx: ToolContext, _: NoArgs) -> CustomerTerms:
         )
 
 
-def get_payment_options(ctx: ToolContext, _: NoArgs) -> PaymentOptions:
-    """Cómo se puede pagar, de verdad: con el link de pago (lo que acepta el proveedor, p. ej.
-    tarjeta de crédito o débito), en la sucursal (p. ej. efectivo o tarjeta), si hay fichas
-    OXXO o transferencia SPEI, los meses sin intereses con su compra mínima y el anticipo para
-    apartar. Úsala para "¿puedo pagar en efectivo / en OXXO / con transferencia?"."""
-    methods = build_payment_provider(ctx.settings).methods
-    payments = ctx.settings.payments
-    return PaymentOptions(
-        online_methods=[ONLINE_ES[m] for m in methods],
-        in_store_methods=[COUNTER_ES[m] for m in payments.counter_methods],
-        cash_voucher=payments.oxxo_vouchers or PaymentMethod.OXXO in methods,
-        bank_transfer=payments.spei_transfers or PaymentMethod.SPEI in methods,
-        msi_minimums=[
-            MsiTerm(months=m, monthly_cents=c) for m, c in sorted(MSI_MINIMUM_CENTS.items())
-        ],
-        deposit_cents=payments.deposit_cents,
-    )
-
-
 QUOTE_TIRES = tool(quote_tires, QuoteArgs)
 GET_CUSTOMER_TERMS = tool(get_customer_terms, NoArgs, roles=CUSTOMER_ONLY)
-GET_PAYMENT_OPTIONS = tool(get_payment_options, NoArgs)

@@ -28,12 +28,8 @@ from tests.tools.conftest import MakeCtx, Refused, call, customer_of, refusal
 from tools.base import ToolContext
 from tools.catalog import SEARCH_TIRES
 from tools.order_status import GET_ORDER_STATUS
-from tools.orders import (
-    CANCEL_RESERVATION,
-    CHANGE_RESERVATION,
-    CREATE_RESERVATION,
-    RESEND_PAYMENT_LINK,
-)
+from tools.orders import CANCEL_RESERVATION, CHANGE_RESERVATION, CREATE_RESERVATION
+from tools.payments import RESEND_PAYMENT_LINK
 
 
 def held(engine: Engine, sku: str) -> dict[str, int]:

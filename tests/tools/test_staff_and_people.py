@@ -26,8 +26,9 @@ from tests.live_server import free_port
 from tests.tools.conftest import MakeCtx, call, customer_of, refusal
 from tools.catalog import SEARCH_TIRES
 from tools.inventory import CHECK_STOCK, GET_SALES_RANKING, LIST_HANDOFF_REQUESTS, LIST_LOW_STOCK
+from tools.payments import GET_PAYMENT_OPTIONS
 from tools.people import HANDOFF_TO_HUMAN
-from tools.sales import GET_CUSTOMER_TERMS, GET_PAYMENT_OPTIONS
+from tools.sales import GET_CUSTOMER_TERMS
 
 
 def leads(engine: Engine) -> int:
