@@ -127,8 +127,8 @@ _CORRECTION_CUE = re.compile(
     r"\b(?:me equivoque|perdon|no es|mas bien|digo|es|era|corrijo|modelo|ano|año)\b"
 )
 _BASE_TRIM = re.compile(
-    r"\b(?:la (?:mas )?basica|la normal|la sencilla|la estandar|la base|version base|"
-    r"la de entrada|la mas barata de todas|ni idea de la version|no se (?:la|que) version)\b"
+    r"\b(?:basica|la normal|sencilla|estandar|la base|version base|de entrada|"
+    r"ni idea de la version|no se (?:la|que) version|no se cual version)\b"
 )
 _TERMS = re.compile(
     r"\bdescuento\b|\bcredito (?:disponible|tengo|me queda)\b|\bmi (?:linea de )?credito\b|"

@@ -10,7 +10,7 @@ SLANG: dict[str, str] = {
     # Mexican usage and texting abbreviations.
     "ocupo": "necesito", "ocupamos": "necesitamos", "ocupa": "necesita", "ocupas": "necesitas",
     "ocupaba": "necesitaba", "ocuparia": "necesitaria",
-    "sinco": "cinco", "dies": "diez", "kuatro": "cuatro", "trez": "tres", "ceis": "seis",
+    "sinco": "cinco", "dies": "diez", "dps": "dos", "kuatro": "cuatro", "trez": "tres", "ceis": "seis",
     "pa": "para", "pal": "para el", "xa": "para", "pra": "para",
     "porfa": "por favor", "porfis": "por favor", "porfavor": "por favor", "xfa": "por favor",
     "xfavor": "por favor", "plis": "por favor", "pls": "por favor", "plz": "por favor",
@@ -117,7 +117,8 @@ COMMAND_WORDS: tuple[str, ...] = (
     "debito", "efectivo", "domicilio", "taller", "instalacion", "balanceo", "alineacion",
     "horario", "abren", "cierran", "sabado", "domingo", "viernes", "jueves", "miercoles",
     "martes", "lunes", "tarde", "noche", "direccion", "colonia", "calle", "avenida", "tecnico",
-    "asesor", "revisar", "revisen", "pedido", "apartar", "llega", "llegan",
+    "asesor", "revisar", "revisen", "pedido", "apartar", "llega", "llegan", "manana",
+    "cuatro", "llantas", "recomendada", "economica", "continental", "michelin", "cambiar",
 )  # fmt: skip
 
 # Real words a typo corrector would otherwise "fix" into a command word.
