@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench bench-chat bench-first-turn clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/api_latency.py
+
+# Chat turns over HTTP, open loop at 30 turns/s and closed loop (a few minutes).
+bench-chat: $(VENV)/.installed-dev
+	$(BIN)/python bench/chat_latency.py
+
+# `make run` on a fresh clone: time to ready and the first customer's turn.
+bench-first-turn: $(VENV)/.installed-dev
+	$(BIN)/python bench/first_turn.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
