@@ -7,7 +7,6 @@ import unicodedata
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-
 from rapidfuzz.distance import DamerauLevenshtein
 
 from adapters.llm.offline.nlu.lexicon import (
