@@ -82,7 +82,11 @@ def decide(turn: Turn) -> AIMessage:
         return orders.change_purchase(turn, changed)
     if search_changed(changed):
         return search(turn)
-    wants_hold = turn.starts(Task.RESERVATION) or (
+    asks_hold = any(
+        c.kind == CommandKind.START_TASK and c.task == Task.RESERVATION and c.value != "modify"
+        for c in turn.commands
+    )
+    wants_hold = asks_hold or (
         awaiting == Awaiting.RESERVE_CONFIRM and turn.has(CommandKind.CONFIRM)
     )
     if slots.chosen_sku and (

@@ -100,8 +100,8 @@ def supervise(turn: Turn) -> AIMessage:
     intent, e, state = turn.intent, turn.entities, turn.state
     staff = turn.role == PersonaRole.STAFF
     active = state.agent
-    if intent == "prompt_injection":
-        return say(t.INJECTION)
+    if intent == "prompt_injection" and not (staff and _STAFF_ANALYTICS.search(turn.text)):
+        return say(t.INJECTION)  # staff asking for "la lista de clientes que pidieron asesor" is work
     if staff:
         return _route_staff(turn)
     if active is not None and active != AgentName.SUPERVISOR and _answers_pending(turn):

@@ -112,6 +112,7 @@ _PICKUP = re.compile(
     r"voy a la sucursal|voy a sucursal|paso a la sucursal|paso a recoger|ir por ellas|"
     r"taller|en mostrador|en tienda|paso yo|voy yo|las paso a traer|a la sucursal|"
     r"en la sucursal|en sucursal|en la tienda|vengo yo|voy para alla|alla las recojo|"
+    r"voy a la tienda|paso a la tienda|voy a su tienda|voy a la de \w+|"
     r"paso (?:el \w+ |mañana |manana |hoy )?(?:en la \w+ )?por (?:ellas|ellos|las llantas))\b"
 )
 _DELIVERY = re.compile(
@@ -120,6 +121,7 @@ _DELIVERY = re.compile(
     r"hasta mi casa|envios?|enviar|envian|mandarlas|traermelas|llevarmelas|mandenmelas|"
     r"en mi (?:casa|domicilio|oficina|trabajo|negocio)|en (?:la )?casa|instaladas en|"
     r"vengan a|vayan a|vayan a mi|vengan a mi|pueden venir|a la casa|me llevan|me traen|"
+    r"vengan a instalarlas|me las instalan en|instalarlas en mi|"
     r"que me lleven|que me traigan)\b"
 )
 
