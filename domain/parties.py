@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel
 
 from domain.enums import CustomerKind
-
-E164_PATTERN = r"^\+[1-9]\d{7,14}$"
-# A phone number in E.164 (+5215512345678): the one type for phones in requests and models.
-Phone = Annotated[str, StringConstraints(pattern=E164_PATTERN)]
 
 
 class CustomerPublic(BaseModel):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from domain.dialogue import FulfillmentMode, TimeWindow
 from domain.enums import Channel, OrderStatus
-from domain.parties import Phone
+from domain.phone import Phone
 
 LinkStatus = Literal["pending", "paid", "expired"]
 LinkPurpose = Literal["deposit", "balance"]

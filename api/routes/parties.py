@@ -13,7 +13,8 @@ from db.repositories import credit, parties, purchasing
 from db.tables import Customer
 from domain.catalog import Page
 from domain.enums import CustomerKind, PurchaseOrderStatus
-from domain.parties import E164_PATTERN, CustomerPublic, SupplierPublic
+from domain.parties import CustomerPublic, SupplierPublic
+from domain.phone import E164_PATTERN
 from domain.purchasing import PurchaseOrderCreate, PurchaseOrderPublic
 from domain.sales import CreditPublic, CustomerCreate
 
