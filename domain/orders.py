@@ -106,10 +106,10 @@ class _Dated(Protocol):
     def created_at(self) -> datetime: ...
 
 
-O = TypeVar("O", bound=_Dated)
+OrderT = TypeVar("OrderT", bound=_Dated)
 
 
-def choose_order(orders: Sequence[O]) -> tuple[O | None, list[O]]:
+def choose_order(orders: Sequence[OrderT]) -> tuple[OrderT | None, list[OrderT]]:
     """The order a customer means when they give no folio: (order, candidates).
 
     Among active orders the highest priority wins; several at that priority are candidates to
