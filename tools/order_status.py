@@ -22,6 +22,11 @@ class OrderStatusArgs(BaseModel):
         max_length=20,
         description="Folio como TL-000123; vacío = el pedido al que se refiere el cliente",
     )
+    other_than: str | None = Field(
+        None,
+        max_length=20,
+        description="Folio ya comentado: sin folio, busca el otro pedido activo del cliente",
+    )
 
 
 def get_order_status(ctx: ToolContext, args: OrderStatusArgs) -> OrderStatus:
@@ -29,7 +34,8 @@ def get_order_status(ctx: ToolContext, args: OrderStatusArgs) -> OrderStatus:
     va en camino antes que uno pagado o listo, y ese antes que un apartado; si hay varios
     igual de probables, vienen en candidates para preguntarle cuál). Dice lo pagado y el saldo,
     hasta cuándo dura el apartado, el link de pago, la entrega (late=true y days_late si ya
-    pasó la ventana sin entregarse) y la factura. Un cliente solo ve sus pedidos; el personal
+    pasó la ventana sin entregarse) y la factura. Con other_than ("¿y el otro pedido?") deja
+    fuera ese folio. Un cliente solo ve sus pedidos; el personal
     ve cualquiera por folio."""
     with ctx.transaction() as tx:
         if args.folio:
@@ -40,6 +46,9 @@ def get_order_status(ctx: ToolContext, args: OrderStatusArgs) -> OrderStatus:
             if speaker(tx, ctx) is None:
                 raise ToolRefused(messages.NO_ORDERS)
             orders = customer_orders(tx, ctx, limit=LOOKBACK)
+            if args.other_than:
+                skip = args.other_than.strip().upper()
+                orders = [o for o in orders if (o.folio or "").upper() != skip]
             chosen, candidates = choose_order(orders)
             if candidates:
                 return OrderStatus(candidates=[summary(o) for o in candidates])

@@ -147,6 +147,9 @@ _BRAND_QUESTION = re.compile(
     r"^(?:y |mm |mmm |oye |ok )*en\b|\by en\b|\by de\b|\bque tal (?:las|la)\b|\by las?\b.*\?"
 )
 _RIM = re.compile(r"\b(?:rin|aro|r)\s?(1[2-9]|2[0-4])\b")
+_OTHER_ORDER = re.compile(
+    r"\b(?:el otro|mi otro|otro pedido|el otro pedido|los otros|el de las otras|el otro folio)\b"
+)
 _YES_NO = frozenset({
     Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
     Awaiting.HANDOFF_CONFIRM,
@@ -401,6 +404,9 @@ def understand(
         named.append(topic)
     if branch_stock and Topic.BRANCHES in named:
         named.remove(Topic.BRANCHES)
+    if _OTHER_ORDER.search(text) and slots.order_folio:
+        named = [t for t in named if t != Topic.ORDER_STATUS]
+        b.add(CommandKind.DIGRESS, topic=Topic.ORDER_STATUS, value="other")
     for found in named:
         value = e.branches[0] if found == Topic.BRANCH_STOCK else e.payment_method
         b.add(CommandKind.DIGRESS, topic=found, value=value)

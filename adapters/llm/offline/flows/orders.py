@@ -53,6 +53,14 @@ INVOICE_SLOTS = frozenset(
 ORDER_TOPICS = (Topic.HOLD_PERIOD, Topic.BALANCE, Topic.ORDER_STATUS)
 
 
+def other_order(turn: Turn) -> bool:
+    """"¿Y el otro que tengo apartado?": the order besides the one we just talked about."""
+    return any(
+        c.kind == CommandKind.DIGRESS and c.topic == Topic.ORDER_STATUS and c.value == "other"
+        for c in turn.commands
+    )
+
+
 def _order_folio(turn: Turn) -> str | None:
     slots = turn.state.slots
     return slots.folio or slots.order_folio
@@ -259,6 +267,8 @@ def digression(turn: Turn) -> AIMessage | None:
                 "El link de pago te lo mando en cuanto apartemos tus llantas 🙂", turn.state
             ))
         if topic in ORDER_TOPICS:
+            if other_order(turn) and turn.can("get_order_status"):
+                return call("get_order_status", other_than=slots.order_folio)
             if folio and turn.can("get_order_status"):
                 return call("get_order_status", folio=folio)
             if topic == Topic.HOLD_PERIOD and turn.can("get_payment_options"):
@@ -399,6 +409,8 @@ def _order_answer(turn: Turn, result: OrderStatus) -> AIMessage:
         return say(to.order_status(result))
     order = result.order
     slots.order_folio = order.folio
+    if other_order(turn):
+        return say(t.with_resume(to.order_status(result), state))
     if Topic.HOLD_PERIOD in topics:
         return say(t.with_resume(to.hold(order), state))
     if Topic.BALANCE in topics:

@@ -135,6 +135,8 @@ def logistics(turn: Turn) -> AIMessage:
         return say(t.small_talk(str(turn.command(CommandKind.SMALL_TALK).value)))  # type: ignore[union-attr]
     folio = turn.value("order_folio")
     state.task = Task.ORDER_STATUS
+    if orders.other_order(turn):
+        return call("get_order_status", other_than=state.slots.order_folio)
     return call("get_order_status", folio=folio)
 
 

@@ -125,7 +125,7 @@ def hold(order: OrderDetails) -> str:
             )
         return f"Tu pedido {order.folio} {STATUS_ES.get(order.status, order.status)}."
     hours = round((order.held_until - order.created_at).total_seconds() / 3600)
-    span = f", {hours} horas desde que las apartaste" if hours else ""
+    span = f", {hours} horas desde que las apartaste" if 0 < hours <= 96 else ""
     return (
         f"Tus llantas quedan apartadas hasta el {local_moment(order.held_until)} (folio "
         f"{order.folio}{span}). Si pagas el anticipo antes, se quedan guardadas para ti hasta "
