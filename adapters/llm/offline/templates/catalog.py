@@ -32,7 +32,6 @@ FILTER_ES = {
     "brand": "de esa marca",
     "max_unit_price_pesos": "en ese presupuesto",
 }
-BRANCH_CITY = {"CDMX": "CDMX", "GDL": "Guadalajara", "MTY": "Monterrey"}
 
 
 def plural(n: int, word: str = "llanta") -> str:
@@ -232,8 +231,3 @@ def unknown_vehicle(detail: str) -> str:
         f"No tengo registrada la medida original de {detail} 🤔 ¿Me pasas la medida que viene en "
         "el costado de tu llanta? Se ve así: 205/55R16."
     )
-
-
-def branch_name(code: str) -> str:
-    """The city customers know a branch by."""
-    return BRANCH_CITY.get(code, code)

@@ -3,8 +3,6 @@ status."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from domain.clock import to_mexico
 from domain.dialogue import FulfillmentMode, TimeWindow
 from domain.pricing import format_mxn
@@ -296,7 +294,3 @@ def order_status(result: OrderStatus) -> str:
         lines.append(f"El apartado vence el {local_moment(order.held_until)}.")
     return "\n".join(lines)
 
-
-def when_label(at: datetime) -> str:
-    """A stored instant for customers, in Mexico City time."""
-    return local_moment(at)
