@@ -32,7 +32,7 @@ from evals.events import EventRunner, EventUnavailable
 from evals.judge import StateJudge, TaskError
 from evals.models import Goal, Task
 from evals.prices import PriceBook
-from evals.refs import Resolver, Unresolved
+from evals.refs import Resolver, Unresolved, task_refs
 from evals.scoring import (
     Check,
     TurnRecord,
@@ -284,6 +284,7 @@ class Harness:
             try:
                 resolver = Resolver(world)
                 try:
+                    resolver.prefetch(task_refs(task))  # on the fresh copy, before any write
                     user = self._user(task, resolver)
                     prices = PriceBook.build(
                         world.engine, deposit_cents=self.settings.payments.deposit_cents,

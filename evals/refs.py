@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from db.tables import Order
 from domain.pricing import format_mxn
-from evals.models import CreatedRef, CustomerRef, Format, Ref, ToolRef
+from evals.models import CreatedRef, CustomerRef, Format, Ref, Task, ToolRef
 from evals.world import World, pick_customer
 
 _REF = TypeAdapter(Ref)
@@ -91,8 +92,18 @@ class Resolver:
     created: Created | None = None
     _memo: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def prefetch(self, refs: Iterable[Ref]) -> None:
+        """Compute these values now, on the fresh database, before the conversation writes to
+        it (a reservation takes stock and credit: a later search could offer another tire)."""
+        for ref in refs:
+            if isinstance(ref, ToolRef | CustomerRef):
+                try:
+                    self.raw(ref)
+                except Unresolved:
+                    continue  # e.g. an option that does not exist: judged when it is used
+
     def raw(self, ref: Ref) -> Any:
-        """The value, unformatted."""
+        """The value, unformatted (tool results and customers' fields read once, then kept)."""
         if isinstance(ref, ToolRef):
             args = self.args(ref.args)
             key = json.dumps([ref.tool, args], sort_keys=True, default=str)
@@ -100,24 +111,31 @@ class Resolver:
                 self._memo[key] = self.world.run_read_tool(ref.tool, args)
             return walk(self._memo[key], ref.path)
         if isinstance(ref, CustomerRef):
-            with Session(self.world.engine) as session:
-                customer = pick_customer(session, ref.customer)
-                if ref.path == "last_folio":
-                    query = select(Order).where(Order.customer_id == customer.id)
-                    if ref.status is not None:
-                        query = query.where(col(Order.status).in_(ref.status))
-                    order = session.exec(query.order_by(col(Order.id).desc())).first()
-                    if order is None:
-                        which = f" in {ref.status}" if ref.status else ""
-                        raise Unresolved(f"customer {customer.id} has no orders{which}")
-                    return order.folio
-                return getattr(customer, ref.path)
+            key = ref.model_dump_json()
+            if key not in self._memo:
+                self._memo[key] = {"value": self._customer_value(ref)}
+            return self._memo[key]["value"]
         if self.created is None:
             raise Unresolved("what the agent created is only known after the conversation")
         rows = self.created.orders if ref.created == "order" else self.created.leads
         if not rows:
             raise Unresolved(f"the agent created no {ref.created}")
         return walk(rows[-1], ref.path)
+
+    def _customer_value(self, ref: CustomerRef) -> Any:
+        """A demo customer's field (or its newest folio), read from the database."""
+        with Session(self.world.engine) as session:
+            customer = pick_customer(session, ref.customer)
+            if ref.path == "last_folio":
+                query = select(Order).where(Order.customer_id == customer.id)
+                if ref.status is not None:
+                    query = query.where(col(Order.status).in_(ref.status))
+                order = session.exec(query.order_by(col(Order.id).desc())).first()
+                if order is None:
+                    which = f" in {ref.status}" if ref.status else ""
+                    raise Unresolved(f"customer {customer.id} has no orders{which}")
+                return order.folio
+            return getattr(customer, ref.path)
 
     def text(self, ref: Ref) -> str:
         """The value as the replies would show it."""
@@ -136,3 +154,26 @@ class Resolver:
     def _value(self, value: Any) -> Any:
         ref = as_ref(value)
         return self.raw(ref) if ref is not None else value
+
+
+def task_refs(task: Task) -> list[Ref]:
+    """Every computed value a task names (facts, forbids, vars, expected orders, actions)."""
+    refs: list[Ref] = list(task.vars.values()) + list(task.forbid.refs)
+    for fact in task.communicate:
+        refs += [fact.ref] if fact.ref is not None else []
+        refs += [o for o in fact.any_of or [] if not isinstance(o, str)]
+    refs += [r for at in task.forbid.at for r in at.refs]
+    values: list[Any] = [a.args for a in task.actions]
+    for order in task.db.orders or []:
+        values.append(order.folio)
+        values += [line.sku for line in order.lines or []]
+    while values:
+        value = values.pop()
+        if isinstance(value, dict) and as_ref(value) is None:
+            values += list(value.values())
+        elif isinstance(value, list):
+            values += value
+        else:
+            ref = value if isinstance(value, ToolRef | CustomerRef | CreatedRef) else as_ref(value)
+            refs += [ref] if ref is not None else []
+    return refs

@@ -15,7 +15,8 @@ from api.app import create_app
 from core.settings import Settings
 from domain.enums import Role
 from evals.events import EventRunner, EventUnavailable
-from evals.models import Persona, WorldEvent
+from evals.models import CustomerRef, Persona, ToolRef, WorldEvent, load_tasks
+from evals.refs import Resolver, task_refs
 from evals.scoring import TurnRecord
 from evals.state import created_since
 from evals.world import World, tool_registry
@@ -102,3 +103,26 @@ def test_over_http_events_use_the_order_api_and_the_checkout(
         ).json()
     mine = next(o for o in listed if o["folio"] == folio)
     assert mine["status"] == "cancelled" and mine["paid_cents"] == 50000
+
+
+def test_computed_values_are_read_on_the_fresh_copy_before_the_conversation_writes(
+    world: World,
+) -> None:
+    held = ToolRef(
+        tool="search_tires", args={"size": "185/65R15"},
+        path="options.?key=economical.available_at_branch", format="int",
+    )  # fmt: skip
+    before = Resolver(world)
+    before.prefetch([held, ToolRef(tool="search_tires", args={"size": "185/65R15"},
+                                   path="options.?key=nonexistent.sku")])  # fmt: skip
+    _reserve(world.context("chat-c"))
+    after = Resolver(world)
+    assert int(before.text(held)) == int(after.text(held)) + 4
+
+
+def test_every_computed_value_of_a_task_is_found_for_prefetching() -> None:
+    task = next(t for t in load_tasks(["repair"]) if t.id == "status-several-asks-which")
+    refs = task_refs(task)
+    assert len(refs) == 4 and any(isinstance(r, CustomerRef) for r in refs)
+    nested = next(t for t in load_tasks(["repair"]) if t.id == "fix-choice-before-confirm")
+    assert any(isinstance(r, ToolRef) and r.path.endswith(".sku") for r in task_refs(nested))
