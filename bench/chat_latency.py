@@ -1,7 +1,7 @@
 """Chat latency on the offline model: p50/p95/p99 per turn over HTTP, open and closed loop.
 
-    python bench/chat_latency.py [--rates 30] [--duration 60] [--conversations 20]
-                                 [--only open-loop|closed-loop|in-process] [--data-dir DIR]
+    python bench/chat_latency.py [--rates 30] [--workers 1] [--duration 60]
+                                 [--conversations 20] [--only open-loop|closed-loop|in-process]
 
 open loop    the target's conditions: customers arrive on their own schedule, whatever the
              server is doing. Conversations start as a Poisson process and each next message
@@ -14,8 +14,8 @@ closed loop  --conversations clients each send the product description's three t
              one the moment a reply arrives (the server saturated), then with 1-3 s of typing.
 in process   the same turns straight through ChatService from a thread pool (no HTTP).
 
-The server is `topllantas serve` (uvicorn) on loopback, on the embedded SQLite default with the
-demo data, in a temporary data directory.
+The server is `topllantas serve --workers N` (uvicorn) on loopback, on the embedded SQLite
+default with the demo data, in a temporary data directory; each worker count is a fresh start.
 """
 
 from __future__ import annotations
@@ -211,9 +211,21 @@ def measured(pid: int, coroutine: Any) -> Run:
     return run
 
 
-def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def settle(pid: int, timeout_s: float = 120) -> None:
+    """Wait until the server's processes stop using CPU (workers still loading the model)."""
+    deadline = time.monotonic() + timeout_s
+    last = cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = cpu_seconds(pid)
+        if now - last < 0.1:
+            return
+        last = now
+
+
+def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -222,25 +234,25 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 
 def report(results: dict[str, Run]) -> None:
-    print(f"\n{'path':<34} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  reference")
+    print(f"\n{'path':<38} {'turns':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  reference")
     for name, run in results.items():
         values = run.latencies
         if not values:
-            print(f"{name:<34} no turns answered ({run.errors} HTTP errors)")
+            print(f"{name:<38} no turns answered ({run.errors} HTTP errors)")
             continue
         p95 = percentile(values, 95)
         verdict = "met" if p95 < TARGET_P95_MS else "NOT met"
         ref = f"p95 < {TARGET_P95_MS:.0f} ms over HTTP: {verdict}" if "HTTP" in name else ""
         print(
-            f"{name:<34} {len(values):>6} {percentile(values, 50):>8.1f} {p95:>8.1f} "
+            f"{name:<38} {len(values):>6} {percentile(values, 50):>8.1f} {p95:>8.1f} "
             f"{percentile(values, 99):>8.1f}  {ref}"
         )
         if run.rate is not None:
-            print(f"{'':<34} achieved {run.rate:.1f} turns/s (offered {run.offered:.0f}/s)")
+            print(f"{'':<38} achieved {run.rate:.1f} turns/s (offered {run.offered:.0f}/s)")
         if run.cpu_ms is not None:
-            print(f"{'':<34} server CPU {run.cpu_ms:.1f} ms per turn (all turns of the run)")
+            print(f"{'':<38} server CPU {run.cpu_ms:.1f} ms per turn (all turns of the run)")
         if run.failed or run.errors:
-            print(f"{'':<34} {run.failed} failed turns (trouble reply), {run.errors} HTTP errors")
+            print(f"{'':<38} {run.failed} failed turns (trouble reply), {run.errors} HTTP errors")
 
 
 def main() -> None:
@@ -253,6 +265,12 @@ def main() -> None:
     )
     parser.add_argument("--duration", type=float, default=60.0, help="open loop: seconds")
     parser.add_argument("--think", type=float, default=3.0, help="open loop: mean think time s")
+    parser.add_argument(
+        "--workers",
+        type=lambda v: [int(w) for w in v.split(",")],
+        default=[1],
+        help="server worker processes, comma-separated for several runs (default 1)",
+    )
     parser.add_argument("--conversations", type=int, default=20, help="closed loop clients")
     parser.add_argument("--only", choices=("open-loop", "closed-loop", "in-process"))
     parser.add_argument("--port", type=int, default=8766)
@@ -273,31 +291,38 @@ def main() -> None:
     seed(env)
     wanted = {args.only} if args.only else {"open-loop", "closed-loop", "in-process"}
     results: dict[str, Run] = {}
-    if wanted & {"open-loop", "closed-loop"}:
-        server = serve(env, args.port)
+    for workers in args.workers if wanted & {"open-loop", "closed-loop"} else []:
+        label = f"{workers} worker{'s' if workers > 1 else ''}"
+        server = serve(env, args.port, workers)
         base = f"http://127.0.0.1:{args.port}"
         try:
             asyncio.run(wait_ready(base))
+            settle(server.pid)  # every worker started, not just the first one listening
             if "open-loop" in wanted:
                 for rate in args.rates:
-                    print(f"open loop: {rate:g} turns/s for {args.duration:g} s...", flush=True)
-                    results[f"HTTP, open loop {rate:g}/s (Poisson)"] = measured(
+                    print(
+                        f"{label}: open loop {rate:g} turns/s for {args.duration:g} s...",
+                        flush=True,
+                    )
+                    results[f"HTTP {label}, open loop {rate:g}/s"] = measured(
                         server.pid, open_loop(base, rate, args.duration, args.think)
                     )
-            if "closed-loop" in wanted:
+            if "closed-loop" in wanted and workers == args.workers[0]:
                 n = args.conversations
-                results[f"HTTP, {n} back-to-back (saturated)"] = measured(
+                results[f"HTTP {label}, {n} back-to-back"] = measured(
                     server.pid, closed_loop(base, n)
                 )
-                results[f"HTTP, {n} typing 1-3 s"] = measured(server.pid, closed_loop(base, n, 2.0))
+                results[f"HTTP {label}, {n} typing 1-3 s"] = measured(
+                    server.pid, closed_loop(base, n, 2.0)
+                )
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            server.wait(timeout=60)
     if "in-process" in wanted:
         results[f"in process, {args.conversations} back-to-back"] = in_process(args.conversations)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"\nOffline model, SQLite, one uvicorn worker; {os.cpu_count()} CPUs, load average "
+        f"\nOffline model, SQLite; {os.cpu_count()} CPUs, load average "
         f"{load} (1/5/15 min) at the end: other work on the machine slows every figure."
     )
     report(results)

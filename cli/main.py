@@ -54,8 +54,16 @@ def serve(
     seed_if_empty: Annotated[
         bool, typer.Option(help="Load the demo data into an empty database")
     ] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes (each conversation keeps its order across them on this machine)",
+        ),
+    ] = 1,
 ) -> None:
-    """Migrate the database, load the demo data if it is empty, and serve the API."""
+    """Migrate the database, load the demo data if it is empty, train or load the Spanish model,
+    then serve the API (it listens only when the first customer can be answered at once)."""
     import uvicorn
 
     from api.app import create_app
@@ -73,11 +81,21 @@ def serve(
         if settings.environment == "development":
             _demo_key(engine, settings)
     _prepare_chat(settings, engine)
+    host, port = host or settings.host, port or settings.port
+    log_level = settings.log_level.lower()
+    if workers == 1:
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level=log_level)
+        return
+    # Each worker builds its own app from the same environment; the shared socket listens as
+    # soon as the first of them has started.
+    engine.dispose()
     uvicorn.run(
-        create_app(settings, engine=engine),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level.lower(),
+        "api.app:create_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level=log_level,
     )
 
 

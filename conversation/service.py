@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from adapters.llm.offline.brain import OfflineBrain
 from adapters.llm.offline.flows import FLOWS
 from adapters.llm.offline.model import OfflineChatModel
 from adapters.llm.offline.nlu import NLU, Vocabulary
+from conversation.locks import ConversationLocks
 from conversation.screening import screen_message
 from conversation.transcript import last_text, outcome, transcript
 from core.settings import Settings
@@ -114,12 +114,7 @@ class ChatService:
             checkpointer=checkpointer,
             attempts=settings.llm.max_retries,
         )
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
-
-    def _lock(self, session_id: str) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(session_id, threading.Lock())
+        self.locks = ConversationLocks(settings.data_dir / "locks")
 
     def run_turn(
         self,
@@ -137,7 +132,7 @@ class ChatService:
         if screened is not None:
             result = TurnResult(reply=screened, agent=SUPERVISOR, intent="invalid")
         else:
-            with self._lock(chat.id):
+            with self.locks.hold(f"chat:{chat.id}"):
                 result = self._turn(chat, text, on_event)
         if on_event is not None:
             on_event({"event": "message", "agent": result.agent, "reply": result.reply})

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from adapters.channels.notifier import Notifier
 from adapters.channels.twilio_whatsapp import WhatsAppInbound
+from conversation.locks import ConversationLocks
 from conversation.service import ChatService
 from core.settings import Settings
 from db.repositories.inbound import (
@@ -42,6 +43,7 @@ class WhatsAppDesk:
         self.notifier = notifier
         self.budget_s = settings.twilio.reply_budget_seconds
         self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="whatsapp")
+        self.locks = ConversationLocks(settings.data_dir / "locks")
         self._warned_unsigned = False
 
     def warn_unsigned(self) -> None:
@@ -92,7 +94,8 @@ class WhatsAppDesk:
     def _turn(self, service: ChatService, claim: Claim, text: str, phone: str) -> tuple[str, str]:
         # Everything up to the reply leaving happens under the number's lock, so replies go
         # out in the order the customer wrote, whichever path (TwiML or REST) they take.
-        with conversation_lock(self.engine, phone):
+        # The file lock keeps that order across `serve --workers N` processes on SQLite too.
+        with self.locks.hold(f"whatsapp:{phone}"), conversation_lock(self.engine, phone):
             try:
                 reply = service.run_turn(claim.chat, text).reply
             except Exception:  # the customer gets an apology, never silence
