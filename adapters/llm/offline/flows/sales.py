@@ -29,7 +29,6 @@ from domain.dialogue import (
     Awaiting,
     CommandKind,
     HandoffReason,
-    Offer,
     Task,
     Topic,
 )
@@ -375,21 +374,9 @@ def _trim_for_rim(turn: Turn, result: TireOptions) -> str | None:
 
 
 def _remember_offers(turn: Turn, result: TireOptions) -> None:
-    """The options shown (the tools record them too; an LLM-driven turn relies on that)."""
+    """What the search settled beyond the options (the tool records those): the vehicle as the
+    fitment table names it, and a choice that is no longer on offer."""
     slots = turn.state.slots
-    slots.offers = [
-        Offer(
-            key=o.key,
-            sku=o.sku,
-            brand=o.brand,
-            line=o.line,
-            size=o.size,
-            unit_price_cents=o.unit_price_cents,
-        )
-        for o in result.options
-    ]
-    slots.size = result.size if result.vehicle is None else slots.size
-    slots.quantity = result.quantity
     if result.vehicle is not None:
         slots.vehicle.make = result.vehicle.make
         slots.vehicle.model = result.vehicle.model
