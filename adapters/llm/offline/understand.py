@@ -115,7 +115,8 @@ _BARE_YEAR = re.compile(
 )
 _THAT_ONE = re.compile(r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|la misma|las mismas|esa esta bien|esas estan bien)\b")
 _APART = re.compile(
-    r"\baparta(?:r|me|mela|melas|melo|melos|la|las|lo|los|n|nme|nmelas)?\b|\bapartarm\w*|"
+    r"\baparta(?:r|me|mela|melas|melo|melos|la|las|lo|los|n|nme|nmelas|s)?\b|\bapartarm\w*|"
+    r"\baparte(?:n|s|nme|nmelas)\b|"
     r"\bseparam\w*|\bseparalas\b|\breserva(?:r|me|mela|melas|las|los)?\b|\bme las llevo\b|"
     r"\blas quiero\b(?! factur)|\bla quiero\b(?! factur)|\bme quedo con\b|\bvolver a apartar\w*|\bcompro\b"
 )
@@ -149,6 +150,10 @@ _BRAND_QUESTION = re.compile(
 _RIM = re.compile(r"\b(?:rin|aro|r)\s?(1[2-9]|2[0-4])\b")
 _OTHER_ORDER = re.compile(
     r"\b(?:el otro|mi otro|otro pedido|el otro pedido|los otros|el de las otras|el otro folio)\b"
+)
+_DATE_WORDS = re.compile(
+    r"\b(?:hoy|(?<!la )(?<!esta )manana|pasado manana|lunes|martes|miercoles|jueves|viernes|sabado|domingo|"
+    r"fin de semana|semana|(?:el|al) (?:dia )?\d{1,2}|\d{1,2} de \w+)\b"
 )
 _YES_NO = frozenset({
     Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
@@ -340,7 +345,8 @@ def understand(
         or intent in ("reserve", "select_option", "fulfillment", "delivery_reschedule")
         or bool(_APART.search(text))
     )
-    if e.when is not None and about_visit:
+    if e.when is not None and about_visit and _DATE_WORDS.search(text):
+        # "en la tarde" alone is a window, not "today".
         b.slot("fulfillment.day", e.when.date().isoformat(), None)
     if e.window is not None and about_visit:
         b.slot("fulfillment.window", e.window.value, None)

@@ -140,8 +140,42 @@ def logistics(turn: Turn) -> AIMessage:
     return call("get_order_status", folio=folio)
 
 
+_WORST = re.compile(
+    r"\b(?:menos se vend\w*|menos vendid\w*|peor\w*|no se vend\w*|no se mueve\w*|no rota\w*|"
+    r"menos salida|menos se mueve\w*|menos salen|no salen|no tienen salida|mas lent\w*|"
+    r"menos rotacion|menos desplaz\w*)\b"
+)
+_BEST = re.compile(
+    r"\b(?:mas se vend\w*|mas vendid\w*|mejor(?:es)? vendid\w*|mas salen|mas salida|"
+    r"mas se mueve\w*|top|mas rotacion|mas desplaz\w*)\b"
+)
+_LEADS = re.compile(
+    r"\b(?:asesor\w*|prospect\w*|leads?|pidieron hablar|pidio hablar|quieren hablar|"
+    r"casos pendientes|pendientes de llamar|devolver la llamada)\b"
+)
+_DAYS = (
+    (re.compile(r"\bultimos? (\d{1,3}) dias\b"), None),
+    (re.compile(r"\b(?:toda la semana|esta semana|la semana|semanal|7 dias)\b"), 7),
+    (re.compile(r"\b(?:este mes|el mes|del mes|mensual|30 dias)\b"), 30),
+    (re.compile(r"\b(?:ayer)\b"), 2),
+    (re.compile(r"\b(?:hoy)\b"), 1),
+)
+
+
+def _days(text: str) -> int | None:
+    for pattern, days in _DAYS:
+        match = pattern.search(text)
+        if match:
+            return days if days is not None else int(match[1])
+    return None
+
+
 def staff(turn: Turn) -> AIMessage:
-    """Staff questions: stock, low stock, best/worst sellers, who asked for a person, orders."""
+    """Staff questions: stock, low stock, best/worst sellers, who asked for a person, orders.
+
+    A follow-up ("¿y en MTY?", "¿y en toda la semana?", "¿y las que más salen?") repeats the
+    last question with what changed.
+    """
     if turn.outcomes:
         return _staff_answer(turn)
     state = turn.state
@@ -149,33 +183,51 @@ def staff(turn: Turn) -> AIMessage:
     intent, e, text = turn.intent, turn.entities, turn.text
     slots = state.slots
     branch = e.branches[0] if e.branches else None
+    days = _days(text)
     state.task = Task.STAFF_QUERY
-    if intent == "leads_report" or (
-        "asesor" in text or "clientes" in text or "prospecto" in text or "lead" in text
-    ) and ("pidieron" in text or "quien" in text or "quienes" in text or "que clientes" in text or intent == "leads_report"):
-        return call("list_handoff_requests", days=1)
-    worst = any(w in text for w in ("menos se vend", "menos vendid", "peor", "no se vend", "no se mueven", "no rotan", "menos salida", "menos se mueve"))
-    if intent == "sales_report" or worst or "mas se vend" in text or "mas vendid" in text:
-        return call(
-            "get_sales_ranking", order="worst" if worst else "best", days=30, branch_code=branch
-        )
-    if intent == "low_stock":
-        return call("list_low_stock", branch_code=branch)
-    if e.folios:
+    worst, best = bool(_WORST.search(text)), bool(_BEST.search(text))
+    if intent == "leads_report" or (_LEADS.search(text) and intent != "sales_report"):
+        report = "leads"
+    elif worst or best or intent == "sales_report":
+        report = "worst" if worst else "best"
+    elif intent == "low_stock":
+        report = "low"
+    elif e.sizes or e.brands:
+        report = "stock"
+    elif e.folios:
         return call("get_order_status", folio=e.folios[0])
-    if intent in ("reorder", "demand_forecast"):
+    elif intent in ("reorder", "demand_forecast"):
         return say(tst.NOT_YET)
-    if intent == "route_planning":
+    elif intent == "route_planning":
         return say(tst.ROUTES_NOT_YET)
-    if e.sizes or e.brands or (branch and (slots.size or slots.brand)):
-        # "¿y en MTY?" repeats the last stock question for another branch.
+    elif slots.report and (branch or days):
+        report = slots.report  # the same question, another branch or period
+    else:
+        return say(tst.ASK_STOCK)
+    if report != slots.report:
+        slots.report_days = None
+    slots.report = report
+    if days:
+        slots.report_days = days
+    if branch:
+        slots.branch = branch
+    if report == "leads":
+        return call("list_handoff_requests", days=slots.report_days or 1)
+    if report in ("worst", "best"):
         return call(
-            "check_stock",
-            size=e.sizes[0] if e.sizes else slots.size,
-            brand=e.brands[0] if e.brands else (None if e.sizes else slots.brand),
-            branch_code=branch,
+            "get_sales_ranking",
+            order=report,
+            days=slots.report_days or 30,
+            branch_code=branch or (slots.branch if not e.sizes else None),
         )
-    return say(tst.ASK_STOCK)
+    if report == "low":
+        return call("list_low_stock", branch_code=branch)
+    return call(
+        "check_stock",
+        size=e.sizes[0] if e.sizes else slots.size,
+        brand=e.brands[0] if e.brands else (None if e.sizes else slots.brand),
+        branch_code=branch,
+    )
 
 
 def _staff_answer(turn: Turn) -> AIMessage:

@@ -49,6 +49,7 @@ _WANTS_PERSON = re.compile(
 _STAFF_ANALYTICS = re.compile(
     r"\b(?:se vend\w*|vendid\w*|ventas?|vendemos|vendimos|rotacion|desplaza\w*|mas vendid\w*|"
     r"menos vendid\w*|top \d+|ranking|clientes|prospectos|leads?|pidieron|asesor(?:es)?|"
+    r"salen|salida|se mueven|semana|mes|"
     r"existencias?|inventario|cuantas hay|cuantas tenemos|faltantes?|reorden|pronostico)\b"
 )
 
@@ -154,10 +155,13 @@ def _route_staff(turn: Turn) -> AIMessage:
         return say(t.ABUSE)
     if intent in ("route_planning", "delivery_reschedule"):
         return _transfer(turn, AgentName.INVENTORY)
-    if active == AgentName.INVENTORY and (e.branches or e.sizes or e.brands) and not (
+    follow_up = len(turn.text.split()) <= 9 and (
+        turn.text.startswith(("y ", "e ", "ahora ", "tambien ", "ok y ")) or bool(_STAFF_ANALYTICS.search(turn.text))
+    )
+    if active == AgentName.INVENTORY and (e.branches or e.sizes or e.brands or follow_up) and not (
         e.vehicle is not None and e.vehicle.model
     ):
-        return _transfer(turn, AgentName.INVENTORY)  # "¿y en MTY?" after a stock question
+        return _transfer(turn, AgentName.INVENTORY)  # "¿y en MTY?", "¿y en toda la semana?"
     if intent in STAFF_QUERIES or intent == "order_status" or _STAFF_ANALYTICS.search(turn.text):
         return _transfer(turn, AgentName.INVENTORY)
     if e.vehicle is not None and e.vehicle.model:

@@ -68,11 +68,11 @@ _CHOICES = (
             r"de menor precio|las? mas accesibles?|la que cueste menos)\b"
         ),
     ),
-    ("economical", re.compile(r"\b(?:la|las|opcion|la opcion) economicas?\b")),
+    ("economical", re.compile(r"\b(?:la|las|esas|opcion|la opcion) (?:\d{1,3} |un par de |dos |tres |cuatro |cinco |seis |ocho |diez |doce )?economicas?\b")),
     (
         "recommended",
         re.compile(
-            r"\b(?:la|las|esa|opcion|la opcion) (?:recomendadas?|sugeridas?)\b|"
+            r"\b(?:la|las|esa|esas|opcion|la opcion) (?:\d{1,3} |un par de |dos |tres |cuatro |cinco |seis |ocho |diez |doce )?(?:recomendadas?|sugeridas?)\b|"
             r"\bla que (?:me )?(?:recomiend(?:as|an|es|e)|sugier(?:es|as|a))\b|"
             r"\bla que (?:tu|usted) (?:digas|diga)\b"
         ),
@@ -80,7 +80,7 @@ _CHOICES = (
     (
         "premium",
         re.compile(
-            r"\b(?:la|las|opcion|la opcion) (?:premium|mejor|mejores|top|"
+            r"\b(?:la|las|esas|opcion|la opcion) (?:\d{1,3} |un par de |dos |tres |cuatro |cinco |seis |ocho |diez |doce )?(?:premium|mejor|mejores|top|"
             r"de gama alta|mas caras?|de lujo)\b"
         ),
     ),

@@ -75,6 +75,12 @@ def reservation(result: ReservationResult, *, ask_install: bool) -> str:
         hours = round((order.held_until - order.created_at).total_seconds() / 3600)
         span = f" ({hours} horas para pagar el anticipo)" if result.change == "created" and hours else ""
         lines.append(f"El apartado se mantiene hasta el {local_moment(order.held_until)}{span}.")
+    f = order.fulfillment
+    if order.held_until is not None and f.day and f.day >= to_mexico(order.held_until).date():
+        lines.append(
+            f"Paga el anticipo antes de que venza el apartado y te las guardamos hasta el "
+            f"{weekday_day_month(f.day)} sin problema."
+        )
     link = order.payment
     if link is not None and link.status == "pending":
         verb = "Te envío el nuevo link" if result.change in ("modified", "replaced") else "Te envío el link"

@@ -27,7 +27,9 @@ def stock(result: StockResult) -> str:
     if not stocked:
         where = f" en {result.branch}" if result.branch else ""
         return f"No hay piezas disponibles{where} con ese criterio."
-    lines = [f"Existencias disponibles ({result.total_available} piezas en total):"]
+    total = sum(sum(p.stock.values()) for p in stocked)
+    where = f" en {result.branch}" if result.branch else ""
+    lines = [f"Existencias disponibles{where} ({total} piezas en total):"]
     for p in stocked[:8]:
         per_branch = ", ".join(f"{code} {units}" for code, units in p.stock.items())
         lines.append(f"• {p.product} ({p.sku}): {per_branch}")
