@@ -104,9 +104,10 @@ class OfflineBrain:
         text = str(history[last].content) if humans else ""
         this_turn = history[last + 1 :] if humans else []
         analysis = self.analyze(text)
+        earlier = [self.analyze(str(history[i].content)) for i in humans[:-1][-3:]]
         commands = _earlier_commands(this_turn)
         if commands is None:
-            commands = understand(analysis, context.dialogue, context.role)
+            commands = understand(analysis, context.dialogue, context.role, earlier)
         return Turn(
             analysis=analysis,
             context=context,
@@ -114,5 +115,5 @@ class OfflineBrain:
             outcomes=_outcomes(this_turn),
             tool_names=tool_names,
             now=self.clock(),
-            earlier=[self.analyze(str(history[i].content)) for i in humans[:-1][-3:]],
+            earlier=earlier,
         )

@@ -8,6 +8,7 @@ value into a correction. Nothing here looks at rendered text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from adapters.llm.offline.nlu import Analysis
@@ -233,8 +234,20 @@ def choice_sku(analysis: Analysis, slots: Slots, awaiting: Awaiting) -> str | No
     return None
 
 
+def _remembered_year(model: str, earlier: Sequence[Analysis]) -> int | None:
+    """The year a model was given in an earlier message ("...y la crv 2019 de mi esposa")."""
+    for past in reversed(earlier):
+        for v in (past.entities.vehicle, *past.entities.other_vehicles):
+            if v is not None and v.model == model and v.year:
+                return v.year
+    return None
+
+
 def understand(
-    analysis: Analysis, state: DialogueState, role: PersonaRole
+    analysis: Analysis,
+    state: DialogueState,
+    role: PersonaRole,
+    earlier: Sequence[Analysis] = (),
 ) -> list[Command]:
     """The commands one message carries, given what the conversation already knows."""
     e, text, intent = analysis.entities, analysis.normalized, analysis.intent
@@ -269,9 +282,10 @@ def understand(
         if same_model and v.year and current.year and v.year != current.year:
             b.slot("vehicle.year", v.year, current.year)
         elif not same_model or (v.year and not current.year):
+            year = v.year or (_remembered_year(v.model, earlier) if not same_model else None)
             b.slot(
                 "vehicle",
-                {"make": v.make, "model": v.model, "year": v.year, "trim": e.trim},
+                {"make": v.make, "model": v.model, "year": year, "trim": e.trim},
                 current.model_dump() if current.model else None,
             )
     elif current.model:

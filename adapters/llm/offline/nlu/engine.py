@@ -130,6 +130,7 @@ class NLU:
         found = Entities(
             sizes=tuple(dict.fromkeys(s for _, _, s in ex.extract_sizes(fold_text(text)))),
             vehicle=vehicle,
+            other_vehicles=mentions.others,
             brands=mentions.brands,
             lines=mentions.lines,
             quantity=ex.extract_quantity(reading.work),

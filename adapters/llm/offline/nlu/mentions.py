@@ -40,6 +40,7 @@ class Mentions:
     """Named things found in one message, with the token spans they cover."""
 
     vehicle: VehicleMention | None
+    others: tuple[VehicleMention, ...]  # further vehicles named with their year ("y la crv 2019")
     brands: tuple[str, ...]
     lines: tuple[tuple[str, str], ...]
     branches: tuple[str, ...]
@@ -156,8 +157,16 @@ def resolve(tokens: Sequence[str], matches: Sequence[Match], max_year: int) -> M
             model=model.entry.name if model else None,
             year=year_at[0] if year_at else None,
         )
+    others: list[VehicleMention] = []
+    for m in matches:
+        if m.entry.kind != "model" or m is model or (model and m.entry.name == model.entry.name):
+            continue
+        year = _year(tokens, m.end, max_year, short_ok=True)
+        if year is not None:
+            others.append(VehicleMention(make=m.entry.make, model=m.entry.name, year=year))
     return Mentions(
         vehicle=vehicle,
+        others=tuple(others),
         brands=tuple(brands),
         lines=tuple(lines),
         branches=tuple(branches),

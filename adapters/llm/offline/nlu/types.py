@@ -27,6 +27,7 @@ class Entities:
 
     sizes: tuple[str, ...] = ()
     vehicle: VehicleMention | None = None
+    other_vehicles: tuple[VehicleMention, ...] = ()
     brands: tuple[str, ...] = ()
     lines: tuple[tuple[str, str], ...] = ()
     quantity: int | None = None
