@@ -54,6 +54,17 @@ def recent(history: Sequence[BaseMessage], limit: int = HISTORY_MESSAGES) -> lis
     return tail
 
 
+def transcript(messages: Sequence[BaseMessage]) -> list[str]:
+    """Customer and assistant lines of a conversation (for hand-off summaries)."""
+    lines = []
+    for m in messages:
+        if isinstance(m, HumanMessage):
+            lines.append(f"Cliente: {m.content}")
+        elif isinstance(m, AIMessage) and m.content and not m.tool_calls:
+            lines.append(f"TopLlantas: {m.content}")
+    return lines
+
+
 def describe_state(dialogue: DialogueState) -> str:
     """The dialogue state in a few Spanish lines, for hosted LLMs (the offline model reads the
     typed object instead)."""

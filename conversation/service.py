@@ -15,6 +15,7 @@ from langchain_core.runnables import RunnableConfig
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from adapters.erp.factory import build_erp
 from adapters.llm.factory import build_chat_model
 from adapters.llm.offline.brain import OfflineBrain
 from adapters.llm.offline.flows import FLOWS
@@ -22,7 +23,7 @@ from adapters.llm.offline.model import OfflineChatModel
 from adapters.llm.offline.nlu import NLU, Vocabulary
 from conversation.locks import ConversationLocks
 from conversation.screening import screen_message
-from conversation.transcript import last_text, outcome, transcript
+from conversation.transcript import last_text, outcome
 from core.settings import Settings
 from db.engine import session_scope
 from db.repositories.chat import log_turn
@@ -115,6 +116,8 @@ class ChatService:
             attempts=settings.llm.max_retries,
         )
         self.locks = ConversationLocks(settings.data_dir / "locks")
+        # One store client for every turn (a REST ERP keeps its connections and tokens).
+        self.erp = build_erp(settings, engine, actor="chat")
 
     def run_turn(
         self,
@@ -149,12 +152,11 @@ class ChatService:
             role=chat.role,
             customer_id=chat.customer_id,
             branch_code=chat.branch_code,
+            erp=self.erp,
         )
         ctx.on_event = on_event
         config: RunnableConfig = {"configurable": {"thread_id": chat.id}}
         try:
-            previous = self.graph.get_state(config).values.get("messages", [])
-            ctx.transcript = transcript([*previous, HumanMessage(text)])
             # One checkpoint per turn, written when the turn ends: a turn is all or nothing.
             state = self.graph.invoke(
                 {"messages": [HumanMessage(content=text)]},

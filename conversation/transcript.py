@@ -6,20 +6,11 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
+from agents.base import transcript
 from domain.messages import FOLLOW_UP
 
+__all__ = ["last_text", "outcome", "transcript"]
 REFUSALS = frozenset({"prompt_injection", "abuse", "out_of_scope"})
-
-
-def transcript(messages: list[BaseMessage]) -> list[str]:
-    """Customer and assistant lines of a conversation (for lead summaries)."""
-    lines = []
-    for m in messages:
-        if isinstance(m, HumanMessage):
-            lines.append(f"Cliente: {m.content}")
-        elif isinstance(m, AIMessage) and m.content and not m.tool_calls:
-            lines.append(f"TopLlantas: {m.content}")
-    return lines
 
 
 def last_text(messages: list[BaseMessage]) -> str:

@@ -17,7 +17,14 @@ from pydantic import BaseModel
 
 from adapters.llm.retry import invoke_with_retry
 from agents import AGENTS, AgentSpec
-from agents.base import absorb_report, bind_agent_tools, context_message, recent, run_agent
+from agents.base import (
+    absorb_report,
+    bind_agent_tools,
+    context_message,
+    recent,
+    run_agent,
+    transcript,
+)
 from domain.dialogue import AgentName, DialogueState
 from graphs.state import State
 from tools.base import ToolContext
@@ -63,6 +70,9 @@ def build_graph(
         ctx = runtime.context
         ctx.dialogue = DialogueState.load(state.get("dialogue"))
         ctx.dialogue.turns += 1
+        # The conversation so far, for a hand-off's summary (read from the state the graph
+        # already loaded, not from a second checkpoint read).
+        ctx.transcript = transcript(state["messages"])
         ctx.current_agent = SUPERVISOR
         system = context_message(
             "supervisor", ctx, SUPERVISOR, active_agent=state.get("active_agent") or "ninguno"
