@@ -156,6 +156,7 @@ _DATE_WORDS = re.compile(
     r"\b(?:hoy|(?<!la )(?<!esta )manana|pasado manana|lunes|martes|miercoles|jueves|viernes|sabado|domingo|"
     r"fin de semana|semana|(?:el|al) (?:dia )?\d{1,2}|\d{1,2} de \w+)\b"
 )
+_PROMO = re.compile(r"\b(?:promo\w*|ofertas?|rebajas?|buen fin|descuentos? (?:hay|tienen|manejan))\b")
 _YES_NO = frozenset({
     Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
     Awaiting.HANDOFF_CONFIRM,
@@ -427,6 +428,9 @@ def understand(
     if _OTHER_ORDER.search(text) and slots.order_folio:
         named = [t for t in named if t != Topic.ORDER_STATUS]
         b.add(CommandKind.DIGRESS, topic=Topic.ORDER_STATUS, value="other")
+    if _PROMO.search(text) and not names_product and set(named) <= {Topic.FINANCING, Topic.TERMS}:
+        named = []
+        b.add(CommandKind.DIGRESS, topic=Topic.FINANCING, value="promo")
     for found in named:
         value = e.branches[0] if found == Topic.BRANCH_STOCK else e.payment_method
         b.add(CommandKind.DIGRESS, topic=found, value=value)

@@ -356,7 +356,8 @@ def after(turn: Turn) -> AIMessage:
         asked = next(
             (c.value for c in turn.commands if c.kind == CommandKind.DIGRESS and c.value), None
         )
-        return say(t.with_resume(to.payment_options(options, asked), state))
+        financing = Topic.FINANCING in turn.topics() and asked is None
+        return say(t.with_resume(to.payment_options(options, asked, financing=financing), state))
     done = outcome.get(FulfillmentResult)
     if done is not None:
         slots.fulfillment.mode = done.fulfillment.mode

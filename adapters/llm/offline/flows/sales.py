@@ -204,9 +204,17 @@ def search(turn: Turn) -> AIMessage:
     if vehicle.model and not vehicle.year:
         turn.expect(Awaiting.YEAR, Task.QUOTE)
         return say(tc.ask_year(vehicle.model))
-    if turn.entities.vehicle is not None and turn.entities.vehicle.year:
+    if (turn.entities.vehicle is not None and turn.entities.vehicle.year) or re.search(
+        r"\b(?:19[89]\d|20[0-3]\d)\b", turn.text
+    ):
         turn.expect(Awaiting.VEHICLE, Task.QUOTE)
         return say(tc.unknown_vehicle("ese auto"))
+    if slots.rim:
+        turn.expect(Awaiting.VEHICLE, Task.QUOTE)
+        return say(
+            f"En rin {slots.rim} manejo varias medidas 🙂 ¿Me pasas la medida completa que viene en "
+            "el costado (ej. 185/65R15) o tu auto y año? Así te doy precios exactos."
+        )
     turn.expect(Awaiting.VEHICLE, Task.QUOTE)
     if turn.intent == "financing":
         return say(

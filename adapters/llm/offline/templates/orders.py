@@ -175,11 +175,21 @@ METHOD_ES = {
 }
 
 
-def payment_options(result: PaymentOptions, asked: str | None) -> str:
-    """Honest answer about how to pay, starting with the method asked about."""
+def payment_options(result: PaymentOptions, asked: str | None, *, financing: bool = False) -> str:
+    """Honest answer about how to pay, starting with what was asked: a method, months without
+    interest, or promotions."""
     online = " o ".join(result.online_methods) if result.online_methods else ""
     store = " o ".join(result.in_store_methods) if result.in_store_methods else ""
+    msi = ", ".join(
+        f"{t.months} meses desde {format_mxn(t.monthly_cents)}" for t in result.msi_minimums
+    )
     lines: list[str] = []
+    if asked == "promo":
+        lines.append("¡Claro! Hoy tienes la instalación GRATIS con tus llantas 🔧")
+        if msi:
+            lines.append(f"Y meses sin intereses con tarjeta de crédito: {msi} de compra 💳")
+        lines.append("¿Para qué auto buscas? Te cotizo con eso.")
+        return "\n".join(lines)
     if asked is not None:
         accepted = {
             "oxxo": result.cash_voucher,
@@ -195,13 +205,14 @@ def payment_options(result: PaymentOptions, asked: str | None) -> str:
             lines.append(f"¡Sí! Puedes pagar {where}.")
         else:
             lines.append(f"Por ahora no aceptamos pagos {where} 🙏")
+    if financing and msi:
+        lines.append(f"¡Sí! Meses sin intereses con tarjeta de crédito: {msi} de compra 💳")
     if online:
         lines.append(f"El link de pago acepta {online}.")
     if store:
         lines.append(f"En sucursal puedes pagar con {store}.")
-    if result.msi_minimums:
-        terms = ", ".join(f"{t.months} meses desde {format_mxn(t.monthly_cents)}" for t in result.msi_minimums)
-        lines.append(f"Meses sin intereses con tarjeta de crédito: {terms} de compra.")
+    if msi and not financing:
+        lines.append(f"Meses sin intereses con tarjeta de crédito: {msi} de compra.")
     return "\n".join(lines)
 
 
