@@ -119,7 +119,7 @@ _APART = re.compile(
     r"\baparta(?:r|me|mela|melas|melo|melos|la|las|lo|los|n|nme|nmelas|s)?\b|\bapartarm\w*|"
     r"\baparte(?:n|s|nme|nmelas)\b|"
     r"\bseparam\w*|\bseparalas\b|\breserva(?:r|me|mela|melas|las|los)?\b|\bme las llevo\b|"
-    r"\blas quiero\b(?! factur)|\bla quiero\b(?! factur)|\bme quedo con\b|\bvolver a apartar\w*|\bcompro\b"
+    r"\blas quiero\b(?! factur)|\bla quiero\b(?! factur)|\bme quedo con\b|\bvolver a apartar\w*"
 )
 _OTHER = re.compile(r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b")
 _REPORTED_CANCEL = re.compile(
@@ -157,6 +157,11 @@ _DATE_WORDS = re.compile(
     r"fin de semana|semana|(?:el|al) (?:dia )?\d{1,2}|\d{1,2} de \w+)\b"
 )
 _PROMO = re.compile(r"\b(?:promo\w*|ofertas?|rebajas?|buen fin|descuentos? (?:hay|tienen|manejan))\b")
+_LATER = re.compile(
+    r"\b(?:dejame pensarlo|lo pienso|lo voy a pensar|lo voy a checar|luego te (?:digo|aviso|confirmo)|"
+    r"despues te (?:digo|aviso|confirmo)|al rato te (?:digo|aviso|confirmo)|te aviso|lo consulto|"
+    r"lo platico|deja lo (?:checo|veo|pienso)|dejame (?:checar|ver|consultar)lo)\b"
+)
 _YES_NO = frozenset({
     Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
     Awaiting.HANDOFF_CONFIRM,
@@ -454,7 +459,7 @@ def understand(
     hold_question = any(
         c.topic in (Topic.HOLD_PERIOD, Topic.PAYMENT_LINK) for c in b.commands if c.topic
     )
-    if intent == "reserve" or (_APART.search(text) and not hold_question and not cancel):
+    if wants_reservation_now(analysis) and not hold_question and not cancel:
         b.add(CommandKind.START_TASK, task=Task.RESERVATION)
     if intent == "modify_order":
         b.add(CommandKind.START_TASK, task=Task.RESERVATION, value="modify")
@@ -462,7 +467,9 @@ def understand(
         b.add(CommandKind.START_TASK, task=Task.FULFILLMENT)
     if intent == "human_handoff":
         b.add(CommandKind.HANDOFF)
-    if intent in SMALL_TALK:
+    if _LATER.search(text):
+        b.add(CommandKind.SMALL_TALK, value="later")
+    elif intent in SMALL_TALK:
         b.add(CommandKind.SMALL_TALK, value=intent)
     return b.commands
 
@@ -477,6 +484,17 @@ def wants_other_option(analysis: Analysis) -> bool:
     return bool(_OTHER.search(analysis.normalized))
 
 
+_HYPOTHETICAL = re.compile(r"^(?:y |o )?si (?!va\b|claro\b|porfa)|\by si\b|\bque tal si\b|\bsi fueran\b")
+
+
 def wants_reservation_now(analysis: Analysis) -> bool:
-    """The message itself asks to hold the tires ("apártamelas", "las quiero")."""
-    return bool(_APART.search(analysis.normalized)) or analysis.intent == "reserve"
+    """The message itself asks to hold the tires ("apártamelas", "las quiero"); a confident
+    classifier counts too, but never for a what-if ("¿y si nomás compro 2?")."""
+    text = analysis.normalized
+    if _APART.search(text):
+        return True
+    return (
+        analysis.intent == "reserve"
+        and analysis.confidence >= 0.7
+        and not _HYPOTHETICAL.search(text)
+    )

@@ -68,6 +68,11 @@ def decide(turn: Turn) -> AIMessage:
     if clarify is not None and slots.folio:
         turn.expect(Awaiting.CANCEL_CONFIRM, Task.RESERVATION)
         return say(f"¿Quieres que cancele tu apartado {slots.folio}? Si es otra cosa, dime y lo vemos 🙂")
+    talk = turn.command(CommandKind.SMALL_TALK)
+    if talk is not None and talk.value == "later":
+        turn.expect(Awaiting.NOTHING)
+        held = f" Tu apartado {slots.folio} sigue vigente; el link de pago te sirve mientras tanto." if slots.folio else ""
+        return say(f"¡Claro! Tómate tu tiempo 🙂{held} Aquí estoy cuando decidas.")
     if turn.has(CommandKind.HANDOFF):
         return orders.handoff(
             turn, "El cliente pidió hablar con un asesor", HandoffReason.CUSTOMER_ASKED
