@@ -69,20 +69,20 @@ TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        Topic.BALANCE,
-        re.compile(
-            r"\b(?:cuanto|que) (?:me )?(?:falta|resta|queda|adeudo)\b|\bsaldo\b|"
-            r"\bcuanto (?:les? )?debo\b(?!\s+\w+(?:ar|er|ir)\b)|"
-            r"\b(?:falta|resta) (?:por|de) pagar\b|\bel resto\b.*\bpag\w*|\bliquidar\b"
-        ),
-    ),
-    (
         Topic.PAYMENT_LINK,
         re.compile(
             r"\b(?:link|liga|enlace|ligas|links)\b.*\b(?:pago|pagar|anticipo)\b|"
             r"\b(?:mandame|pasame|enviame|reenviame|manda|pasa|envia|reenvia|comparteme)\b.*"
             r"\b(?:link|liga|enlace)\b|\bno me llego el (?:link|liga|enlace)\b|"
             r"\b(?:link|liga|enlace) (?:otra vez|de nuevo|nuevamente)\b"
+        ),
+    ),
+    (
+        Topic.BALANCE,
+        re.compile(
+            r"\b(?:cuanto|que) (?:me )?(?:falta|resta|queda|adeudo)\b|\bsaldo\b|"
+            r"\bcuanto (?:les? )?debo\b(?!\s+\w+(?:ar|er|ir)\b)|"
+            r"\b(?:falta|resta) (?:por|de) pagar\b|\bel resto\b.*\bpag\w*|\bliquidar\b"
         ),
     ),
     (
