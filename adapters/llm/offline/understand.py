@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from adapters.llm.offline.nlu import Analysis
+from adapters.llm.offline.nlu import Analysis, acts
 from adapters.llm.offline.nlu import details as dx
 from domain.dialogue import (
     Awaiting,
@@ -41,136 +41,10 @@ TOPIC_INTENTS: dict[str, Topic] = {
     "warranty_claim": Topic.WARRANTY,
 }
 # Backstops for the classifier: phrasings that name the topic outright.
-TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
-    (
-        Topic.BRANCHES,
-        re.compile(
-            r"^(?!.*\b(?:llega|llegan|entregan|pedido|entrega)\b).*(?:"
-            r"\ba que hora (?:abren|cierran)\b|\bhorarios?\b|\b(?:abren|cierran) (?:el|los|hoy|mañana|"
-            r"manana|entre semana|sabado|domingo)\b|\bhasta que hora\b|\bdonde (?:estan|quedan|se ubican|"
-            r"los encuentro)\b|\bsu direccion\b|\bubicacion\b)"
-        ),
-    ),
-    (
-        Topic.SERVICES,
-        re.compile(
-            r"\b(?:las instalan|ustedes instalan|hacen la instalacion|cuanto (?:cuesta|cobran|sale) "
-            r"(?:la instalacion|el balanceo|la alineacion|instalar|balancear|alinear)|"
-            r"balanceo|alineacion|valvulas|nitrogeno)\b"
-        ),
-    ),
-    (
-        Topic.HOLD_PERIOD,
-        re.compile(
-            r"\b(?:cuanto tiempo|hasta cuando|cuantos dias|cuantas horas|por cuanto tiempo)\b.*"
-            r"\b(?:guard\w*|apart\w*|separ\w*|reserv\w*|vigen\w*|dura|tengo para)\b|"
-            r"\b(?:vigencia|dura|vence|expira) (?:el|del|mi) (?:apartado|reserva)\b|"
-            r"\bcuando (?:vence|expira|se vence) (?:el|mi) (?:apartado|reserva|link)\b"
-        ),
-    ),
-    (
-        Topic.PAYMENT_LINK,
-        re.compile(
-            r"\b(?:link|liga|enlace|ligas|links)\b.*\b(?:pago|pagar|anticipo)\b|"
-            r"\b(?:mandame|pasame|enviame|reenviame|manda|pasa|envia|reenvia|comparteme)\b.*"
-            r"\b(?:link|liga|enlace)\b|\bno me llego el (?:link|liga|enlace)\b|"
-            r"\b(?:link|liga|enlace) (?:otra vez|de nuevo|nuevamente)\b"
-        ),
-    ),
-    (
-        Topic.BALANCE,
-        re.compile(
-            r"\b(?:cuanto|que) (?:me )?(?:falta|resta|queda|adeudo)\b|\bsaldo\b|"
-            r"\bcuanto (?:les? )?debo\b(?!\s+\w+(?:ar|er|ir)\b)|"
-            r"\b(?:falta|resta) (?:por|de) pagar\b|\bel resto\b.*\bpag\w*|\bliquidar\b"
-        ),
-    ),
-    (
-        Topic.PAYMENT_METHODS,
-        re.compile(
-            r"\b(?:pagar|pago|pagos|aceptan|reciben|puedo pagar|se puede pagar)\b.*"
-            r"\b(?:oxxo|efectivo|transferencia|spei|deposito|tarjeta|paypal|mercado pago|cash)\b|"
-            r"\b(?:formas|metodos|opciones) de pago\b|\bcomo (?:le )?(?:pago|hago el pago)\b"
-        ),
-    ),
-    (
-        Topic.INVOICE,
-        re.compile(r"\bfactur\w*\b|\bcfdi\b|\bdatos fiscales\b|\bcomprobante fiscal\b"),
-    ),
-)
-_QUANTITY_CHANGE = re.compile(
-    r"\b(?:mejor|nomas|solo|solamente|que sean|y si (?:fueran|son|fuera)|si fueran|"
-    r"en vez de \w+ (?:que sean |ponme |dame )?|en lugar de \w+ (?:que sean |ponme |dame )?|"
-    r"cambialo a|cambiala a|cambio a|cambiame a|ahora|ponme|hazlo de|hazla de|dejalo en|"
-    r"dejala en|dejalas en|mejor que sean)\s+(\d{1,3}|una|un|dos|tres|cuatro|"
-    r"cinco|seis|ocho|diez|doce)\b(?!\s*(?:de la|am|pm|:|mil|pesos|dias|horas))"
-)
-_NUMBER_WORDS = {
-    "un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "ocho": 8,
-    "diez": 10, "doce": 12,
-}  # fmt: skip
-_BARE_NUMBER = re.compile(r"^(?:son |serian |seria |nomas |solo )?(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")(?: llantas?| piezas?)?$")
-_BARE_YEAR = re.compile(
-    r"^(?:(?:es|era|seria|perdon|perdon es|no es|no|mas bien|oops|ups|digo)\s+)*"
-    r"(?:(?:un|una|el|del|de|modelo|ano|mod)\s+)*((?:19|20)\d\d|\d\d)(?:\s+(?:perdon|jaja|sorry))?$"
-)
-_THAT_ONE = re.compile(r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|la misma|las mismas|esa esta bien|esas estan bien)\b")
-_APART = re.compile(
-    r"\baparta(?:r|me|mela|melas|melo|melos|la|las|lo|los|n|nme|nmelas|s)?\b|\bapartarm\w*|"
-    r"\baparte(?:n|s|nme|nmelas)\b|"
-    r"\bseparam\w*|\bseparalas\b|\breserva(?:r|me|mela|melas|las|los)?\b|\bme las llevo\b|"
-    r"\blas quiero\b(?! factur)|\bla quiero\b(?! factur)|\bme quedo con\b|\bvolver a apartar\w*"
-)
-_OTHER = re.compile(r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b")
-_REPORTED_CANCEL = re.compile(
-    r"\b(?:se cancelo|se me cancelo|me cancelaron|cancelaron|fue cancelad\w*|esta cancelad\w*|"
-    r"quedo cancelad\w*|salio cancelad\w*|aparece cancelad\w*)\b"
-)
-_YEAR_ANYWHERE = re.compile(r"\b(19[89]\d|20[0-3]\d)\b(?!\s*(?:pesos|mil|km|llantas|piezas))")
-_CORRECTION_CUE = re.compile(
-    r"\b(?:me equivoque|perdon|no es|mas bien|digo|es|era|corrijo|modelo|ano|año)\b"
-)
-_BASE_TRIM = re.compile(
-    r"\b(?:basica|la normal|sencilla|estandar|la base|version base|de entrada|"
-    r"ni idea de la version|no se (?:la|que) version|no se cual version)\b"
-)
-_TERMS = re.compile(
-    r"\bdescuento\b|\bcredito (?:disponible|tengo|me queda)\b|\bmi (?:linea de )?credito\b|"
-    r"\blinea de credito\b|\bcuanto credito\b|\bprecio de (?:distribuidor|mayoreo|flotilla)\b"
-)
-_INVOICE_WORDS = re.compile(r"\b(?:rfc|regimen|uso de cfdi|cfdi|codigo postal|razon social|factur\w*)\b")
-_WANTS_PERSON = re.compile(
-    r"\b(?:tecnico|asesor|persona|humano|alguien)\b.*\b(?:revis\w*|llam\w*|marqu\w*|contact\w*|"
-    r"atiend\w*|ayud\w*|vea|chequ\w*)\b|\b(?:revis\w*|llam\w*|marqu\w*|contact\w*|chequ\w*)\b.*"
-    r"\b(?:tecnico|asesor|persona|alguien)\b"
-)
-_BRAND_QUESTION = re.compile(
-    r"\b(?:tienes|tienen|tiene|hay|manejan|manejas|venden|vendes|trabajan|habra|tendras|tendran)\b|"
-    r"^(?:y |mm |mmm |oye |ok )*en\b|\by en\b|\by de\b|\bque tal (?:las|la)\b|\by las?\b.*\?"
-)
-_RIM = re.compile(r"\b(?:rin|aro|r)\s?(1[2-9]|2[0-4])\b")
-_OTHER_ORDER = re.compile(
-    r"\b(?:el otro|mi otro|otro pedido|el otro pedido|los otros|el de las otras|el otro folio)\b"
-)
-_DATE_WORDS = re.compile(
-    r"\b(?:hoy|(?<!la )(?<!esta )manana|pasado manana|lunes|martes|miercoles|jueves|viernes|sabado|domingo|"
-    r"fin de semana|semana|(?:el|al) (?:dia )?\d{1,2}|\d{1,2} de \w+)\b"
-)
-_PROMO = re.compile(r"\b(?:promo\w*|ofertas?|rebajas?|buen fin|descuentos? (?:hay|tienen|manejan))\b")
-_LATER = re.compile(
-    r"\b(?:dejame pensarlo|lo pienso|lo voy a pensar|lo voy a checar|luego te (?:digo|aviso|confirmo)|"
-    r"despues te (?:digo|aviso|confirmo)|al rato te (?:digo|aviso|confirmo)|te aviso|lo consulto|"
-    r"lo platico|deja lo (?:checo|veo|pienso)|dejame (?:checar|ver|consultar)lo)\b"
-)
-_YES_NO = frozenset({
-    Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
-    Awaiting.HANDOFF_CONFIRM,
-})  # fmt: skip
-_DEALER = re.compile(r"\b(?:distribuidor|mayoreo|por volumen|revendo|reventa|flotilla|llantera|taller mecanico)\b")
 
 
 def _number(raw: str) -> int:
-    return _NUMBER_WORDS[raw] if raw in _NUMBER_WORDS else int(raw)
+    return acts.NUMBER_WORDS[raw] if raw in acts.NUMBER_WORDS else int(raw)
 
 
 def _year(raw: str) -> int | None:
@@ -207,7 +81,7 @@ def choice_sku(analysis: Analysis, slots: Slots, awaiting: Awaiting) -> str | No
     if not offers:
         return None
     e = analysis.entities
-    asks_brand = bool(_BRAND_QUESTION.search(analysis.normalized))
+    asks_brand = bool(acts.BRAND_QUESTION.search(analysis.normalized))
     for brand in [] if asks_brand else e.brands:
         hits = [o for o in offers if o.brand.lower() == brand.lower()]
         if hits:
@@ -227,7 +101,7 @@ def choice_sku(analysis: Analysis, slots: Slots, awaiting: Awaiting) -> str | No
     positions = {"first": 0, "second": 1, "third": 2}
     if choice in positions and positions[choice] < len(offers):
         return offers[positions[choice]].sku
-    if _THAT_ONE.search(analysis.normalized) and awaiting in (
+    if acts.THAT_ONE.search(analysis.normalized) and awaiting in (
         Awaiting.OPTION,
         Awaiting.RESERVE_CONFIRM,
     ):
@@ -261,7 +135,7 @@ def understand(
     b = _Builder(slots)
 
     # Speech acts.
-    reported = bool(_REPORTED_CANCEL.search(text))
+    reported = bool(acts.REPORTED_CANCEL.search(text))
     cancel = (intent == "cancel" and not reported) or bool(dx.CANCEL.search(text))
     # "ok y aprovechando, ¿cuánto una 205/55R16?" is not a yes: a prefix counts on short
     # messages or when nothing new is named.
@@ -275,7 +149,7 @@ def understand(
         b.add(CommandKind.CANCEL, task=Task.RESERVATION if slots.folio else state.task)
     elif affirm and not deny:
         b.add(CommandKind.CONFIRM)
-    elif aw == Awaiting.HANDOFF_CONFIRM and _WANTS_PERSON.search(text):
+    elif aw == Awaiting.HANDOFF_CONFIRM and acts.WANTS_PERSON.search(text):
         b.add(CommandKind.CONFIRM)  # "¿me la puede revisar un técnico?"
     elif deny:
         b.add(CommandKind.DENY)
@@ -295,21 +169,21 @@ def understand(
                 current.model_dump() if current.model else None,
             )
     elif current.model:
-        bare = _BARE_YEAR.match(text)
+        bare = acts.BARE_YEAR.match(text)
         year_words = aw == Awaiting.YEAR or re.search(r"\b(?:modelo|ano|es del|es un|es una)\b", text)
-        anywhere = _YEAR_ANYWHERE.search(text)
+        anywhere = acts.YEAR_ANYWHERE.search(text)
         if bare and (aw == Awaiting.YEAR or len(bare[1]) == 4 or year_words):
             year = _year(bare[1])
             if year is not None:
                 b.slot("vehicle.year", year, current.year)
         elif e.vehicle is not None and e.vehicle.year and not e.vehicle.model:
             b.slot("vehicle.year", e.vehicle.year, current.year)
-        elif anywhere and not e.sizes and (aw == Awaiting.YEAR or _CORRECTION_CUE.search(text)):
+        elif anywhere and not e.sizes and (aw == Awaiting.YEAR or acts.CORRECTION_CUE.search(text)):
             b.slot("vehicle.year", int(anywhere[1]), current.year)
     trim = e.trim
     if trim is None and slots.trims and (aw == Awaiting.TRIM or current.model):
         trim = dx.extract_trim(analysis.text, slots.trims)
-    if trim is None and current.model and slots.offers and _BASE_TRIM.search(text):
+    if trim is None and current.model and slots.offers and acts.BASE_TRIM.search(text):
         b.add(CommandKind.CLARIFY, slot="vehicle.trim", value="base")
     if trim and not (v is not None and v.model and b.commands and b.commands[-1].slot == "vehicle"):
         b.slot("vehicle.trim", trim, current.trim)
@@ -317,7 +191,7 @@ def understand(
     # What tire.
     if e.sizes:
         b.slot("size", e.sizes[0], slots.size)
-    rim = _RIM.search(text)
+    rim = acts.RIM.search(text)
     if rim and not e.sizes:
         b.slot("rim", int(rim[1]), slots.rim)
     chosen = choice_sku(analysis, slots, aw)
@@ -339,10 +213,10 @@ def understand(
 
     # How many.
     quantity = e.quantity
-    change = _QUANTITY_CHANGE.search(text)
+    change = acts.QUANTITY_CHANGE.search(text)
     if change:
         quantity = _number(change[1])
-    bare_number = _BARE_NUMBER.match(text)
+    bare_number = acts.BARE_NUMBER.match(text)
     if quantity is None and bare_number and aw in (
         Awaiting.QUANTITY, Awaiting.RESERVE_CONFIRM, Awaiting.OPTION, Awaiting.CHANGE_CONFIRM,
     ):  # fmt: skip
@@ -363,9 +237,9 @@ def understand(
         bool(mode)
         or aw in (Awaiting.INSTALL_CHOICE, Awaiting.DELIVERY_DETAILS)
         or intent in ("reserve", "select_option", "fulfillment", "delivery_reschedule")
-        or bool(_APART.search(text))
+        or bool(acts.APART.search(text))
     )
-    if e.when is not None and about_visit and _DATE_WORDS.search(text):
+    if e.when is not None and about_visit and acts.DATE_WORDS.search(text):
         # "en la tarde" alone is a window, not "today".
         b.slot("fulfillment.day", e.when.date().isoformat(), None)
     if e.window is not None and about_visit:
@@ -383,7 +257,7 @@ def understand(
         aw == Awaiting.INVOICE_DATA
         or intent == "invoice"
         or bool(e.rfc)
-        or bool(_INVOICE_WORDS.search(text))
+        or bool(acts.INVOICE_WORDS.search(text))
     )
     missing = slots.invoice.missing()
     if invoicing:
@@ -406,7 +280,7 @@ def understand(
 
     # Questions off the current task: the phrasings that name a topic outright first, then the
     # classifier's topic when it is not a weaker reading of the same money question.
-    named = [topic for topic, pattern in TOPIC_PATTERNS if pattern.search(text)]
+    named = [topic for topic, pattern in acts.TOPIC_PATTERNS if pattern.search(text)]
     branch_stock = (
         bool(e.branches)
         and bool(slots.offers or slots.chosen_sku)
@@ -418,7 +292,7 @@ def understand(
     if branch_stock:
         named.insert(0, Topic.BRANCH_STOCK)
     names_product = bool(e.sizes or (v is not None and v.model))
-    if not invoicing and (_TERMS.search(text) or (_DEALER.search(text) and not names_product)):
+    if not invoicing and (acts.TERMS.search(text) or (acts.DEALER.search(text) and not names_product)):
         named.insert(0, Topic.TERMS)
     topic = TOPIC_INTENTS.get(intent)
     if topic == Topic.FINANCING and Topic.TERMS in named:
@@ -430,10 +304,10 @@ def understand(
         named.append(topic)
     if branch_stock and Topic.BRANCHES in named:
         named.remove(Topic.BRANCHES)
-    if _OTHER_ORDER.search(text) and slots.order_folio:
+    if acts.OTHER_ORDER.search(text) and slots.order_folio:
         named = [t for t in named if t != Topic.ORDER_STATUS]
         b.add(CommandKind.DIGRESS, topic=Topic.ORDER_STATUS, value="other")
-    if _PROMO.search(text) and not names_product and set(named) <= {Topic.FINANCING, Topic.TERMS}:
+    if acts.PROMO.search(text) and not names_product and set(named) <= {Topic.FINANCING, Topic.TERMS}:
         named = []
         b.add(CommandKind.DIGRESS, topic=Topic.FINANCING, value="promo")
     for found in named:
@@ -448,13 +322,13 @@ def understand(
         and not cancel
         and slots.folio
         and not slot_commands
-        and aw not in _YES_NO
+        and aw not in acts.YES_NO
         and re.match(r"^(?:siempre no|mejor no|ya no|no ya no)\b", text)
     ):
         b.add(CommandKind.CLARIFY, task=Task.RESERVATION)
 
     # Tasks.
-    if intent in TIRE_QUERY or e.sizes or (v is not None and v.model) or _OTHER.search(text):
+    if intent in TIRE_QUERY or e.sizes or (v is not None and v.model) or acts.OTHER.search(text):
         b.add(CommandKind.START_TASK, task=Task.QUOTE)
     hold_question = any(
         c.topic in (Topic.HOLD_PERIOD, Topic.PAYMENT_LINK) for c in b.commands if c.topic
@@ -467,7 +341,7 @@ def understand(
         b.add(CommandKind.START_TASK, task=Task.FULFILLMENT)
     if intent == "human_handoff":
         b.add(CommandKind.HANDOFF)
-    if _LATER.search(text):
+    if acts.LATER.search(text):
         b.add(CommandKind.SMALL_TALK, value="later")
     elif intent in SMALL_TALK:
         b.add(CommandKind.SMALL_TALK, value=intent)
@@ -476,12 +350,12 @@ def understand(
 
 def asks_about_brand(analysis: Analysis) -> bool:
     """"¿Tienes en Michelin?": a question about a brand, not a choice of one."""
-    return bool(analysis.entities.brands) and bool(_BRAND_QUESTION.search(analysis.normalized))
+    return bool(analysis.entities.brands) and bool(acts.BRAND_QUESTION.search(analysis.normalized))
 
 
 def wants_other_option(analysis: Analysis) -> bool:
     """"¿Y la otra?", "algo más barato": the customer looks past the current choice."""
-    return bool(_OTHER.search(analysis.normalized))
+    return bool(acts.OTHER.search(analysis.normalized))
 
 
 _HYPOTHETICAL = re.compile(r"^(?:y |o )?si (?!va\b|claro\b|porfa)|\by si\b|\bque tal si\b|\bsi fueran\b")
@@ -491,7 +365,7 @@ def wants_reservation_now(analysis: Analysis) -> bool:
     """The message itself asks to hold the tires ("apártamelas", "las quiero"); a confident
     classifier counts too, but never for a what-if ("¿y si nomás compro 2?")."""
     text = analysis.normalized
-    if _APART.search(text):
+    if acts.APART.search(text):
         return True
     return (
         analysis.intent == "reserve"

@@ -1,0 +1,136 @@
+"""Phrasings that carry a speech act or a topic whatever the classifier says: how customers
+ask for the hold, the link, the balance, a branch's hours; reserve, change or cancel; choose
+"esa"; say "la otra", "déjame pensarlo", "¿y si fueran 2?". Patterns run on normalised text."""
+
+from __future__ import annotations
+
+import re
+
+from domain.dialogue import Awaiting, Topic
+
+TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
+    (
+        Topic.BRANCHES,
+        re.compile(
+            r"^(?!.*\b(?:llega|llegan|entregan|pedido|entrega)\b).*(?:"
+            r"\ba que hora (?:abren|cierran)\b|\bhorarios?\b|\b(?:abren|cierran) (?:el|los|hoy|mañana|"
+            r"manana|entre semana|sabado|domingo)\b|\bhasta que hora\b|\bdonde (?:estan|quedan|se ubican|"
+            r"los encuentro)\b|\bsu direccion\b|\bubicacion\b)"
+        ),
+    ),
+    (
+        Topic.SERVICES,
+        re.compile(
+            r"\b(?:las instalan|ustedes instalan|hacen la instalacion|cuanto (?:cuesta|cobran|sale) "
+            r"(?:la instalacion|el balanceo|la alineacion|instalar|balancear|alinear)|"
+            r"balanceo|alineacion|valvulas|nitrogeno)\b"
+        ),
+    ),
+    (
+        Topic.HOLD_PERIOD,
+        re.compile(
+            r"\b(?:cuanto tiempo|hasta cuando|cuantos dias|cuantas horas|por cuanto tiempo)\b.*"
+            r"\b(?:guard\w*|apart\w*|separ\w*|reserv\w*|vigen\w*|dura|tengo para)\b|"
+            r"\b(?:vigencia|dura|vence|expira) (?:el|del|mi) (?:apartado|reserva)\b|"
+            r"\bcuando (?:vence|expira|se vence) (?:el|mi) (?:apartado|reserva|link)\b"
+        ),
+    ),
+    (
+        Topic.PAYMENT_LINK,
+        re.compile(
+            r"\b(?:link|liga|enlace|ligas|links)\b.*\b(?:pago|pagar|anticipo)\b|"
+            r"\b(?:mandame|pasame|enviame|reenviame|manda|pasa|envia|reenvia|comparteme)\b.*"
+            r"\b(?:link|liga|enlace)\b|\bno me llego el (?:link|liga|enlace)\b|"
+            r"\b(?:link|liga|enlace) (?:otra vez|de nuevo|nuevamente)\b"
+        ),
+    ),
+    (
+        Topic.BALANCE,
+        re.compile(
+            r"\b(?:cuanto|que) (?:me )?(?:falta|resta|queda|adeudo)\b|\bsaldo\b|"
+            r"\bcuanto (?:les? )?debo\b(?!\s+\w+(?:ar|er|ir)\b)|"
+            r"\b(?:falta|resta) (?:por|de) pagar\b|\bel resto\b.*\bpag\w*|\bliquidar\b"
+        ),
+    ),
+    (
+        Topic.PAYMENT_METHODS,
+        re.compile(
+            r"\b(?:pagar|pago|pagos|aceptan|reciben|puedo pagar|se puede pagar)\b.*"
+            r"\b(?:oxxo|efectivo|transferencia|spei|deposito|tarjeta|paypal|mercado pago|cash)\b|"
+            r"\b(?:formas|metodos|opciones) de pago\b|\bcomo (?:le )?(?:pago|hago el pago)\b"
+        ),
+    ),
+    (
+        Topic.INVOICE,
+        re.compile(r"\bfactur\w*\b|\bcfdi\b|\bdatos fiscales\b|\bcomprobante fiscal\b"),
+    ),
+)
+QUANTITY_CHANGE = re.compile(
+    r"\b(?:mejor|nomas|solo|solamente|que sean|y si (?:fueran|son|fuera)|si fueran|"
+    r"en vez de \w+ (?:que sean |ponme |dame )?|en lugar de \w+ (?:que sean |ponme |dame )?|"
+    r"cambialo a|cambiala a|cambio a|cambiame a|ahora|ponme|hazlo de|hazla de|dejalo en|"
+    r"dejala en|dejalas en|mejor que sean)\s+(\d{1,3}|una|un|dos|tres|cuatro|"
+    r"cinco|seis|ocho|diez|doce)\b(?!\s*(?:de la|am|pm|:|mil|pesos|dias|horas))"
+)
+NUMBER_WORDS = {
+    "un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "ocho": 8,
+    "diez": 10, "doce": 12,
+}  # fmt: skip
+BARE_NUMBER = re.compile(r"^(?:son |serian |seria |nomas |solo )?(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")(?: llantas?| piezas?)?$")
+BARE_YEAR = re.compile(
+    r"^(?:(?:es|era|seria|perdon|perdon es|no es|no|mas bien|oops|ups|digo)\s+)*"
+    r"(?:(?:un|una|el|del|de|modelo|ano|mod)\s+)*((?:19|20)\d\d|\d\d)(?:\s+(?:perdon|jaja|sorry))?$"
+)
+THAT_ONE = re.compile(r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|la misma|las mismas|esa esta bien|esas estan bien)\b")
+APART = re.compile(
+    r"\baparta(?:r|me|mela|melas|melo|melos|la|las|lo|los|n|nme|nmelas|s)?\b|\bapartarm\w*|"
+    r"\baparte(?:n|s|nme|nmelas)\b|"
+    r"\bseparam\w*|\bseparalas\b|\breserva(?:r|me|mela|melas|las|los)?\b|\bme las llevo\b|"
+    r"\blas quiero\b(?! factur)|\bla quiero\b(?! factur)|\bme quedo con\b|\bvolver a apartar\w*"
+)
+OTHER = re.compile(r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b")
+REPORTED_CANCEL = re.compile(
+    r"\b(?:se cancelo|se me cancelo|me cancelaron|cancelaron|fue cancelad\w*|esta cancelad\w*|"
+    r"quedo cancelad\w*|salio cancelad\w*|aparece cancelad\w*)\b"
+)
+YEAR_ANYWHERE = re.compile(r"\b(19[89]\d|20[0-3]\d)\b(?!\s*(?:pesos|mil|km|llantas|piezas))")
+CORRECTION_CUE = re.compile(
+    r"\b(?:me equivoque|perdon|no es|mas bien|digo|es|era|corrijo|modelo|ano|año)\b"
+)
+BASE_TRIM = re.compile(
+    r"\b(?:basica|la normal|sencilla|estandar|la base|version base|de entrada|"
+    r"ni idea de la version|no se (?:la|que) version|no se cual version)\b"
+)
+TERMS = re.compile(
+    r"\bdescuento\b|\bcredito (?:disponible|tengo|me queda)\b|\bmi (?:linea de )?credito\b|"
+    r"\blinea de credito\b|\bcuanto credito\b|\bprecio de (?:distribuidor|mayoreo|flotilla)\b"
+)
+INVOICE_WORDS = re.compile(r"\b(?:rfc|regimen|uso de cfdi|cfdi|codigo postal|razon social|factur\w*)\b")
+WANTS_PERSON = re.compile(
+    r"\b(?:tecnico|asesor|persona|humano|alguien)\b.*\b(?:revis\w*|llam\w*|marqu\w*|contact\w*|"
+    r"atiend\w*|ayud\w*|vea|chequ\w*)\b|\b(?:revis\w*|llam\w*|marqu\w*|contact\w*|chequ\w*)\b.*"
+    r"\b(?:tecnico|asesor|persona|alguien)\b"
+)
+BRAND_QUESTION = re.compile(
+    r"\b(?:tienes|tienen|tiene|hay|manejan|manejas|venden|vendes|trabajan|habra|tendras|tendran)\b|"
+    r"^(?:y |mm |mmm |oye |ok )*en\b|\by en\b|\by de\b|\bque tal (?:las|la)\b|\by las?\b.*\?"
+)
+RIM = re.compile(r"\b(?:rin|aro|r)\s?(1[2-9]|2[0-4])\b")
+OTHER_ORDER = re.compile(
+    r"\b(?:el otro|mi otro|otro pedido|el otro pedido|los otros|el de las otras|el otro folio)\b"
+)
+DATE_WORDS = re.compile(
+    r"\b(?:hoy|(?<!la )(?<!esta )manana|pasado manana|lunes|martes|miercoles|jueves|viernes|sabado|domingo|"
+    r"fin de semana|semana|(?:el|al) (?:dia )?\d{1,2}|\d{1,2} de \w+)\b"
+)
+PROMO = re.compile(r"\b(?:promo\w*|ofertas?|rebajas?|buen fin|descuentos? (?:hay|tienen|manejan))\b")
+LATER = re.compile(
+    r"\b(?:dejame pensarlo|lo pienso|lo voy a pensar|lo voy a checar|luego te (?:digo|aviso|confirmo)|"
+    r"despues te (?:digo|aviso|confirmo)|al rato te (?:digo|aviso|confirmo)|te aviso|lo consulto|"
+    r"lo platico|deja lo (?:checo|veo|pienso)|dejame (?:checar|ver|consultar)lo)\b"
+)
+YES_NO = frozenset({
+    Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
+    Awaiting.HANDOFF_CONFIRM,
+})  # fmt: skip
+DEALER = re.compile(r"\b(?:distribuidor|mayoreo|por volumen|revendo|reventa|flotilla|llantera|taller mecanico)\b")
