@@ -29,6 +29,9 @@ STAFF_ONLY = frozenset({
 })  # fmt: skip
 LOGISTICS = frozenset({"order_status", "delivery_reschedule", "route_planning"})
 CONFIDENT = 0.35
+# A refusal (injection, abuse, staff-only) needs the classifier to be fairly sure: a folio or a
+# year read as "prompt_injection" at 0.15 is a customer we must not turn away.
+SURE = 0.5
 FREE_TIRES = re.compile(
     r"\b(llantas?|juego)\b.*\b(gratis|regal\w*)\b|\b(gratis|regal\w*)\b.*\bllantas?\b"
 )
@@ -101,18 +104,19 @@ def supervise(turn: Turn) -> AIMessage:
     intent, e, state = turn.intent, turn.entities, turn.state
     staff = turn.role == PersonaRole.STAFF
     active = state.agent
-    if intent == "prompt_injection" and not (staff and _STAFF_ANALYTICS.search(turn.text)):
+    sure = turn.analysis.confidence >= SURE
+    if intent == "prompt_injection" and sure and not (staff and _STAFF_ANALYTICS.search(turn.text)):
         return say(t.INJECTION)  # staff asking for "la lista de clientes que pidieron asesor" is work
     if staff:
         return _route_staff(turn)
     if active is not None and active != AgentName.SUPERVISOR and _answers_pending(turn):
         return _transfer(turn, active)
-    if intent == "abuse" or _INSULT.search(turn.text):
+    if (intent == "abuse" and sure) or _INSULT.search(turn.text):
         return say(t.ABUSE)
     if FREE_TIRES.search(turn.text):
         return say(t.NOT_FREE)
     has_product = bool(e.sizes or e.vehicle or e.brands)
-    if intent in STAFF_ONLY and not has_product:
+    if intent in STAFF_ONLY and sure and not has_product:
         return say(t.INTERNAL_ONLY)
     topics = set(turn.topics())
     if intent == "human_handoff" and active in (AgentName.SUPPORT, AgentName.LOGISTICS):
@@ -151,7 +155,7 @@ def _route_staff(turn: Turn) -> AIMessage:
     active = state.agent
     if active is not None and active != AgentName.SUPERVISOR and _answers_pending(turn):
         return _transfer(turn, active)
-    if intent == "abuse":
+    if intent == "abuse" and turn.analysis.confidence >= SURE:
         return say(t.ABUSE)
     if intent in ("route_planning", "delivery_reschedule"):
         return _transfer(turn, AgentName.INVENTORY)
