@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.dialogue import TimeWindow
 
-Suite = Literal["sales", "routing", "safety", "repair", "support", "inventory", "logistics", "blind"]
+Suite = Literal[
+    "sales", "routing", "safety", "repair", "support", "inventory", "logistics", "blind"
+]
 Agent = Literal["supervisor", "sales", "support", "inventory", "logistics"]
 Role = Literal["customer", "staff", "technician"]
 Slot = Literal[
