@@ -59,6 +59,12 @@ def main() -> int:
     )
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     parser.add_argument("--misses", action="store_true", help="list every intent miss")
+    parser.add_argument(
+        "--confusions",
+        action="store_true",
+        help="cross-validation only: the confusion table and every out-of-fold miss (no test-set"
+        " message is printed, so the corpus can be worked on without reading the test sets)",
+    )
     parser.add_argument("--entities", action="store_true", help="list every entity miss")
     args = parser.parse_args()
 
@@ -127,10 +133,16 @@ def main() -> int:
             f" {scored.unsure_hits}/{hits} right answers"
         )
 
-    if not args.no_cv and args.misses:
+    if not args.no_cv and (args.misses or args.confusions):
         print("\ncross-validation: commonest confusions (expected -> predicted)")
-        for expected, got, count in cv.confusions[:25]:
+        for expected, got, count in cv.confusions if args.confusions else cv.confusions[:25]:
             print(f"  {count:3d}  {expected} -> {got}")
+    if not args.no_cv and args.confusions:
+        by_intent = Counter(miss.expected for miss in cv.misses)
+        print("\ncross-validation: out-of-fold errors per expected intent")
+        print("  " + ", ".join(f"{intent} {count}" for intent, count in by_intent.most_common()))
+        for miss in sorted(cv.misses, key=lambda m: (m.expected, m.got, m.text)):
+            print(f"  [{miss.expected} -> {miss.got}] {miss.text}")
     if args.misses:
         _print_misses("test set", report)
         if independent is not None:

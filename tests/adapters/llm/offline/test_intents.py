@@ -84,6 +84,22 @@ def test_every_intent_has_enough_train_and_test_examples() -> None:
     assert min(test.values()) >= 8
 
 
+def test_the_corpus_holds_each_message_once() -> None:
+    # A repeated line (same normalised text) adds nothing to the model and only flatters
+    # cross-validation, whose folds would then hold copies of each other.
+    seen: dict[str, str] = {}
+    repeated = []
+    for intent, text in clf.read_corpus():
+        key = normalize(text)
+        if not key:  # emoji-only lines: the fixed rules read those
+            continue
+        if key in seen:
+            repeated.append(f"{intent} {text!r} ~ {seen[key]}")
+        else:
+            seen[key] = f"{intent} {text!r}"
+    assert not repeated, "\n".join(repeated)
+
+
 @pytest.mark.parametrize("path", [TEST_JSONL, INDEPENDENT_JSONL], ids=["test", "independent"])
 def test_no_test_message_is_in_the_training_corpus(path: Path) -> None:
     if not path.exists():
