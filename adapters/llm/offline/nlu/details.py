@@ -243,7 +243,9 @@ def extract_business_name(original: str, *, expected: bool, rfc: str | None) -> 
     match = _NAME_PREFIX.search(text)
     if match:
         tail = text[match.end() :]
-        name = re.split(r"[,\n;]|\b(?:rfc|r\.f\.c|regimen|r[eé]gimen|uso|cp|c\.p\.)\b", tail, flags=re.I)[0]
+        name = re.split(
+            r"[,\n;]|\b(?:rfc|r\.f\.c|regimen|r[eé]gimen|uso|cp|c\.p\.)\b", tail, flags=re.I
+        )[0]
         return _clean_name(name)
     for part in re.split(r"[,\n;]", text):
         if _COMPANY_SUFFIX.search(part) and not (rfc and rfc in part.upper().replace(" ", "")):
@@ -296,26 +298,48 @@ def trim_names(trims: Iterable[str]) -> list[str]:
     return names
 
 
-def extract_trim(original: str, trims: Sequence[str]) -> str | None:
-    """The trim of the customer's vehicle named in the message ("GLI", "trd off road").
+_TRIM_CUES = frozenset({"version", "modelo", "paquete", "es", "la", "el", "mi", "tipo", "equipo"})
 
-    Two-letter trims ("SE", "LT") are common words or tire codes: they count only in capitals or
-    after "versión"/"modelo".
+
+def extract_trim(
+    original: str, trims: Sequence[str], *, expected: bool = False, model: str | None = None
+) -> str | None:
+    """The trim of the customer's vehicle named in the message ("GLI", "trd off road", "pro4x").
+
+    Two-letter trims ("SE", "LE", "EX", "FR") are also common words or tire codes: they count in
+    capitals, after a cue ("es la EX", "versión le", "camry 2015 se"), or when the message is
+    little more than the trim and we asked for it (``expected``).
     """
     folded = f" {_fold(original)} "
-    best: str | None = None
+    squeezed = folded.replace(" ", "")
+    words = folded.split()
     for name in sorted(trim_names(trims), key=len, reverse=True):
         key = _fold(name)
-        if not key or f" {key} " not in folded:
+        if not key:
             continue
-        if len(key) <= 2:
-            upper = re.search(rf"(?<![A-Za-z]){re.escape(name.upper())}(?![A-Za-z])", original)
-            after_word = re.search(rf"\b(?:version|modelo|paquete)\s+{re.escape(key)}\b", folded)
-            if not (upper or after_word):
-                continue
-        best = name
-        break
-    return best
+        if f" {key} " not in folded:
+            # "pro4x" for "PRO-4X V6", "rline" for "R-Line": spacing, dashes and a trailing
+            # engine word do not matter.
+            parts = key.split()
+            for n in range(len(parts), 0, -1):
+                joined = "".join(parts[:n])
+                if len(joined) >= 4 and joined in squeezed:
+                    return name
+            continue
+        if len(key) > 2:
+            return name
+        upper = re.search(rf"(?<![A-Za-z]){re.escape(name.upper())}(?![A-Za-z])", original)
+        index = words.index(key) if key in words else -1
+        before = words[index - 1] if index > 0 else ""
+        cued = (
+            before in _TRIM_CUES
+            or bool(re.fullmatch(r"(?:19|20)\d\d", before))
+            or (model is not None and before == _fold(model).replace(" ", ""))
+        )
+        alone = expected and len(words) <= 4
+        if upper or cued or alone:
+            return name
+    return None
 
 
 # --- speech acts inside sentences --------------------------------------------------------------
@@ -332,8 +356,10 @@ AFFIRM_PREFIX = re.compile(
     r"de acuerdo|esta bien|me parece|correcto|exacto|eso|asi es|confirmo|afirmativo)\b"
 )
 DENY_PREFIX = re.compile(r"^(?:no|nel|nop|nope|nones|mejor no|siempre no|ahorita no|todavia no)\b")
-CHANGE_MIND = re.compile(r"\b(?:siempre no|mejor|en vez de|en lugar de|cambia\w*|corrijo|perdon|"
-                         r"me equivoque|no es|no son|mas bien|ahora)\b")
+CHANGE_MIND = re.compile(
+    r"\b(?:siempre no|mejor|en vez de|en lugar de|cambia\w*|corrijo|perdon|"
+    r"me equivoque|no es|no son|mas bien|ahora)\b"
+)
 BRANCH_QUESTION = re.compile(
     r"\b(?:tienen|tiene|hay|tendran|manejan|cuentan con|alcanzan|habra)\b|\by en\b|\?"
 )

@@ -140,7 +140,9 @@ class NLU:
             max_price_pesos=ex.extract_max_price(reading.work),
             choice=ex.extract_choice(reading.work),
             fulfillment=ex.extract_fulfillment(reading.work),
-            trim=dx.extract_trim(text, trims) if trims else None,
+            trim=dx.extract_trim(text, trims, model=vehicle.model if vehicle else None)
+            if trims
+            else None,
             terrain=dx.extract_terrain(reading.work),
             run_flat=dx.extract_run_flat(reading.work),
             light_truck=dx.extract_light_truck(reading.work),
