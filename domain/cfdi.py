@@ -160,9 +160,7 @@ REGIMES: dict[str, Regime] = {
             True,
         ),
         Regime("621", "Incorporación Fiscal", True, False),
-        Regime(
-            "622", "Actividades Agrícolas, Ganaderas, Silvícolas y Pesqueras", False, True
-        ),
+        Regime("622", "Actividades Agrícolas, Ganaderas, Silvícolas y Pesqueras", False, True),
         Regime("623", "Opcional para Grupos de Sociedades", False, True),
         Regime("624", "Coordinados", False, True),
         Regime(
@@ -177,9 +175,7 @@ REGIMES: dict[str, Regime] = {
 }
 
 # Which regimes may receive each use (c_UsoCFDI, column "Régimen Fiscal Receptor").
-_BUSINESS = frozenset(
-    {"601", "603", "606", "612", "620", "621", "622", "623", "624", "625", "626"}
-)
+_BUSINESS = frozenset({"601", "603", "606", "612", "620", "621", "622", "623", "624", "625", "626"})
 _PERSONAL = frozenset({"605", "606", "607", "608", "611", "612", "614", "615", "625"})
 _ANY = frozenset(REGIMES)
 
@@ -205,9 +201,7 @@ USES: dict[str, CfdiUse] = {
         CfdiUse("I02", "Mobiliario y equipo de oficina por inversiones", True, True, _BUSINESS),
         CfdiUse("I03", "Equipo de transporte", True, True, _BUSINESS),
         CfdiUse("I04", "Equipo de cómputo y accesorios", True, True, _BUSINESS),
-        CfdiUse(
-            "I05", "Dados, troqueles, moldes, matrices y herramental", True, True, _BUSINESS
-        ),
+        CfdiUse("I05", "Dados, troqueles, moldes, matrices y herramental", True, True, _BUSINESS),
         CfdiUse("I06", "Comunicaciones telefónicas", True, True, _BUSINESS),
         CfdiUse("I07", "Comunicaciones satelitales", True, True, _BUSINESS),
         CfdiUse("I08", "Otra maquinaria y equipo", True, True, _BUSINESS),

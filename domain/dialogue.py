@@ -180,7 +180,9 @@ class Slots(_Slot):
     folio: str | None = None  # the conversation's open reservation
     order_folio: str | None = None  # the order the customer is asking about
     handoff_lead: int | None = None  # the case already handed to a person in this conversation
-    report: str | None = None  # the staff question being answered: "stock", "best", "worst", "leads"
+    report: str | None = (
+        None  # the staff question being answered: "stock", "best", "worst", "leads"
+    )
     report_days: int | None = None  # its period
     invoice: InvoiceSlot = Field(default_factory=InvoiceSlot)
 

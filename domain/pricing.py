@@ -81,4 +81,3 @@ def format_mxn(cents: int) -> str:
 def unit_total_cents(unit_price_cents: int, discount_bp: int = 0) -> int:
     """What one unit costs the customer with their discount, IVA included (as in price_line)."""
     return price_line(unit_price_cents, 1, discount_bp).total_cents
-

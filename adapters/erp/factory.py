@@ -19,9 +19,7 @@ def build_erp(settings: Settings, engine: Engine, *, actor: str) -> ErpClient:
         erp.rest_base_url,
         api_key=erp.rest_api_key.get_secret_value() if erp.rest_api_key else None,
         client_id=erp.rest_client_id,
-        client_secret=erp.rest_client_secret.get_secret_value()
-        if erp.rest_client_secret
-        else None,
+        client_secret=erp.rest_client_secret.get_secret_value() if erp.rest_client_secret else None,
         timeout_s=erp.rest_timeout_seconds,
         retries=erp.rest_retries,
     )

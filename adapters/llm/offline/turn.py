@@ -188,6 +188,11 @@ def call(tool: str, /, **args: Any) -> AIMessage:
     return AIMessage(
         content="",
         tool_calls=[
-            {"name": tool, "args": clean, "id": f"call_{uuid.uuid4().hex[:16]}", "type": "tool_call"}
+            {
+                "name": tool,
+                "args": clean,
+                "id": f"call_{uuid.uuid4().hex[:16]}",
+                "type": "tool_call",
+            }
         ],
     )

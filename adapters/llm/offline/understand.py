@@ -109,7 +109,11 @@ def choice_sku(analysis: Analysis, slots: Slots, awaiting: Awaiting) -> str | No
             return slots.chosen_sku
         if len(offers) == 1:
             return offers[0].sku
-    if len(offers) == 1 and awaiting == Awaiting.OPTION and analysis.intent in ("select_option", "affirm", "reserve"):
+    if (
+        len(offers) == 1
+        and awaiting == Awaiting.OPTION
+        and analysis.intent in ("select_option", "affirm", "reserve")
+    ):
         return offers[0].sku
     return None
 
@@ -141,9 +145,7 @@ def understand(
     # messages or when nothing new is named.
     short = len(text.split()) <= 5
     names_new = bool(e.sizes or (e.vehicle is not None and e.vehicle.model))
-    affirm = intent == "affirm" or (
-        bool(dx.AFFIRM_PREFIX.match(text)) and (short or not names_new)
-    )
+    affirm = intent == "affirm" or (bool(dx.AFFIRM_PREFIX.match(text)) and (short or not names_new))
     deny = intent == "deny" or (bool(dx.DENY_PREFIX.match(text)) and not affirm)
     if cancel:
         b.add(CommandKind.CANCEL, task=Task.RESERVATION if slots.folio else state.task)
@@ -170,7 +172,9 @@ def understand(
             )
     elif current.model:
         bare = acts.BARE_YEAR.match(text)
-        year_words = aw == Awaiting.YEAR or re.search(r"\b(?:modelo|ano|es del|es un|es una)\b", text)
+        year_words = aw == Awaiting.YEAR or re.search(
+            r"\b(?:modelo|ano|es del|es un|es una)\b", text
+        )
         anywhere = acts.YEAR_ANYWHERE.search(text)
         if bare and (aw == Awaiting.YEAR or len(bare[1]) == 4 or year_words):
             year = _year(bare[1])
@@ -182,7 +186,9 @@ def understand(
             b.slot("vehicle.year", int(anywhere[1]), current.year)
     trim = e.trim
     if trim is None and slots.trims and (aw == Awaiting.TRIM or current.model):
-        trim = dx.extract_trim(analysis.text, slots.trims)
+        trim = dx.extract_trim(
+            analysis.text, slots.trims, expected=bool(slots.offers), model=current.model
+        )
     if trim is None and current.model and slots.offers and acts.BASE_TRIM.search(text):
         b.add(CommandKind.CLARIFY, slot="vehicle.trim", value="base")
     if trim and not (v is not None and v.model and b.commands and b.commands[-1].slot == "vehicle"):
@@ -244,9 +250,11 @@ def understand(
         b.slot("fulfillment.day", e.when.date().isoformat(), None)
     if e.window is not None and about_visit:
         b.slot("fulfillment.window", e.window.value, None)
-    address = dx.extract_address(
-        analysis.text, text, expected=aw == Awaiting.DELIVERY_DETAILS
-    ) if (aw == Awaiting.DELIVERY_DETAILS or mode == "delivery" or e.address) else None
+    address = (
+        dx.extract_address(analysis.text, text, expected=aw == Awaiting.DELIVERY_DETAILS)
+        if (aw == Awaiting.DELIVERY_DETAILS or mode == "delivery" or e.address)
+        else None
+    )
     if address:
         b.slot("fulfillment.address", address, slots.fulfillment.address)
 
@@ -265,7 +273,8 @@ def understand(
         if rfc:
             b.slot("invoice.rfc", rfc, slots.invoice.rfc)
         name = dx.extract_business_name(
-            analysis.text, expected=aw == Awaiting.INVOICE_DATA or len(missing) < 5 or bool(rfc),
+            analysis.text,
+            expected=aw == Awaiting.INVOICE_DATA or len(missing) < 5 or bool(rfc),
             rfc=rfc,
         )
         if name:
@@ -292,14 +301,18 @@ def understand(
     if branch_stock:
         named.insert(0, Topic.BRANCH_STOCK)
     names_product = bool(e.sizes or (v is not None and v.model))
-    if not invoicing and (acts.TERMS.search(text) or (acts.DEALER.search(text) and not names_product)):
+    if not invoicing and (
+        acts.TERMS.search(text) or (acts.DEALER.search(text) and not names_product)
+    ):
         named.insert(0, Topic.TERMS)
     topic = TOPIC_INTENTS.get(intent)
     if topic == Topic.FINANCING and Topic.TERMS in named:
         topic = None
     money = {Topic.FINANCING, Topic.PAYMENT_METHODS, Topic.BALANCE, Topic.PAYMENT_LINK}
-    if topic is not None and analysis.confidence >= 0.45 and not (
-        named and (topic in money or analysis.confidence < 0.6)
+    if (
+        topic is not None
+        and analysis.confidence >= 0.45
+        and not (named and (topic in money or analysis.confidence < 0.6))
     ):
         named.append(topic)
     if branch_stock and Topic.BRANCHES in named:
@@ -307,7 +320,11 @@ def understand(
     if acts.OTHER_ORDER.search(text) and slots.order_folio:
         named = [t for t in named if t != Topic.ORDER_STATUS]
         b.add(CommandKind.DIGRESS, topic=Topic.ORDER_STATUS, value="other")
-    if acts.PROMO.search(text) and not names_product and set(named) <= {Topic.FINANCING, Topic.TERMS}:
+    if (
+        acts.PROMO.search(text)
+        and not names_product
+        and set(named) <= {Topic.FINANCING, Topic.TERMS}
+    ):
         named = []
         b.add(CommandKind.DIGRESS, topic=Topic.FINANCING, value="promo")
     for found in named:
@@ -345,20 +362,63 @@ def understand(
         b.add(CommandKind.SMALL_TALK, value="later")
     elif intent in SMALL_TALK:
         b.add(CommandKind.SMALL_TALK, value=intent)
-    return b.commands
+    if acts.WHAT_TO_BRING.search(text):
+        b.add(CommandKind.DIGRESS, topic=Topic.ORDER_STATUS, value="pickup")
+    return _settle_yes_no(b.commands, analysis)
+
+
+_SUBSTANTIVE = frozenset({
+    CommandKind.DIGRESS, CommandKind.SET_SLOT, CommandKind.CORRECT_SLOT, CommandKind.START_TASK,
+    CommandKind.CANCEL, CommandKind.CLARIFY, CommandKind.HANDOFF,
+})  # fmt: skip
+
+
+def _settle_yes_no(commands: list[Command], analysis: Analysis) -> list[Command]:
+    """A "no"/"ok" at the start of a longer message is not the answer when the rest says what
+    the customer wants: "no me llegó el link", "no ese no, el otro", "ok y cuánto tiempo me las
+    guardan?". "ok gracias" / "luego te escribo" thank or leave; they confirm nothing."""
+    text = analysis.normalized
+    kinds = {c.kind for c in commands}
+    substantive = bool(kinds & _SUBSTANTIVE)
+    drop: set[CommandKind] = set()
+    if CommandKind.DENY in kinds and analysis.intent != "deny" and substantive:
+        drop.add(CommandKind.DENY)
+    if CommandKind.CONFIRM in kinds and not acts.APART.search(text):
+        first = text.split()[0] if text else ""
+        explicit = first in (
+            "si",
+            "sii",
+            "simon",
+            "claro",
+            "dale",
+            "sale",
+            "va",
+            "andale",
+            "confirmo",
+        )
+        thanks = re.search(r"\bgracias\b", text) is not None
+        hedged = first in ("ok", "okey", "okay", "bueno", "orale", "mmm")
+        asks = CommandKind.DIGRESS in kinds and not (
+            kinds & {CommandKind.SET_SLOT, CommandKind.CORRECT_SLOT}
+        )
+        if acts.LATER.search(text) or (thanks and not explicit) or (hedged and asks):
+            drop.add(CommandKind.CONFIRM)
+    return [c for c in commands if c.kind not in drop]
 
 
 def asks_about_brand(analysis: Analysis) -> bool:
-    """"¿Tienes en Michelin?": a question about a brand, not a choice of one."""
+    """ "¿Tienes en Michelin?": a question about a brand, not a choice of one."""
     return bool(analysis.entities.brands) and bool(acts.BRAND_QUESTION.search(analysis.normalized))
 
 
 def wants_other_option(analysis: Analysis) -> bool:
-    """"¿Y la otra?", "algo más barato": the customer looks past the current choice."""
+    """ "¿Y la otra?", "algo más barato": the customer looks past the current choice."""
     return bool(acts.OTHER.search(analysis.normalized))
 
 
-_HYPOTHETICAL = re.compile(r"^(?:y |o )?si (?!va\b|claro\b|porfa)|\by si\b|\bque tal si\b|\bsi fueran\b")
+_HYPOTHETICAL = re.compile(
+    r"^(?:y |o )?si (?!va\b|claro\b|porfa)|\by si\b|\bque tal si\b|\bsi fueran\b"
+)
 
 
 def wants_reservation_now(analysis: Analysis) -> bool:

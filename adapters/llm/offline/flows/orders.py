@@ -54,7 +54,7 @@ ORDER_TOPICS = (Topic.HOLD_PERIOD, Topic.BALANCE, Topic.ORDER_STATUS)
 
 
 def other_order(turn: Turn) -> bool:
-    """"¿Y el otro que tengo apartado?": the order besides the one we just talked about."""
+    """ "¿Y el otro que tengo apartado?": the order besides the one we just talked about."""
     return any(
         c.kind == CommandKind.DIGRESS and c.topic == Topic.ORDER_STATUS and c.value == "other"
         for c in turn.commands
@@ -100,9 +100,11 @@ def change_purchase(turn: Turn, changed: list[str]) -> AIMessage:
             quantity=slots.quantity,
             sku=slots.chosen_sku if "chosen_sku" in changed else None,
         )
-    return call(
-        "quote_tires", sku=slots.chosen_sku, quantity=slots.quantity or DEFAULT_QUANTITY
-    ) if slots.chosen_sku else call("get_order_status", folio=slots.folio)
+    return (
+        call("quote_tires", sku=slots.chosen_sku, quantity=slots.quantity or DEFAULT_QUANTITY)
+        if slots.chosen_sku
+        else call("get_order_status", folio=slots.folio)
+    )
 
 
 # --- answers to the question we asked ----------------------------------------------------------
@@ -142,6 +144,14 @@ def answer_pending(turn: Turn, awaiting: Awaiting, changed: list[str]) -> AIMess
         if deny:
             turn.expect(Awaiting.NOTHING)
             return say(f"Va, dejo tu apartado {slots.folio} como estaba 👍")
+    if (
+        "branch" in changed
+        and slots.folio
+        and turn.can("change_reservation")
+        and Topic.BRANCH_STOCK not in turn.topics()
+    ):
+        # "mejor que sea en la sucursal de CDMX": move the open reservation there.
+        return call("change_reservation", branch_code=slots.branch)
     visit_question = awaiting in (Awaiting.INSTALL_CHOICE, Awaiting.DELIVERY_DETAILS)
     if (
         changed
@@ -153,13 +163,22 @@ def answer_pending(turn: Turn, awaiting: Awaiting, changed: list[str]) -> AIMess
         return fulfillment(turn)
     if awaiting == Awaiting.INSTALL_CHOICE and confirm and not changed and slots.fulfillment.mode:
         return fulfillment(turn)  # "sí" to the choice they had already made (pick up on Saturday)
-    if awaiting == Awaiting.INSTALL_CHOICE and (confirm or deny) and not changed:
+    if (
+        awaiting == Awaiting.INSTALL_CHOICE
+        and (confirm or deny)
+        and not changed
+        and not turn.topics()
+    ):
         return say("¿Te las instalamos a domicilio o prefieres venir al taller? 🔧")
-    if set(changed) & INVOICE_SLOTS or (awaiting == Awaiting.INVOICE_DATA and not _other_business(turn, changed)):
+    if set(changed) & INVOICE_SLOTS or (
+        awaiting == Awaiting.INVOICE_DATA and not _other_business(turn, changed)
+    ):
         return invoice(turn)
     if awaiting in (Awaiting.ORDER_CHOICE, Awaiting.FOLIO) and "order_folio" in changed:
-        if state.task == Task.RESERVATION and turn.can("cancel_reservation") and turn.has(
-            CommandKind.CANCEL
+        if (
+            state.task == Task.RESERVATION
+            and turn.can("cancel_reservation")
+            and turn.has(CommandKind.CANCEL)
         ):
             return call("cancel_reservation", folio=slots.order_folio)
         return call("get_order_status", folio=slots.order_folio)
@@ -183,7 +202,8 @@ def _other_business(turn: Turn, changed: list[str]) -> bool:
     kinds = {c.kind for c in turn.commands}
     return bool(
         changed
-        or kinds & {CommandKind.CANCEL, CommandKind.DIGRESS, CommandKind.START_TASK, CommandKind.HANDOFF}
+        or kinds
+        & {CommandKind.CANCEL, CommandKind.DIGRESS, CommandKind.START_TASK, CommandKind.HANDOFF}
     ) and not (kinds & {CommandKind.DIGRESS} and Topic.INVOICE in turn.topics())
 
 
@@ -263,9 +283,11 @@ def digression(turn: Turn) -> AIMessage | None:
         if topic == Topic.PAYMENT_LINK:
             if folio and turn.can("resend_payment_link"):
                 return call("resend_payment_link", folio=folio)
-            return say(t.with_resume(
-                "El link de pago te lo mando en cuanto apartemos tus llantas 🙂", turn.state
-            ))
+            return say(
+                t.with_resume(
+                    "El link de pago te lo mando en cuanto apartemos tus llantas 🙂", turn.state
+                )
+            )
         if topic in ORDER_TOPICS:
             if other_order(turn) and turn.can("get_order_status"):
                 return call("get_order_status", other_than=slots.order_folio)
@@ -279,7 +301,9 @@ def digression(turn: Turn) -> AIMessage | None:
                 return call("get_order_status")
         if topic in (Topic.PAYMENT_METHODS, Topic.FINANCING) and turn.can("get_payment_options"):
             if topic == Topic.FINANCING and slots.chosen_sku and not slots.folio:
-                return call("quote_tires", sku=slots.chosen_sku, quantity=slots.quantity or DEFAULT_QUANTITY)
+                return call(
+                    "quote_tires", sku=slots.chosen_sku, quantity=slots.quantity or DEFAULT_QUANTITY
+                )
             return call("get_payment_options")
         if topic == Topic.INVOICE:
             return invoice(turn)
@@ -352,7 +376,9 @@ def after(turn: Turn) -> AIMessage:
     options = outcome.get(PaymentOptions)
     if options is not None:
         if Topic.HOLD_PERIOD in turn.topics() and not _order_folio(turn):
-            return say(t.with_resume(to.hold_policy(options.hold_hours, options.deposit_cents), state))
+            return say(
+                t.with_resume(to.hold_policy(options.hold_hours, options.deposit_cents), state)
+            )
         asked = next(
             (c.value for c in turn.commands if c.kind == CommandKind.DIGRESS and c.value), None
         )

@@ -8,6 +8,7 @@ from langchain_core.messages import AIMessage
 
 from adapters.llm.offline.flows import orders
 from adapters.llm.offline.flows.state import apply_commands
+from adapters.llm.offline.nlu import acts
 from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.templates import staff as tst
 from adapters.llm.offline.templates import support as ts
@@ -25,7 +26,7 @@ _DOT = re.compile(r"\bdot\b.*?\b(\d{2})(\d{2})\b|\b(\d{2})(\d{2})\b(?=.*\bdot\b)
 
 
 def _dot_age(turn: Turn) -> str | None:
-    """"dice DOT ... 2318": week 23 of 2018, and how old that is."""
+    """ "dice DOT ... 2318": week 23 of 2018, and how old that is."""
     match = _DOT.search(turn.text)
     if match is None:
         return None
@@ -118,10 +119,18 @@ def logistics(turn: Turn) -> AIMessage:
         return pending
     if turn.has(CommandKind.HANDOFF):
         return orders.handoff(
-            turn, "Logística: el cliente pidió atención de una persona", HandoffReason.CUSTOMER_ASKED
+            turn,
+            "Logística: el cliente pidió atención de una persona",
+            HandoffReason.CUSTOMER_ASKED,
         )
-    wants_visit = bool(set(changed) & orders.FULFILLMENT_SLOTS)
-    if turn.intent in ("delivery_reschedule", "fulfillment") or wants_visit:
+    # A choice of day, window, address or pickup only counts when the customer is arranging the
+    # visit ("¿ya puedo pasar a recogerlas?" asks for the status; it chooses nothing).
+    arranging = turn.intent in ("delivery_reschedule", "fulfillment") or awaiting in (
+        Awaiting.DELIVERY_DETAILS,
+        Awaiting.INSTALL_CHOICE,
+    )
+    wants_visit = arranging and bool(set(changed) & orders.FULFILLMENT_SLOTS)
+    if arranging and (turn.intent == "delivery_reschedule" or wants_visit):
         if wants_visit and state.slots.order_folio and turn.can("set_fulfillment"):
             return orders.fulfillment(turn)
         if wants_visit:
@@ -134,21 +143,14 @@ def logistics(turn: Turn) -> AIMessage:
     if turn.has(CommandKind.SMALL_TALK):
         return say(t.small_talk(str(turn.command(CommandKind.SMALL_TALK).value)))  # type: ignore[union-attr]
     folio = turn.value("order_folio")
+    if folio is None and state.slots.order_folio and acts.THAT_ORDER.search(turn.text):
+        folio = state.slots.order_folio  # "¿y ese de cuánto es?": the order we just talked about
     state.task = Task.ORDER_STATUS
     if orders.other_order(turn):
         return call("get_order_status", other_than=state.slots.order_folio)
     return call("get_order_status", folio=folio)
 
 
-_WORST = re.compile(
-    r"\b(?:menos se vend\w*|menos vendid\w*|peor\w*|no se vend\w*|no se mueve\w*|no rota\w*|"
-    r"menos salida|menos se mueve\w*|menos salen|no salen|no tienen salida|mas lent\w*|"
-    r"menos rotacion|menos desplaz\w*)\b"
-)
-_BEST = re.compile(
-    r"\b(?:mas se vend\w*|mas vendid\w*|mejor(?:es)? vendid\w*|mas salen|mas salida|"
-    r"mas se mueve\w*|top|mas rotacion|mas desplaz\w*)\b"
-)
 _LEADS = re.compile(
     r"\b(?:asesor\w*|prospect\w*|leads?|pidieron hablar|pidio hablar|quieren hablar|"
     r"casos pendientes|pendientes de llamar|devolver la llamada)\b"
@@ -185,7 +187,8 @@ def staff(turn: Turn) -> AIMessage:
     branch = e.branches[0] if e.branches else None
     days = _days(text)
     state.task = Task.STAFF_QUERY
-    worst, best = bool(_WORST.search(text)), bool(_BEST.search(text))
+    worst = bool(acts.WORST_SELLERS.search(text))
+    best = bool(acts.BEST_SELLERS.search(text)) and not worst
     if intent == "leads_report" or (_LEADS.search(text) and intent != "sales_report"):
         report = "leads"
     elif worst or best or intent == "sales_report":

@@ -13,6 +13,7 @@ from langchain_core.messages import AIMessage
 
 from adapters.llm.offline.flows import orders
 from adapters.llm.offline.flows.state import apply_commands, search_changed
+from adapters.llm.offline.nlu import acts
 from adapters.llm.offline.templates import catalog as tc
 from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.templates import orders as to
@@ -54,6 +55,13 @@ def decide(turn: Turn) -> AIMessage:
     awaiting = state.awaiting
     changed = apply_commands(state, turn.commands)
 
+    if acts.HEAVY_TRUCK.search(turn.text):
+        turn.expect(Awaiting.HANDOFF_CONFIRM, Task.QUOTE)
+        return say(
+            "Uy, llantas de camión de carga (rin 22.5 y más) no manejamos 🙏 Lo nuestro son autos, "
+            "SUV, pickups y comerciales ligeros. ¿Quieres que un asesor te oriente o te recomiende "
+            "dónde conseguirlas?"
+        )
     if turn.has(CommandKind.CANCEL):
         return orders.cancel(turn)
     clarify = turn.command(CommandKind.CLARIFY)
@@ -67,11 +75,17 @@ def decide(turn: Turn) -> AIMessage:
         )
     if clarify is not None and slots.folio:
         turn.expect(Awaiting.CANCEL_CONFIRM, Task.RESERVATION)
-        return say(f"¿Quieres que cancele tu apartado {slots.folio}? Si es otra cosa, dime y lo vemos 🙂")
+        return say(
+            f"¿Quieres que cancele tu apartado {slots.folio}? Si es otra cosa, dime y lo vemos 🙂"
+        )
     talk = turn.command(CommandKind.SMALL_TALK)
     if talk is not None and talk.value == "later":
         turn.expect(Awaiting.NOTHING)
-        held = f" Tu apartado {slots.folio} sigue vigente; el link de pago te sirve mientras tanto." if slots.folio else ""
+        held = (
+            f" Tu apartado {slots.folio} sigue vigente; el link de pago te sirve mientras tanto."
+            if slots.folio
+            else ""
+        )
         return say(f"¡Claro! Tómate tu tiempo 🙂{held} Aquí estoy cuando decidas.")
     if turn.has(CommandKind.HANDOFF):
         return orders.handoff(
@@ -80,9 +94,12 @@ def decide(turn: Turn) -> AIMessage:
     pending = orders.answer_pending(turn, awaiting, changed)
     if pending is not None:
         return pending
-    if slots.folio and not search_changed(changed) and (
-        "quantity" in changed or "chosen_sku" in changed
-    ) and turn.intent not in ("tire_quote", "product_search"):
+    if (
+        slots.folio
+        and not search_changed(changed)
+        and ("quantity" in changed or "chosen_sku" in changed)
+        and turn.intent not in ("tire_quote", "product_search")
+    ):
         return orders.change_purchase(turn, changed)
     if search_changed(changed):
         return search(turn)
@@ -100,6 +117,9 @@ def decide(turn: Turn) -> AIMessage:
         # The reservation's reply says how long the hold lasts and carries the link, so the
         # questions asked with the "sí" are answered too.
         return reserve(turn)
+    if slots.chosen_sku and "chosen_sku" in changed and not slots.folio:
+        # "la Continental, ¿ya con instalación?": the quote answers it (installation included).
+        return quote(turn, slots.chosen_sku)
     digression = orders.digression(turn)
     if digression is not None:
         return digression
@@ -121,7 +141,9 @@ def decide(turn: Turn) -> AIMessage:
         Awaiting.RESERVE_CONFIRM, Awaiting.OPTION, Awaiting.CHANGE_CONFIRM
     ):  # fmt: skip
         turn.expect(Awaiting.NOTHING)
-        return say("Sin problema 🙂 Si quieres ver otra marca, medida o cantidad, dime y te cotizo.")
+        return say(
+            "Sin problema 🙂 Si quieres ver otra marca, medida o cantidad, dime y te cotizo."
+        )
     if wants_other_option(turn.analysis) and slots.offers:
         other = _other_offer(turn)
         if other is not None:
@@ -149,12 +171,13 @@ def decide(turn: Turn) -> AIMessage:
 
 
 def _other_offer(turn: Turn) -> str | None:
-    """"¿Y la otra?" / "algo más barato": the next option, or a cheaper one."""
+    """ "¿Y la otra?" / "algo más barato": the next option, or a cheaper one."""
     slots = turn.state.slots
     current = slots.offer(slots.chosen_sku)
     if "barat" in turn.text or "economic" in turn.text:
         cheaper = [
-            o for o in slots.offers
+            o
+            for o in slots.offers
             if current is None or o.unit_price_cents < current.unit_price_cents
         ]
         return min(cheaper, key=lambda o: o.unit_price_cents).sku if cheaper else None
@@ -163,7 +186,7 @@ def _other_offer(turn: Turn) -> str | None:
 
 
 def _picks_up(turn: Turn) -> bool:
-    """"me interesa la Continental, ¿mañana las recojo?": choosing with a pickup day is a yes."""
+    """ "me interesa la Continental, ¿mañana las recojo?": choosing with a pickup day is a yes."""
     return any(
         c.slot in ("fulfillment.mode", "fulfillment.day")
         for c in turn.commands
@@ -269,22 +292,31 @@ def after(turn: Turn) -> AIMessage:
             state.slots.vehicle.trim = trim
             return search(turn)
         chosen = None if asks_about_brand(turn.analysis) else _brand_pick(turn, options)
-        if chosen is not None and (wants_reservation_now(turn.analysis) or _picks_up(turn)) and turn.can(
-            "create_reservation"
+        if (
+            chosen is not None
+            and (wants_reservation_now(turn.analysis) or _picks_up(turn))
+            and turn.can("create_reservation")
         ):
             state.slots.chosen_sku = chosen
             return reserve(turn)
-        if chosen is not None and (
-            turn.intent == "select_option" or state.awaiting in (Awaiting.OPTION, Awaiting.RESERVE_CONFIRM)
-        ) and not turn.called("quote_tires"):
+        if (
+            chosen is not None
+            and (
+                turn.intent == "select_option"
+                or state.awaiting in (Awaiting.OPTION, Awaiting.RESERVE_CONFIRM)
+            )
+            and not turn.called("quote_tires")
+        ):
             # "la Continental" when we had not listed one: that brand's best option, quoted.
             state.slots.chosen_sku = chosen
             return quote(turn, chosen)
         if state.slots.vehicle.model and not options.trim_known and options.trims:
             state.slots.trims = [tr.trim for tr in options.trims]
-        picked = choice_sku(turn.analysis, state.slots, Awaiting.OPTION) if (
-            turn.entities.choice or turn.entities.brands
-        ) else None
+        picked = (
+            choice_sku(turn.analysis, state.slots, Awaiting.OPTION)
+            if (turn.entities.choice or turn.entities.brands)
+            else None
+        )
         if picked is not None and not turn.called("quote_tires"):
             # "4 llantas 195/65R15 las económicas": the choice was made before the options.
             state.slots.chosen_sku = picked
@@ -350,7 +382,9 @@ def _compose(turn: Turn, primary: Outcome) -> AIMessage:
             extras.append(tc.services(services))
         payments = outcome.get(PaymentOptions)
         if payments is not None:
-            asked = next((c.value for c in turn.commands if c.kind == CommandKind.DIGRESS and c.value), None)
+            asked = next(
+                (c.value for c in turn.commands if c.kind == CommandKind.DIGRESS and c.value), None
+            )
             extras.append(to.payment_options(payments, asked))
     return say("\n\n".join([main, *extras]).strip())
 
@@ -371,16 +405,15 @@ def _rim(size: str) -> int | None:
 
 
 def _trim_for_rim(turn: Turn, result: TireOptions) -> str | None:
-    """"Jetta 2020 rin 17": the trim whose size has that rim, searched once."""
+    """ "Jetta 2020 rin 17": the trim whose size has that rim, searched once."""
     rim = turn.state.slots.rim
     if (
         rim is None
         or result.vehicle is None
         or result.trim_known
         or _rim(result.size) == rim
-        or turn.called("find_tires_for_vehicle") and len(
-            [o for o in turn.outcomes if o.tool == "find_tires_for_vehicle"]
-        ) > 1
+        or turn.called("find_tires_for_vehicle")
+        and len([o for o in turn.outcomes if o.tool == "find_tires_for_vehicle"]) > 1
     ):
         return None
     return next((t.trim for t in result.trims if _rim(t.size) == rim), None)

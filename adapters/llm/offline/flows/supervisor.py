@@ -106,7 +106,9 @@ def supervise(turn: Turn) -> AIMessage:
     active = state.agent
     sure = turn.analysis.confidence >= SURE
     if intent == "prompt_injection" and sure and not (staff and _STAFF_ANALYTICS.search(turn.text)):
-        return say(t.INJECTION)  # staff asking for "la lista de clientes que pidieron asesor" is work
+        return say(
+            t.INJECTION
+        )  # staff asking for "la lista de clientes que pidieron asesor" is work
     if staff:
         return _route_staff(turn)
     if active is not None and active != AgentName.SUPERVISOR and _answers_pending(turn):
@@ -160,10 +162,13 @@ def _route_staff(turn: Turn) -> AIMessage:
     if intent in ("route_planning", "delivery_reschedule"):
         return _transfer(turn, AgentName.INVENTORY)
     follow_up = len(turn.text.split()) <= 9 and (
-        turn.text.startswith(("y ", "e ", "ahora ", "tambien ", "ok y ")) or bool(_STAFF_ANALYTICS.search(turn.text))
+        turn.text.startswith(("y ", "e ", "ahora ", "tambien ", "ok y "))
+        or bool(_STAFF_ANALYTICS.search(turn.text))
     )
-    if active == AgentName.INVENTORY and (e.branches or e.sizes or e.brands or follow_up) and not (
-        e.vehicle is not None and e.vehicle.model
+    if (
+        active == AgentName.INVENTORY
+        and (e.branches or e.sizes or e.brands or follow_up)
+        and not (e.vehicle is not None and e.vehicle.model)
     ):
         return _transfer(turn, AgentName.INVENTORY)  # "¿y en MTY?", "¿y en toda la semana?"
     if intent in STAFF_QUERIES or intent == "order_status" or _STAFF_ANALYTICS.search(turn.text):

@@ -13,6 +13,9 @@ TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
         Topic.BRANCHES,
         re.compile(
             r"^(?!.*\b(?:llega|llegan|entregan|pedido|entrega)\b).*(?:"
+            r"\b(?:el|los|este|hoy|manana) (?:lunes|martes|miercoles|jueves|viernes|sabados?|"
+            r"domingos?|dias? festivos?)? ?(?:abren|cierran|trabajan|estan abiertos|atienden)\b|"
+            r"\b(?:abren|trabajan|atienden) (?:los |el )?(?:domingos?|sabados?|festivos?)\b|"
             r"\ba que hora (?:abren|cierran)\b|\bhorarios?\b|\b(?:abren|cierran) (?:el|los|hoy|mañana|"
             r"manana|entre semana|sabado|domingo)\b|\bhasta que hora\b|\bdonde (?:estan|quedan|se ubican|"
             r"los encuentro)\b|\bsu direccion\b|\bubicacion\b)"
@@ -47,7 +50,8 @@ TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
     (
         Topic.BALANCE,
         re.compile(
-            r"\b(?:cuanto|que) (?:me )?(?:falta|resta|queda|adeudo)\b|\bsaldo\b|"
+            r"\b(?:cuanto|que) (?:me |nos )?(?:falta|resta|adeudo)\b|\bsaldo\b|"
+            r"\bcuanto (?:me |nos )?queda (?:por|de) pagar\b|"
             r"\bcuanto (?:les? )?debo\b(?!\s+\w+(?:ar|er|ir)\b)|"
             r"\b(?:falta|resta) (?:por|de) pagar\b|\bel resto\b.*\bpag\w*|\bliquidar\b"
         ),
@@ -76,19 +80,45 @@ NUMBER_WORDS = {
     "un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "ocho": 8,
     "diez": 10, "doce": 12,
 }  # fmt: skip
-BARE_NUMBER = re.compile(r"^(?:son |serian |seria |nomas |solo )?(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")(?: llantas?| piezas?)?$")
+BARE_NUMBER = re.compile(
+    r"^(?:son |serian |seria |nomas |solo )?(\d{1,3}|"
+    + "|".join(NUMBER_WORDS)
+    + r")(?: llantas?| piezas?)?$"
+)
 BARE_YEAR = re.compile(
     r"^(?:(?:es|era|seria|perdon|perdon es|no es|no|mas bien|oops|ups|digo)\s+)*"
     r"(?:(?:un|una|el|del|de|modelo|ano|mod)\s+)*((?:19|20)\d\d|\d\d)(?:\s+(?:perdon|jaja|sorry))?$"
 )
-THAT_ONE = re.compile(r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|la misma|las mismas|esa esta bien|esas estan bien)\b")
+THAT_ONE = re.compile(
+    r"\b(?:esa|esas|esa mero|esas mero|esa misma|esas mismas|la misma|las mismas|esa esta bien|esas estan bien)\b"
+)
+THAT_ORDER = re.compile(r"\b(?:ese|este|esa|ese pedido|este pedido|el mismo|ese folio)\b")
+WHAT_TO_BRING = re.compile(
+    r"\bque (?:tiene|tengo|tenemos|hay|necesito|necesita) que llevar\b|\bque (?:llevo|debo llevar)\b|"
+    r"\bque (?:documentos|papeles|identificacion)\b"
+)
+WORST_SELLERS = re.compile(
+    r"\b(?:menos se vend\w*|menos vendid\w*|peor\w*|no se vend\w*|no se mueve\w*|no rota\w*|"
+    r"menos salida|menos se mueve\w*|menos salen|no salen|no tienen salida|mas lent\w*|"
+    r"menos rotacion|menos desplaz\w*|sin vender|quedando|estancad\w*|rezagad\w*|"
+    r"sin movimiento|no han salido|no se han vendido|hueso|huesos)\b"
+)
+BEST_SELLERS = re.compile(
+    r"\b(?:mas se vend\w*|mas vendid\w*|mejor(?:es)? vendid\w*|mas salen|mas salida|"
+    r"mas se mueve\w*|top|mas rotacion|mas desplaz\w*|lo que mas sale)\b"
+)
 APART = re.compile(
     r"\baparta(?:r|me|mela|melas|melo|melos|la|las|lo|los|n|nme|nmelas|s)?\b|\bapartarm\w*|"
     r"\baparte(?:n|s|nme|nmelas)\b|"
     r"\bseparam\w*|\bseparalas\b|\breserva(?:r|me|mela|melas|las|los)?\b|\bme las llevo\b|"
-    r"\blas quiero\b(?! factur)|\bla quiero\b(?! factur)|\bme quedo con\b|\bvolver a apartar\w*"
+    r"\blas quiero\b(?! factur)|\bla quiero\b(?! factur)|\bme quedo con\b|\bvolver a apartar\w*|"
+    r"\b(?:apartanos|apartenos|apartenmelas|separanos|reservanos|reservamelas)\b|"
+    r"\bvuelv\w* a (?:hacer|apartar|reservar|generar|sacar)\b|\bhazlo de nuevo\b|"
+    r"\b(?:apartalas|apartamelas|hazlo|hazme el apartado) (?:de nuevo|otra vez)\b"
 )
-OTHER = re.compile(r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b")
+OTHER = re.compile(
+    r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b"
+)
 REPORTED_CANCEL = re.compile(
     r"\b(?:se cancelo|se me cancelo|me cancelaron|cancelaron|fue cancelad\w*|esta cancelad\w*|"
     r"quedo cancelad\w*|salio cancelad\w*|aparece cancelad\w*)\b"
@@ -105,7 +135,9 @@ TERMS = re.compile(
     r"\bdescuento\b|\bcredito (?:disponible|tengo|me queda)\b|\bmi (?:linea de )?credito\b|"
     r"\blinea de credito\b|\bcuanto credito\b|\bprecio de (?:distribuidor|mayoreo|flotilla)\b"
 )
-INVOICE_WORDS = re.compile(r"\b(?:rfc|regimen|uso de cfdi|cfdi|codigo postal|razon social|factur\w*)\b")
+INVOICE_WORDS = re.compile(
+    r"\b(?:rfc|regimen|uso de cfdi|cfdi|codigo postal|razon social|factur\w*)\b"
+)
 WANTS_PERSON = re.compile(
     r"\b(?:tecnico|asesor|persona|humano|alguien)\b.*\b(?:revis\w*|llam\w*|marqu\w*|contact\w*|"
     r"atiend\w*|ayud\w*|vea|chequ\w*)\b|\b(?:revis\w*|llam\w*|marqu\w*|contact\w*|chequ\w*)\b.*"
@@ -115,7 +147,11 @@ BRAND_QUESTION = re.compile(
     r"\b(?:tienes|tienen|tiene|hay|manejan|manejas|venden|vendes|trabajan|habra|tendras|tendran)\b|"
     r"^(?:y |mm |mmm |oye |ok )*en\b|\by en\b|\by de\b|\bque tal (?:las|la)\b|\by las?\b.*\?"
 )
-RIM = re.compile(r"\b(?:rin|aro|r)\s?(1[2-9]|2[0-4])\b")
+RIM = re.compile(r"\b(?:rin|rines|aro|aros|r)\s?(?:de )?(1[2-9]|2[0-4])\b")
+HEAVY_TRUCK = re.compile(
+    r"\b(?:\d{2}r22\.?5|\d{3}/\d{2}r22\.?5|r ?22\.5|r ?24\.5|22\.5|camion de carga|tractocamion|"
+    r"trailer|torton|rabon|tractor agricola|montacargas)\b"
+)
 OTHER_ORDER = re.compile(
     r"\b(?:el otro|mi otro|otro pedido|el otro pedido|los otros|el de las otras|el otro folio)\b"
 )
@@ -123,8 +159,12 @@ DATE_WORDS = re.compile(
     r"\b(?:hoy|(?<!la )(?<!esta )manana|pasado manana|lunes|martes|miercoles|jueves|viernes|sabado|domingo|"
     r"fin de semana|semana|(?:el|al) (?:dia )?\d{1,2}|\d{1,2} de \w+)\b"
 )
-PROMO = re.compile(r"\b(?:promo\w*|ofertas?|rebajas?|buen fin|descuentos? (?:hay|tienen|manejan))\b")
+PROMO = re.compile(
+    r"\b(?:promo\w*|ofertas?|rebajas?|buen fin|descuentos? (?:hay|tienen|manejan))\b"
+)
 LATER = re.compile(
+    r"\b(?:luego te escribo|te escribo (?:luego|al rato|despues|mas tarde)|despues te escribo|"
+    r"al rato te escribo|luego le escribo|te marco (?:luego|despues)|lo veo (?:luego|despues))\b|"
     r"\b(?:dejame pensarlo|lo pienso|lo voy a pensar|lo voy a checar|luego te (?:digo|aviso|confirmo)|"
     r"despues te (?:digo|aviso|confirmo)|al rato te (?:digo|aviso|confirmo)|te aviso|lo consulto|"
     r"lo platico|deja lo (?:checo|veo|pienso)|dejame (?:checar|ver|consultar)lo)\b"
@@ -133,4 +173,6 @@ YES_NO = frozenset({
     Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
     Awaiting.HANDOFF_CONFIRM,
 })  # fmt: skip
-DEALER = re.compile(r"\b(?:distribuidor|mayoreo|por volumen|revendo|reventa|flotilla|llantera|taller mecanico)\b")
+DEALER = re.compile(
+    r"\b(?:distribuidor|mayoreo|por volumen|revendo|reventa|flotilla|llantera|taller mecanico)\b"
+)

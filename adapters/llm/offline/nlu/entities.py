@@ -68,7 +68,12 @@ _CHOICES = (
             r"de menor precio|las? mas accesibles?|la que cueste menos)\b"
         ),
     ),
-    ("economical", re.compile(r"\b(?:la|las|esas|opcion|la opcion) (?:\d{1,3} |un par de |dos |tres |cuatro |cinco |seis |ocho |diez |doce )?economicas?\b")),
+    (
+        "economical",
+        re.compile(
+            r"\b(?:la|las|esas|opcion|la opcion) (?:\d{1,3} |un par de |dos |tres |cuatro |cinco |seis |ocho |diez |doce )?economicas?\b"
+        ),
+    ),
     (
         "recommended",
         re.compile(

@@ -39,6 +39,8 @@ _KNOWN: frozenset[str] = frozenset(
     | set(SLANG)
     | {w for value in SLANG.values() for w in value.split()}
 )
+
+
 def _phonetic(word: str) -> str:
     """How a word sounds in Mexican Spanish, spelling aside (c/s/z, b/v, ll/y, silent h, qu/k)."""
     w = re.sub(r"c(?=[ei])|z", "s", word)

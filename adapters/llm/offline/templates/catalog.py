@@ -77,7 +77,11 @@ def options(result: TireOptions, *, greet: bool = False, rim: int | None = None)
     vehicle = result.vehicle
     quantity = result.quantity
     if vehicle is not None:
-        name = f"{vehicle.model} {vehicle.trim} {vehicle.year}" if vehicle.trim else f"{vehicle.model} {vehicle.year}"
+        name = (
+            f"{vehicle.model} {vehicle.trim} {vehicle.year}"
+            if vehicle.trim
+            else f"{vehicle.model} {vehicle.year}"
+        )
         subject = f"tu {name}"
     else:
         subject = f"la medida {result.size}"
@@ -87,7 +91,9 @@ def options(result: TireOptions, *, greet: bool = False, rim: int | None = None)
             f"Por ahora no tengo llantas{what} en {result.size} con existencia 😕 ¿Te cotizo otra "
             "marca o te aviso en cuanto lleguen?"
         )
-    lines = [("¡Hola! Con gusto te ayudo. " if greet else "") + f"Para {subject} tengo estas opciones:"]
+    lines = [
+        ("¡Hola! Con gusto te ayudo. " if greet else "") + f"Para {subject} tengo estas opciones:"
+    ]
     if vehicle is not None:
         lines.append(f"Medida: {result.size}")
     notes = []
@@ -101,7 +107,9 @@ def options(result: TireOptions, *, greet: bool = False, rim: int | None = None)
         lines[0] = lines[0].replace("opciones:", f"opciones {', '.join(notes)}:")
     if result.unmatched_filters:
         missing = ", ".join(FILTER_ES.get(f, f) for f in result.unmatched_filters)
-        lines.append(f"En {result.size} no tengo {missing} en existencia; te muestro lo más cercano.")
+        lines.append(
+            f"En {result.size} no tengo {missing} en existencia; te muestro lo más cercano."
+        )
     if result.discount_bp:
         lines.append(f"Precios con tu descuento de {result.discount_bp / 100:g}% ya aplicado.")
     lines += [_option_block(o, quantity) for o in result.options]
@@ -116,7 +124,9 @@ def options(result: TireOptions, *, greet: bool = False, rim: int | None = None)
             )
     offer = "¿Te interesa alguna?"
     if result.deposit_cents:
-        offer += f" Puedo apartarte las llantas con {format_mxn(result.deposit_cents)} de anticipo 😊"
+        offer += (
+            f" Puedo apartarte las llantas con {format_mxn(result.deposit_cents)} de anticipo 😊"
+        )
     lines.append(offer)
     return "\n\n".join(lines)
 
@@ -148,7 +158,9 @@ def quote(result: Quote, *, changing_folio: str | None = None) -> str:
         lines.append(f"¿Cambio tu apartado {changing_folio} a esta opción?")
     else:
         ask = "¿Te las aparto"
-        ask += f" con {format_mxn(result.deposit_cents)} de anticipo?" if result.deposit_cents else "?"
+        ask += (
+            f" con {format_mxn(result.deposit_cents)} de anticipo?" if result.deposit_cents else "?"
+        )
         lines.append(ask)
     return "\n".join(lines)
 
@@ -187,7 +199,8 @@ def branches(result: Branches, only: str | None = None) -> str:
     for b in chosen:
         h = b.hours
         hours = ", ".join(
-            f"{label} {h[key]}" for key, label in (("lun-vie", "L-V"), ("sab", "sáb"), ("dom", "dom"))
+            f"{label} {h[key]}"
+            for key, label in (("lun-vie", "L-V"), ("sab", "sáb"), ("dom", "dom"))
             if h.get(key)
         )
         lines.append(f"📍 {b.name} ({b.city}): {b.address}." + (f" {hours}." if hours else ""))

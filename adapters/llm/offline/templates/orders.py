@@ -37,6 +37,12 @@ STATUS_ES = {
 }
 
 
+def _hours(hours: dict[str, str]) -> str:
+    """``L-V 08:30-19:00, sáb 08:30-15:00, dom cerrado``."""
+    labels = (("lun-vie", "L-V"), ("sab", "sáb"), ("dom", "dom"))
+    return ", ".join(f"{label} {hours[key]}" for key, label in labels if hours.get(key))
+
+
 def _items(order: OrderDetails) -> str:
     return "; ".join(f"{i.quantity} {i.description}" for i in order.items)
 
@@ -73,7 +79,11 @@ def reservation(result: ReservationResult, *, ask_install: bool) -> str:
         lines.append(_visit(order.fulfillment, branch.name, branch.address))
     if order.held_until is not None:
         hours = round((order.held_until - order.created_at).total_seconds() / 3600)
-        span = f" ({hours} horas para pagar el anticipo)" if result.change == "created" and hours else ""
+        span = (
+            f" ({hours} horas para pagar el anticipo)"
+            if result.change == "created" and hours
+            else ""
+        )
         lines.append(f"El apartado se mantiene hasta el {local_moment(order.held_until)}{span}.")
     f = order.fulfillment
     if order.held_until is not None and f.day and f.day >= to_mexico(order.held_until).date():
@@ -83,7 +93,11 @@ def reservation(result: ReservationResult, *, ask_install: bool) -> str:
         )
     link = order.payment
     if link is not None and link.status == "pending":
-        verb = "Te envío el nuevo link" if result.change in ("modified", "replaced") else "Te envío el link"
+        verb = (
+            "Te envío el nuevo link"
+            if result.change in ("modified", "replaced")
+            else "Te envío el link"
+        )
         lines.append(
             f"{verb} de pago para confirmar el apartado con {format_mxn(link.amount_cents)}:\n"
             f"💳 {link.url}"
@@ -233,7 +247,9 @@ def fulfillment(result: FulfillmentResult) -> str:
         return "¡Va, instalación a domicilio! " + _ask_missing(result)
     return (
         f"¡Listo! Agendé la instalación a domicilio de tu pedido {result.folio}: "
-        + _visit(f, result.branch.name, result.branch.address).removeprefix("Instalación a domicilio").strip()
+        + _visit(f, result.branch.name, result.branch.address)
+        .removeprefix("Instalación a domicilio")
+        .strip()
         + " El técnico te llama antes de llegar 🔧"
     )
 
@@ -303,6 +319,16 @@ def order_status(result: OrderStatus) -> str:
         )
     elif order.fulfillment.mode == FulfillmentMode.DELIVERY or order.fulfillment.day:
         lines.append(_visit(order.fulfillment, order.branch.name, order.branch.address))
+    if order.status == "ready_for_pickup":
+        b = order.branch
+        hours = _hours(b.hours)
+        lines.append(
+            f"Para recogerlo trae tu folio {order.folio} y una identificación oficial (si va otra "
+            f"persona, que traiga el folio y su INE). Te esperamos en {b.name}, "
+            f"{b.address.rstrip('.')}" + (f"; horario {hours}." if hours else ".")
+        )
+    elif order.status == "paid" and order.fulfillment.mode == FulfillmentMode.PICKUP:
+        lines.append("Todavía no está listo para recoger; te avisamos por aquí en cuanto esté 🙌")
     if order.paid_cents and order.balance_cents:
         lines.append(
             f"Llevas pagado {format_mxn(order.paid_cents)}; falta {format_mxn(order.balance_cents)}."
@@ -310,4 +336,3 @@ def order_status(result: OrderStatus) -> str:
     if order.status == "reserved" and order.held_until is not None:
         lines.append(f"El apartado vence el {local_moment(order.held_until)}.")
     return "\n".join(lines)
-

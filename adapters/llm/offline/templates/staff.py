@@ -71,7 +71,9 @@ def handoff_requests(result: HandoffRequests) -> str:
     since = "hoy" if result.items is not None else ""
     if not result.items:
         return f"Nadie ha pedido hablar con un asesor desde el {day_month(result.since)} 👍"
-    lines = [f"Pidieron hablar con un asesor desde el {day_month(result.since)} ({len(result.items)}):"]
+    lines = [
+        f"Pidieron hablar con un asesor desde el {day_month(result.since)} ({len(result.items)}):"
+    ]
     for lead in result.items:
         who = lead.customer_name or "Cliente sin nombre"
         phone = f" {lead.phone}" if lead.phone else ""

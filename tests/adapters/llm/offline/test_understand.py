@@ -67,36 +67,54 @@ def test_a_named_trim_is_a_slot(nlu: NLU) -> None:
 
 def test_terrain_run_flat_and_load_preferences(nlu: NLU) -> None:
     hilux = VehicleSlot(make="Toyota", model="Hilux", year=2020)
-    assert "set_slot(terrain=all_terrain)" in commands(nlu, "cuanto las AT?", "option", vehicle=hilux)
-    assert "set_slot(terrain=all_terrain)" in commands(nlu, "unas todo terreno", "option", vehicle=hilux)
+    assert "set_slot(terrain=all_terrain)" in commands(
+        nlu, "cuanto las AT?", "option", vehicle=hilux
+    )
+    assert "set_slot(terrain=all_terrain)" in commands(
+        nlu, "unas todo terreno", "option", vehicle=hilux
+    )
     assert "set_slot(run_flat=True)" in commands(nlu, "tienen run flat?", "option", vehicle=JETTA)
-    assert "set_slot(light_truck=True)" in commands(nlu, "las ocupo de carga, 10 capas", "option", vehicle=hilux)
+    assert "set_slot(light_truck=True)" in commands(
+        nlu, "las ocupo de carga, 10 capas", "option", vehicle=hilux
+    )
 
 
 def test_choosing_an_offer_by_brand_position_or_price(nlu: NLU) -> None:
-    assert "set_slot(chosen_sku=CON-1)" in commands(nlu, "me interesa la continental", "option", offers=OFFERS)
+    assert "set_slot(chosen_sku=CON-1)" in commands(
+        nlu, "me interesa la continental", "option", offers=OFFERS
+    )
     assert "set_slot(chosen_sku=TRI-1)" in commands(nlu, "la mas barata", "option", offers=OFFERS)
     assert "set_slot(chosen_sku=TRI-1)" in commands(nlu, "la segunda", "option", offers=OFFERS)
 
 
 def test_yes_no_and_cancel_inside_sentences(nlu: NLU) -> None:
-    assert "confirm()" in commands(nlu, "si pero nomas 2", "reserve_confirm", chosen_sku="CON-1", quantity=4)
-    assert "correct_slot(quantity=2)" in commands(nlu, "si pero nomas 2", "reserve_confirm", chosen_sku="CON-1", quantity=4)
+    assert "confirm()" in commands(
+        nlu, "si pero nomas 2", "reserve_confirm", chosen_sku="CON-1", quantity=4
+    )
+    assert "correct_slot(quantity=2)" in commands(
+        nlu, "si pero nomas 2", "reserve_confirm", chosen_sku="CON-1", quantity=4
+    )
     assert "deny()" in commands(nlu, "nel", "reserve_confirm", chosen_sku="CON-1")
     found = commands(nlu, "siempre no, cancelame el apartado porfa", folio="TL-000096")
     assert "cancel(reservation)" in found and "confirm()" not in found
 
 
 def test_fewer_tires_after_reserving_is_a_quantity_correction(nlu: NLU) -> None:
-    found = commands(nlu, "mejor solo 2", "install_choice", folio="TL-000096", chosen_sku="CON-1", quantity=4)
+    found = commands(
+        nlu, "mejor solo 2", "install_choice", folio="TL-000096", chosen_sku="CON-1", quantity=4
+    )
     assert "correct_slot(quantity=2)" in found
 
 
 def test_home_or_shop_answer_sets_fulfilment_with_day_and_window(nlu: NLU) -> None:
-    found = commands(nlu, "mejor a domicilio, el sabado en la mañana", "install_choice", folio="TL-1")
+    found = commands(
+        nlu, "mejor a domicilio, el sabado en la mañana", "install_choice", folio="TL-1"
+    )
     assert {"set_slot(fulfillment.mode=delivery)", "set_slot(fulfillment.day=2026-11-28)",
             "set_slot(fulfillment.window=morning)"} <= found  # fmt: skip
-    assert "set_slot(fulfillment.mode=delivery)" in commands(nlu, "a domicilio porfa", "install_choice", folio="TL-1")
+    assert "set_slot(fulfillment.mode=delivery)" in commands(
+        nlu, "a domicilio porfa", "install_choice", folio="TL-1"
+    )
     address = commands(nlu, "calle Pino 123, col. Roma", "delivery_details", folio="TL-1")
     assert any(c.startswith("set_slot(fulfillment.address=calle Pino 123") for c in address)
 
@@ -120,13 +138,17 @@ def test_questions_in_the_middle_of_a_purchase_are_digressions(
 
 
 def test_another_branch_after_a_quote_asks_for_its_stock(nlu: NLU) -> None:
-    found = commands(nlu, "y en monterrey tienen?", "reserve_confirm", offers=OFFERS, chosen_sku="CON-1")
+    found = commands(
+        nlu, "y en monterrey tienen?", "reserve_confirm", offers=OFFERS, chosen_sku="CON-1"
+    )
     assert "digress(branch_stock=MTY)" in found
     assert "digress(branches)" not in found
 
 
 def test_invoice_fields_across_messages(nlu: NLU) -> None:
-    assert "set_slot(invoice.rfc=GODE561231GR8)" in commands(nlu, "GODE561231GR8", "invoice_data", folio="TL-1")
+    assert "set_slot(invoice.rfc=GODE561231GR8)" in commands(
+        nlu, "GODE561231GR8", "invoice_data", folio="TL-1"
+    )
     name = commands(nlu, "Llantera el Guero SA de CV", "invoice_data", folio="TL-1",
                     invoice=InvoiceSlot(rfc="GODE561231GR8"))  # fmt: skip
     assert "set_slot(invoice.name=LLANTERA EL GUERO SA DE CV)" in name
@@ -134,7 +156,12 @@ def test_invoice_fields_across_messages(nlu: NLU) -> None:
     zip_code = commands(nlu, "06700", "invoice_data", folio="TL-1",
                         invoice=InvoiceSlot(rfc="GODE561231GR8", name="X", regime="612", use="G03"))  # fmt: skip
     assert "set_slot(invoice.zip_code=06700)" in zip_code
-    together = commands(nlu, "RFC GODE561231GR8, razon social Llantas del Norte SA de CV, regimen 601, uso G03, CP 64000", "invoice_data", folio="TL-1")
+    together = commands(
+        nlu,
+        "RFC GODE561231GR8, razon social Llantas del Norte SA de CV, regimen 601, uso G03, CP 64000",
+        "invoice_data",
+        folio="TL-1",
+    )
     assert {"set_slot(invoice.rfc=GODE561231GR8)", "set_slot(invoice.regime=601)",
             "set_slot(invoice.use=G03)", "set_slot(invoice.zip_code=64000)"} <= together  # fmt: skip
 
