@@ -253,6 +253,7 @@ class Topic(StrEnum):
     WARRANTY = "warranty"
     ORDER_STATUS = "order_status"
     TERMS = "terms"  # dealer discount and credit
+    FIND_SIZE = "find_size"  # "¿cómo sé cuál versión / medida es la mía?"
 
 
 class Command(BaseModel):

@@ -302,6 +302,7 @@ class ReservationResult(Result):
 
     change: ReservationChange
     previous_description: str | None = None  # what it held before a change
+    moved_from: str | None = None  # the branch it was held at, when a change moved it
     order: OrderDetails
 
 

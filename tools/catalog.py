@@ -235,9 +235,8 @@ def find_tires_for_vehicle(ctx: ToolContext, args: VehicleArgs) -> TireOptions:
         tx.dialogue.slots.vehicle = VehicleSlot(
             make=first.make, model=first.model, year=args.year, trim=trim
         )
-        tx.dialogue.slots.trims = (
-            list(dict.fromkeys(t.trim for t in trims)) if differ and matched is None else []
-        )
+        # Kept after a trim is named: "ah no, es la SE" picks another one of them.
+        tx.dialogue.slots.trims = list(dict.fromkeys(t.trim for t in trims)) if differ else []
     return result
 
 

@@ -18,7 +18,11 @@ STATUS_ES = {
     "returned": "devuelto",
 }
 
-NO_ORDER_FOUND = "No encontré ese pedido a tu nombre. ¿Me confirmas el folio? (p. ej. TL-000123)"
+NO_ORDER_FOUND = (
+    "No encontré ese pedido a tu nombre 🙏 Por seguridad solo doy información de los pedidos de "
+    "este número: si es de alguien más, que nos escriba desde su WhatsApp. Si es tuyo, ¿me "
+    "confirmas el folio? (p. ej. TL-000123)"
+)
 NO_ORDERS = "No encuentro pedidos a tu nombre todavía."
 NEED_IDENTITY = (
     "Para ver tus pedidos escríbenos desde el WhatsApp con el que compraste, o pásame el folio."

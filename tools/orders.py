@@ -141,7 +141,7 @@ def _modify(
     product: ProductPublic,
     quantity: int,
     branch_wanted: str | None,
-) -> tuple[ReservationChange, str | None, OrderPublic]:
+) -> tuple[ReservationChange, str | None, OrderPublic, str | None]:
     """The open reservation as asked: unchanged (its still-payable link, or a fresh one), or
     changed in place (same folio) with the old hold released and the new one taken at once."""
     wanted = find_branch(tx, branch_wanted).code if branch_wanted else None
@@ -152,7 +152,7 @@ def _modify(
     )
     if same and wanted in (None, current.branch_code):
         tx.erp.payment_link(current.id, "deposit")
-        return "unchanged", None, tx.erp.get_order(current.id)
+        return "unchanged", None, tx.erp.get_order(current.id), None
     held = {current.branch_code: sum(li.quantity for li in current.lines if li.sku == product.sku)}
     here = next((s.available for s in product.stock if s.branch_code == current.branch_code), 0)
     branch = wanted or (
@@ -170,7 +170,10 @@ def _modify(
         order = tx.erp.change_order(current.id, change)
     except Conflict as exc:
         raise _refusal(exc, quantity, product, branch) from exc
-    return "modified", describe(current), order
+    moved_from = (
+        find_branch(tx, current.branch_code).name if branch != current.branch_code else None
+    )
+    return "modified", describe(current), order, moved_from
 
 
 def _create(
@@ -236,8 +239,9 @@ def create_reservation(ctx: ToolContext, args: ReservationArgs) -> ReservationRe
             raise ToolRefused(messages.NEED_IDENTITY)
         current = open_reservation(tx, ctx, who)
         previous: str | None = None
+        moved_from: str | None = None
         if current is not None:
-            change, previous, order = _modify(
+            change, previous, order, moved_from = _modify(
                 tx, ctx, who, current, product, quantity, args.branch_code
             )
         else:
@@ -250,7 +254,10 @@ def create_reservation(ctx: ToolContext, args: ReservationArgs) -> ReservationRe
             order = tx.erp.get_order(order.id)
         _record(tx, order)
         return ReservationResult(
-            change=change, previous_description=previous, order=details(tx, order)
+            change=change,
+            previous_description=previous,
+            moved_from=moved_from,
+            order=details(tx, order),
         )
 
 
@@ -283,12 +290,15 @@ def change_reservation(ctx: ToolContext, args: ChangeArgs) -> ReservationResult:
             product = product_by_sku(tx, args.sku or line.sku)
             quantity = args.quantity or (line.quantity if product.sku == line.sku else None)
             quantity = quantity_or_default(tx, quantity)
-            change, previous, changed = _modify(
+            change, previous, changed, moved_from = _modify(
                 tx, ctx, who, current, product, quantity, args.branch_code
             )
             _record(tx, changed)
             result = ReservationResult(
-                change=change, previous_description=previous, order=details(tx, changed)
+                change=change,
+                previous_description=previous,
+                moved_from=moved_from,
+                order=details(tx, changed),
             )
     if refusal is not None:
         raise ToolRefused(refusal)

@@ -245,7 +245,12 @@ def understand(
         or intent in ("reserve", "select_option", "fulfillment", "delivery_reschedule")
         or bool(acts.APART.search(text))
     )
-    if e.when is not None and about_visit and acts.DATE_WORDS.search(text):
+    if (
+        e.when is not None
+        and about_visit
+        and acts.DATE_WORDS.search(text)
+        and not acts.DAY_HOURS.search(text)
+    ):
         # "en la tarde" alone is a window, not "today".
         b.slot("fulfillment.day", e.when.date().isoformat(), None)
     if e.window is not None and about_visit:

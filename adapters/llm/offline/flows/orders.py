@@ -319,6 +319,8 @@ def digression(turn: Turn) -> AIMessage | None:
                 skus=skus,
                 quantity=slots.quantity or DEFAULT_QUANTITY,
             )
+        if topic == Topic.FIND_SIZE:
+            return say(tc.FIND_SIZE)
         if topic == Topic.TERMS and turn.can("get_customer_terms"):
             return call("get_customer_terms")
     return None
@@ -344,7 +346,11 @@ def after(turn: Turn) -> AIMessage:
             slots.chosen_sku = line.sku
             slots.quantity = line.quantity
         home = order.fulfillment.mode == FulfillmentMode.DELIVERY
-        ask = reservation.change == "created" and not home
+        # "apártamelas y el sábado paso por ellas" decides; "¿mañana las puedo recoger?" asks,
+        # and the answer offers both ways (the product description's Jetta conversation).
+        asked = "?" in turn.analysis.text or bool(re.search(r"\bpued(?:o|en|a)\b", turn.text))
+        chosen = "fulfillment" in outcome.args and not asked
+        ask = reservation.change == "created" and not home and not chosen
         if ask:
             turn.expect(Awaiting.INSTALL_CHOICE, Task.FULFILLMENT)
         elif home and not (
@@ -420,7 +426,8 @@ def after(turn: Turn) -> AIMessage:
         return say(t.with_resume(tc.services(services), state))
     branches = outcome.get(Branches)
     if branches is not None:
-        return say(t.with_resume(tc.branches(branches, turn.state.slots.branch), state))
+        weekday = t.asked_weekday(turn.text)
+        return say(t.with_resume(tc.branches(branches, state.slots.branch, weekday), state))
     terms = outcome.get(CustomerTerms)
     if terms is not None:
         return say(t.with_resume(tc.terms(terms), state))

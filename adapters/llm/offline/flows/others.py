@@ -114,6 +114,10 @@ def logistics(turn: Turn) -> AIMessage:
     state = turn.state
     awaiting = state.awaiting
     changed = apply_commands(state, turn.commands)
+    if orders.other_order(turn):
+        # "no ese no, el otro que aparté": the "no" corrects which order, it declines nothing.
+        turn.expect(Awaiting.NOTHING, Task.ORDER_STATUS)  # the first order's question is moot
+        return call("get_order_status", other_than=state.slots.order_folio)
     pending = orders.answer_pending(turn, awaiting, changed)
     if pending is not None:
         return pending
@@ -140,14 +144,12 @@ def logistics(turn: Turn) -> AIMessage:
         return say(
             "Claro, te ayudo a moverla. ¿Qué día y en qué horario te queda mejor (mañana o tarde)?"
         )
-    if turn.has(CommandKind.SMALL_TALK):
+    if turn.has(CommandKind.SMALL_TALK) and not acts.MINE.search(turn.text):
         return say(t.small_talk(str(turn.command(CommandKind.SMALL_TALK).value)))  # type: ignore[union-attr]
     folio = turn.value("order_folio")
     if folio is None and state.slots.order_folio and acts.THAT_ORDER.search(turn.text):
         folio = state.slots.order_folio  # "¿y ese de cuánto es?": the order we just talked about
     state.task = Task.ORDER_STATUS
-    if orders.other_order(turn):
-        return call("get_order_status", other_than=state.slots.order_folio)
     return call("get_order_status", folio=folio)
 
 
@@ -189,8 +191,11 @@ def staff(turn: Turn) -> AIMessage:
     state.task = Task.STAFF_QUERY
     worst = bool(acts.WORST_SELLERS.search(text))
     best = bool(acts.BEST_SELLERS.search(text)) and not worst
+    low = bool(acts.LOW_STOCK.search(text)) and not worst
     if intent == "leads_report" or (_LEADS.search(text) and intent != "sales_report"):
         report = "leads"
+    elif low:
+        report = "low"
     elif worst or best or intent == "sales_report":
         report = "worst" if worst else "best"
     elif intent == "low_stock":

@@ -37,11 +37,13 @@ def apply_commands(state: DialogueState, commands: list[Command]) -> list[str]:
         name, value = command.slot, command.value
         if name == "vehicle":
             data: dict[str, Any] = dict(value)
-            if slots.vehicle.model and slots.vehicle.model == data.get("model"):
+            same_model = bool(slots.vehicle.model) and slots.vehicle.model == data.get("model")
+            if same_model:
                 data["year"] = data.get("year") or slots.vehicle.year
             slots.vehicle = VehicleSlot(**data)
             slots.size = None
-            slots.trims = []
+            if not same_model:
+                slots.trims = []  # the same car's trims still tell "es la SE" apart
             _forget_search(state)
         elif name == "vehicle.year":
             slots.vehicle.year = int(value)

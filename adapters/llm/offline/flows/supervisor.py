@@ -38,7 +38,7 @@ FREE_TIRES = re.compile(
 # Sales owns the open reservation: its money, hold, fulfilment and invoice questions stay there.
 SALES_TOPICS = frozenset({
     Topic.HOLD_PERIOD, Topic.PAYMENT_LINK, Topic.BALANCE, Topic.PAYMENT_METHODS, Topic.INVOICE,
-    Topic.BRANCH_STOCK, Topic.FINANCING, Topic.TERMS,
+    Topic.BRANCH_STOCK, Topic.FINANCING, Topic.TERMS, Topic.FIND_SIZE,
 })  # fmt: skip
 # Insults and threats get the calm de-escalation, whatever the classifier made of them.
 _INSULT = re.compile(
@@ -55,6 +55,14 @@ _STAFF_ANALYTICS = re.compile(
     r"salen|salida|se mueven|semana|mes|"
     r"existencias?|inventario|cuantas hay|cuantas tenemos|faltantes?|reorden|pronostico)\b"
 )
+
+
+# "¿y el mío?", "ok y ese?": a short follow-up that only makes sense with the last answer.
+_FOLLOW_UP = re.compile(
+    r"^(?:ok |va |ah |oye |bueno |orale |sale )?(?:y|e) (?:el|la|los|las|mi|mio|mia|mios|ese|esa|"
+    r"eso|este|esta|cuanto|cuando|que|como|donde|si|lo|para|pa)\b"
+)
+_VAGUE = frozenset({"greeting", "thanks", "goodbye", "small_talk", "out_of_scope", "affirm", "deny"})
 
 
 def _transfer(turn: Turn, agent: AgentName) -> AIMessage:
@@ -130,6 +138,14 @@ def supervise(turn: Turn) -> AIMessage:
         if active == AgentName.SUPPORT and e.folios and len(turn.text.split()) <= 3:
             return _transfer(turn, AgentName.SUPPORT)
         return _transfer(turn, AgentName.LOGISTICS)
+    if (
+        active is not None
+        and active != AgentName.SUPERVISOR
+        and len(turn.text.split()) <= 6
+        and _FOLLOW_UP.match(turn.text)
+        and (intent in _VAGUE or turn.analysis.confidence < 0.6)
+    ):
+        return _transfer(turn, active)
     if intent in SUPPORT:
         return _transfer(turn, AgentName.SUPPORT)
     if intent in SALES or intent in STAFF_QUERIES or (intent in STAFF_ONLY and has_product):

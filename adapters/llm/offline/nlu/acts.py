@@ -10,6 +10,16 @@ from domain.dialogue import Awaiting, Topic
 
 TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
     (
+        Topic.FIND_SIZE,
+        re.compile(
+            r"\b(?:como|donde)\b.{0,25}\b(?:saber|se|veo|checo|busco|encuentro|reviso)\b.{0,20}"
+            r"\b(?:medida|version|rin|cual (?:sea|es|trae|tengo|lleva|le queda))\b|"
+            r"\bno se (?:cual|que) (?:sea|es|version|medida|rin|trae|lleva|tengo)\b|"
+            r"\b(?:como|pa|para) saber\b.{0,15}\bcual\b|"
+            r"\bdonde (?:viene|dice|esta) (?:la medida|el rin|la version)\b"
+        ),
+    ),
+    (
         Topic.BRANCHES,
         re.compile(
             r"^(?!.*\b(?:llega|llegan|entregan|pedido|entrega)\b).*(?:"
@@ -69,6 +79,13 @@ TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
         re.compile(r"\bfactur\w*\b|\bcfdi\b|\bdatos fiscales\b|\bcomprobante fiscal\b"),
     ),
 )
+# "¿el domingo abren?": the day is part of a question about hours, not a visit being arranged.
+DAY_HOURS = re.compile(
+    r"\b(?:el|los|este|hoy|manana)\s+(?:lunes|martes|miercoles|jueves|viernes|sabados?|domingos?|"
+    r"dias? festivos?)\s+(?:si |no )?(?:abren|cierran|trabajan|estan abiertos|atienden)\b|"
+    r"\b(?:abren|cierran|trabajan|atienden|estan abiertos)\s+(?:los |el |en )?(?:lunes|martes|"
+    r"miercoles|jueves|viernes|sabados?|domingos?|festivos?)\b"
+)
 QUANTITY_CHANGE = re.compile(
     r"\b(?:mejor|nomas|solo|solamente|que sean|y si (?:fueran|son|fuera)|si fueran|"
     r"en vez de \w+ (?:que sean |ponme |dame )?|en lugar de \w+ (?:que sean |ponme |dame )?|"
@@ -100,8 +117,14 @@ WHAT_TO_BRING = re.compile(
 WORST_SELLERS = re.compile(
     r"\b(?:menos se vend\w*|menos vendid\w*|peor\w*|no se vend\w*|no se mueve\w*|no rota\w*|"
     r"menos salida|menos se mueve\w*|menos salen|no salen|no tienen salida|mas lent\w*|"
-    r"menos rotacion|menos desplaz\w*|sin vender|quedando|estancad\w*|rezagad\w*|"
+    r"menos rotacion|menos desplaz\w*|sin vender|estancad\w*|rezagad\w*|"
     r"sin movimiento|no han salido|no se han vendido|hueso|huesos)\b"
+)
+LOW_STOCK = re.compile(
+    r"\b(?:quedando sin|quedamos sin|nos quedamos sin|se (?:nos )?(?:estan )?acab\w*|"
+    r"por acabarse|por agotarse|agotando|agotad\w*|poco stock|poca existencia|bajo stock|"
+    r"stock bajo|existencia baja|debajo del minimo|bajo (?:el )?minimo|hay que (?:pedir|surtir|resurtir)|"
+    r"(?:hacer|armar) el pedido|resurtir|faltantes?)\b"
 )
 BEST_SELLERS = re.compile(
     r"\b(?:mas se vend\w*|mas vendid\w*|mejor(?:es)? vendid\w*|mas salen|mas salida|"
@@ -152,6 +175,7 @@ HEAVY_TRUCK = re.compile(
     r"\b(?:\d{2}r22\.?5|\d{3}/\d{2}r22\.?5|r ?22\.5|r ?24\.5|22\.5|camion de carga|tractocamion|"
     r"trailer|torton|rabon|tractor agricola|montacargas)\b"
 )
+MINE = re.compile(r"\b(?:el mio|la mia|los mios|las mias|mi pedido|mis pedidos|mi orden|mi folio)\b")
 OTHER_ORDER = re.compile(
     r"\b(?:el otro|mi otro|otro pedido|el otro pedido|los otros|el de las otras|el otro folio)\b"
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adapters.llm.offline.templates import common as t
 from domain.dialogue import OptionKey, TerrainPreference
 from domain.pricing import format_mxn
 from domain.spanish import day_month
@@ -192,17 +193,18 @@ def services(result: ServicePrices) -> str:
     return "\n".join(lines)
 
 
-def branches(result: Branches, only: str | None = None) -> str:
-    """Branch addresses and hours (one branch when the customer named it)."""
+def branches(result: Branches, only: str | None = None, weekday: int | None = None) -> str:
+    """Branch addresses and hours (one branch when the customer named it or has an order
+    there); a question about one weekday ("¿el domingo abren?") is answered first."""
     chosen = [b for b in result.branches if only is None or b.code == only] or result.branches
     lines = ["Estas son nuestras sucursales:" if len(chosen) > 1 else "Aquí te esperamos:"]
+    if weekday is not None and len(chosen) == 1:
+        that_day = t.day_hours(chosen[0].hours, weekday)
+        if that_day:
+            day = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")[weekday]
+            lines = [f"El {day} {that_day} en {chosen[0].name}."]
     for b in chosen:
-        h = b.hours
-        hours = ", ".join(
-            f"{label} {h[key]}"
-            for key, label in (("lun-vie", "L-V"), ("sab", "sáb"), ("dom", "dom"))
-            if h.get(key)
-        )
+        hours = t.hours(b.hours)
         lines.append(f"📍 {b.name} ({b.city}): {b.address}." + (f" {hours}." if hours else ""))
     return "\n".join(lines)
 
@@ -244,3 +246,9 @@ def unknown_vehicle(detail: str) -> str:
         f"No tengo registrada la medida original de {detail} 🤔 ¿Me pasas la medida que viene en "
         "el costado de tu llanta? Se ve así: 205/55R16."
     )
+
+FIND_SIZE = (
+    "Fácil 🙂 La medida viene en el costado (la pared) de tu llanta: son números como "
+    "225/60R17 (ancho/perfil, R y el rin). También está en la etiqueta del marco de la puerta "
+    "del conductor. Escríbemela y te cotizo la exacta."
+)

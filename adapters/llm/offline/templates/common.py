@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from domain.dialogue import Awaiting, DialogueState
 
 GREETING = (
@@ -113,3 +115,33 @@ def with_resume(text: str, state: DialogueState) -> str:
     """An answer followed by the pending question, if there is one."""
     question = resume_question(state)
     return f"{text}\n\n{question}" if question and question not in text else text
+
+
+_HOUR_KEYS = (("lun-vie", "L-V"), ("sab", "sáb"), ("dom", "dom"))
+_WEEKDAYS = ("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo")
+_WEEKDAY_WORD = re.compile(r"\b(lunes|martes|miercoles|jueves|viernes|sabado|domingo)s?\b")
+
+
+def hours(opening: dict[str, str]) -> str:
+    """``L-V 08:30-19:00, sáb 08:30-15:00, dom cerrado``."""
+    return ", ".join(f"{label} {opening[key]}" for key, label in _HOUR_KEYS if opening.get(key))
+
+
+def day_hours(opening: dict[str, str], weekday: int) -> str | None:
+    """What a branch does on a weekday (0 = Monday): "abrimos de 08:30 a 15:00" or "no
+    abrimos"; None when the branch's hours do not say."""
+    key = "lun-vie" if weekday < 5 else ("sab" if weekday == 5 else "dom")
+    value = opening.get(key)
+    if not value:
+        return None
+    span = re.fullmatch(r"(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", value.strip())
+    if span is None:
+        return "no abrimos"
+    return f"abrimos de {span[1]} a {span[2]}"
+
+
+def asked_weekday(text: str) -> int | None:
+    """The weekday a (normalised) message asks about: "¿el domingo abren?" → 6."""
+    match = _WEEKDAY_WORD.search(text)
+    return _WEEKDAYS.index(match[1]) if match else None
+

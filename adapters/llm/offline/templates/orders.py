@@ -3,6 +3,7 @@ status."""
 
 from __future__ import annotations
 
+from adapters.llm.offline.templates import common as t
 from domain.clock import to_mexico
 from domain.dialogue import FulfillmentMode, TimeWindow
 from domain.pricing import format_mxn
@@ -37,10 +38,10 @@ STATUS_ES = {
 }
 
 
-def _hours(hours: dict[str, str]) -> str:
-    """``L-V 08:30-19:00, sáb 08:30-15:00, dom cerrado``."""
-    labels = (("lun-vie", "L-V"), ("sab", "sáb"), ("dom", "dom"))
-    return ", ".join(f"{label} {hours[key]}" for key, label in labels if hours.get(key))
+def _same_items(description: str, order: OrderDetails) -> bool:
+    """Whether a change kept the tires and quantities (only the branch moved); the tools
+    describe an order as ``4 x Michelin Primacy SUV+ 235/55R19``, lines joined with "y"."""
+    return description == " y ".join(f"{i.quantity} x {i.description}" for i in order.items)
 
 
 def _items(order: OrderDetails) -> str:
@@ -65,10 +66,22 @@ def reservation(result: ReservationResult, *, ask_install: bool) -> str:
     branch = order.branch
     items = _items(order)
     if result.change == "unchanged":
-        head = [f"Ya tienes apartadas {items} con el folio {order.folio} 👍"]
+        head = [
+            f"Ya tienes apartadas {items} con el folio {order.folio} en {branch.name} "
+            f"({branch.city}) 👍"
+        ]
     elif result.change in ("modified", "replaced"):
-        before = f" (antes: {result.previous_description})" if result.previous_description else ""
+        previous = result.previous_description
+        same_items = previous is not None and _same_items(previous, order)
+        before = f" (antes: {previous})" if previous and not same_items else ""
         head = [f"¡Listo! Cambié tu apartado {order.folio}: ahora son {items}{before}."]
+        if result.moved_from and same_items:
+            head = [
+                f"¡Listo! Pasé tu apartado {order.folio} de {result.moved_from} a {branch.name} "
+                f"({branch.city}): {items}."
+            ]
+        elif result.moved_from:
+            head.append(f"Ahora te las guardamos en {branch.name} ({branch.city}).")
     else:
         head = [
             f"¡Perfecto! Sí tengo stock en {branch.name} ({branch.city}).",
@@ -238,9 +251,12 @@ def fulfillment(result: FulfillmentResult) -> str:
             return "¡Claro! También instalamos a domicilio 🏠 En cuanto apartes tus llantas agendamos el día."
         return "¡Va! Cuando apartes tus llantas te digo en qué sucursal recogerlas."
     if f.mode == FulfillmentMode.PICKUP:
+        that_day = t.day_hours(result.branch.hours, f.day.weekday()) if f.day else None
+        opening = f" Ese día {that_day}." if that_day else ""
         return (
             "¡Perfecto! Quedó registrado: recoges en sucursal. "
             + _visit(f, result.branch.name, result.branch.address)
+            + opening
             + f" Al llegar menciona tu folio {result.folio} y te las instalamos 🔧"
         )
     if result.missing:
@@ -321,14 +337,17 @@ def order_status(result: OrderStatus) -> str:
         lines.append(_visit(order.fulfillment, order.branch.name, order.branch.address))
     if order.status == "ready_for_pickup":
         b = order.branch
-        hours = _hours(b.hours)
+        hours = t.hours(b.hours)
         lines.append(
             f"Para recogerlo trae tu folio {order.folio} y una identificación oficial (si va otra "
             f"persona, que traiga el folio y su INE). Te esperamos en {b.name}, "
             f"{b.address.rstrip('.')}" + (f"; horario {hours}." if hours else ".")
         )
     elif order.status == "paid" and order.fulfillment.mode == FulfillmentMode.PICKUP:
-        lines.append("Todavía no está listo para recoger; te avisamos por aquí en cuanto esté 🙌")
+        lines.append(
+            "Ya quedó pagado ✅ Lo estamos preparando; te avisamos por aquí en cuanto puedas pasar "
+            "por él 🙌"
+        )
     if order.paid_cents and order.balance_cents:
         lines.append(
             f"Llevas pagado {format_mxn(order.paid_cents)}; falta {format_mxn(order.balance_cents)}."
