@@ -52,7 +52,8 @@ class KnowledgeBase:
     """Search and ingestion over one Chroma collection; nothing is opened until first use.
 
     ``catalog`` returns the store's products: their specification sheets are (re)written at
-    every bundled-content sync, so the sheets follow the catalogue and the stock.
+    every bundled-content sync, so the sheets follow the catalogue and the stock. With
+    ``include_bundled=False`` the index holds only what is ingested explicitly.
     """
 
     def __init__(
@@ -62,8 +63,10 @@ class KnowledgeBase:
         embedding: KbEmbedding | None = None,
         client: ClientAPI | None = None,
         catalog: Callable[[], Iterable[ProductPublic]] | None = None,
+        include_bundled: bool = True,
     ) -> None:
         self.settings = settings
+        self.include_bundled = include_bundled
         self.embedding = embedding or build_embedding(settings.kb)
         self._client = client
         self._catalog = catalog
@@ -151,7 +154,7 @@ class KnowledgeBase:
         Cheap: once per instance, one fingerprint of the bundled files and business facts is
         compared with the one stored on the collection.
         """
-        if self._ready:
+        if self._ready or not self.include_bundled:
             return
         col = self._col()
         fingerprint = self._bundled_fingerprint()

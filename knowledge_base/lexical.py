@@ -17,12 +17,18 @@ def prepare(text: str) -> str:
     return normalize(text)
 
 
+def _with_heading(passage: str) -> str:
+    """A passage's first line (title and heading) counted twice: it names what the chunk answers."""
+    head = passage.partition("\n")[0]
+    return f"{passage}\n{head}"
+
+
 class LexicalIndex:
     """Cosine similarity of TF-IDF vectors; word n-grams catch terms, char n-grams typos."""
 
     def __init__(self, ids: Sequence[str], texts: Sequence[str]) -> None:
         self.ids = list(ids)
-        prepared = [prepare(t) for t in texts]
+        prepared = [prepare(_with_heading(t)) for t in texts]
         self._word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
         self._char = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1
