@@ -66,6 +66,7 @@ class Awaiting(StrEnum):
     ORDER_CHOICE = "order_choice"  # several active orders: which one
     FOLIO = "folio"
     HANDOFF_CONFIRM = "handoff_confirm"  # "¿Te paso con un asesor/técnico?"
+    SYMPTOM_DETAIL = "symptom_detail"  # "¿A qué velocidad vibra?": the diagnosis's question
 
 
 class OptionKey(StrEnum):
@@ -180,6 +181,8 @@ class Slots(_Slot):
     folio: str | None = None  # the conversation's open reservation
     order_folio: str | None = None  # the order the customer is asking about
     handoff_lead: int | None = None  # the case already handed to a person in this conversation
+    handoff_kind: str | None = None  # its kind (HandoffReason): later details go to that case
+    symptoms: str | None = None  # the customer's description of a tire problem, so far
     report: str | None = (
         None  # the staff question being answered: "stock", "best", "worst", "leads"
     )

@@ -13,3 +13,11 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_ALNUM.sub("", plain)
+
+
+def fold_words(text: str) -> str:
+    """``"¿Se jala pa' la DERECHA?"`` → ``"se jala pa la derecha"``: like :func:`fold`, but
+    words stay apart (for phrase rules)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", plain).strip()

@@ -433,3 +433,34 @@ class HandoffRequests(Result):
 
     since: date
     items: list[LeadRow]
+
+
+class ProblemInfo(Result):
+    """A likely problem behind the symptoms described."""
+
+    code: str
+    title: str
+    summary: str
+    causes: list[str]
+    urgency: Literal["stop", "soon", "routine"]
+    checks: list[str]
+    replace: bool  # the tire must be replaced (no repair)
+
+
+class DotInfo(Result):
+    """A DOT date code read from the description: when the tire was made."""
+
+    week: int
+    year: int
+    age_years: int
+
+
+class Diagnosis(Result):
+    """diagnose_problem: likely problems (most specific first), the shop services that fix
+    them with prices, and the one question that tells the causes apart (None when the
+    description already answers it)."""
+
+    problems: list[ProblemInfo]
+    services: list[ServicePrice]
+    question: str | None = None
+    dot: DotInfo | None = None

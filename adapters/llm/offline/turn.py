@@ -27,6 +27,7 @@ from domain.tool_results import (
     BranchStock,
     CancellationResult,
     CustomerTerms,
+    Diagnosis,
     FulfillmentResult,
     HandoffRequests,
     HandoffResult,
@@ -67,6 +68,7 @@ RESULT_TYPES: dict[str, type[Result]] = {
     "list_low_stock": LowStockResult,
     "get_sales_ranking": SalesRanking,
     "list_handoff_requests": HandoffRequests,
+    "diagnose_problem": Diagnosis,
 }
 
 

@@ -231,8 +231,6 @@ def understand(
         b.slot("quantity", quantity, slots.quantity)
 
     # Where and when.
-    if e.branches:
-        b.slot("branch", e.branches[0], slots.branch)
     mode = e.fulfillment
     if intent == "fulfillment" and mode is None and aw == Awaiting.INSTALL_CHOICE:
         mode = "delivery" if re.search(r"\bcasa|domicilio|vengan|vayan\b", text) else None
@@ -262,6 +260,9 @@ def understand(
     )
     if address:
         b.slot("fulfillment.address", address, slots.fulfillment.address)
+    if e.branches and not address:
+        # "calle Durazno 45, Benito Juárez, CDMX" names a city inside an address, not a branch.
+        b.slot("branch", e.branches[0], slots.branch)
 
     # Orders and fiscal data.
     if e.folios:
@@ -369,7 +370,11 @@ def understand(
         b.add(CommandKind.SMALL_TALK, value=intent)
     if acts.WHAT_TO_BRING.search(text):
         b.add(CommandKind.DIGRESS, topic=Topic.ORDER_STATUS, value="pickup")
-    return _settle_yes_no(b.commands, analysis)
+    settled = _settle_yes_no(b.commands, analysis)
+    if aw == Awaiting.HANDOFF_CONFIRM and acts.VISIT.search(text):
+        # "va gracias, paso mañana": they will come to the shop; nobody needs to call them.
+        settled = [c for c in settled if c.kind != CommandKind.CONFIRM]
+    return settled
 
 
 _SUBSTANTIVE = frozenset({

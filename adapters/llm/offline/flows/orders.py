@@ -348,9 +348,9 @@ def after(turn: Turn) -> AIMessage:
         home = order.fulfillment.mode == FulfillmentMode.DELIVERY
         # "apártamelas y el sábado paso por ellas" decides; "¿mañana las puedo recoger?" asks,
         # and the answer offers both ways (the product description's Jetta conversation).
-        asked = "?" in turn.analysis.text or bool(re.search(r"\bpued(?:o|en|a)\b", turn.text))
-        chosen = "fulfillment" in outcome.args and not asked
-        ask = reservation.change == "created" and not home and not chosen
+        a_question = "?" in turn.analysis.text or bool(re.search(r"\bpued(?:o|en|a)\b", turn.text))
+        decided = "fulfillment" in outcome.args and not a_question
+        ask = reservation.change == "created" and not home and not decided
         if ask:
             turn.expect(Awaiting.INSTALL_CHOICE, Task.FULFILLMENT)
         elif home and not (
@@ -407,9 +407,11 @@ def after(turn: Turn) -> AIMessage:
         return say(t.with_resume(to.invoice(invoiced), state))
     handed = outcome.get(HandoffResult)
     if handed is not None:
+        again = slots.handoff_lead == handed.lead_id  # a detail added to the open case
         slots.handoff_lead = handed.lead_id
+        slots.handoff_kind = handed.kind
         turn.expect(Awaiting.NOTHING)
-        return say(ts.handoff(handed))
+        return say(ts.HANDOFF_UPDATED if again else ts.handoff(handed))
     stock = outcome.get(BranchStock)
     if stock is not None:
         slots.branch = stock.branch_code

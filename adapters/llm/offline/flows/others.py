@@ -13,49 +13,54 @@ from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.templates import staff as tst
 from adapters.llm.offline.templates import support as ts
 from adapters.llm.offline.turn import Turn, call, say
+from domain.diagnosis import Urgency, diagnose
 from domain.dialogue import Awaiting, CommandKind, FulfillmentMode, HandoffReason, Task
 from domain.tool_results import (
+    Diagnosis,
     HandoffRequests,
+    HandoffResult,
     LowStockResult,
     OrderStatus,
     SalesRanking,
     StockResult,
 )
 
-_DOT = re.compile(r"\bdot\b.*?\b(\d{2})(\d{2})\b|\b(\d{2})(\d{2})\b(?=.*\bdot\b)")
-
-
-def _dot_age(turn: Turn) -> str | None:
-    """ "dice DOT ... 2318": week 23 of 2018, and how old that is."""
-    match = _DOT.search(turn.text)
-    if match is None:
-        return None
-    week, year = (match[1], match[2]) if match[1] else (match[3], match[4])
-    w, y = int(week), 2000 + int(year)
-    if not 1 <= w <= 53 or y > turn.now.year:
-        return None
-    age = turn.now.year - y - (1 if turn.now.isocalendar().week < w else 0)
-    advice = (
-        "Con más de 5 años conviene revisarlas, y a los 10 cambiarlas aunque se vean bien."
-        if age >= 5
-        else "Todavía están en buena edad; revisa el dibujo y la presión."
-    )
-    years = f"{age} año{'s' if age != 1 else ''}"
-    return (
-        f"Tu llanta se fabricó en la semana {w} de {y}: tiene unos {years} 📅 {advice} "
-        "¿Quieres que te cotice unas nuevas? Dime tu auto y año."
-    )
+# Symptoms, in the customer's words, that make a message part of a tire problem's description.
+_SYMPTOM_FOLLOW_UP = re.compile(
+    r"\b(?:orilla|hombro|costado|banda|centro|en medio|volante|asiento|frenar|frenando|siempre|"
+    r"km|kilometros|carretera|velocidad|arriba de|dice|dot|\d{4})\b"
+)
+_WANTS_REVIEW = re.compile(
+    r"\b(?:que )?(?:lo|la|las|los|me la|me lo|me las) (?:revisen|chequen|vean|cheque|revise)\b|"
+    r"\brevis(?:en|ar)(?:la|lo|las|los)\b"
+)
+CALL_ME = re.compile(
+    r"\b(?:marc\w*|llam\w*|hablen|contact\w*|whats|wasap|correo)\b|"
+    r"\b(?:en la (?:manana|tarde|noche)|despues de las|antes de las)\b"
+)
 
 
 def support(turn: Turn) -> AIMessage:
-    """Warranty, problems and care; a yes hands the case to a technician (once)."""
+    """Tire trouble by symptoms (the diagnosis tool), warranty, care; a person when needed,
+    once per conversation (later details are added to that case)."""
     if turn.outcomes:
         outcome = turn.last
         assert outcome is not None
         if outcome.error is not None:
             return say(ts.tool_error(outcome.tool, outcome.error))
-        return orders.after(turn)
+        found = outcome.get(Diagnosis)
+        if found is not None:
+            return _diagnosis_answer(turn, found)
+        reply = orders.after(turn)
+        handed = outcome.get(HandoffResult)
+        problems = diagnose(turn.state.slots.symptoms or turn.text)
+        if handed is not None and problems and problems[0].urgency == Urgency.STOP:
+            # "le salió una bola, ¿entra en garantía?": the case is open, and meanwhile it is
+            # not safe to drive on.
+            reply = say(f"{reply.content}\n{ts.STOP_MEANWHILE}")
+        return reply
     state = turn.state
+    slots = state.slots
     awaiting = state.awaiting
     changed = apply_commands(state, turn.commands)
     intent, e = turn.intent, turn.entities
@@ -65,29 +70,83 @@ def support(turn: Turn) -> AIMessage:
             return orders.handoff(turn, f"Garantía del folio {folio}", HandoffReason.WARRANTY)
         turn.expect(Awaiting.FOLIO, Task.SUPPORT)
         return say(ts.WARRANTY)
+    if slots.handoff_lead is not None and (
+        CALL_ME.search(turn.text) or acts.WANTS_PERSON.search(turn.text) or _adds_detail(turn)
+    ):
+        # "en la tarde me pueden marcar", "tiene mes y medio": added to the case already open,
+        # whatever its kind (no second case).
+        return call(
+            "handoff_to_human",
+            reason="Revisión técnica solicitada por el cliente",
+            kind=slots.handoff_kind or HandoffReason.TECHNICAL.value,
+        )
     pending = orders.answer_pending(turn, awaiting, changed)
     if pending is not None:
         return pending
-    if turn.has(CommandKind.HANDOFF) or (
-        turn.has(CommandKind.CONFIRM) and awaiting == Awaiting.HANDOFF_CONFIRM
+    if (
+        turn.has(CommandKind.HANDOFF)
+        or (
+            turn.has(CommandKind.CONFIRM)
+            and awaiting in (Awaiting.HANDOFF_CONFIRM, Awaiting.SYMPTOM_DETAIL)
+        )
+        or acts.WANTS_PERSON.search(turn.text)
+        or _WANTS_REVIEW.search(turn.text)
     ):
         return orders.handoff(
             turn, "Revisión técnica solicitada por el cliente", HandoffReason.TECHNICAL
         )
+    describes = bool(diagnose(turn.text)) or (
+        state.task == Task.SUPPORT
+        and slots.symptoms is not None
+        and (awaiting == Awaiting.SYMPTOM_DETAIL or bool(_SYMPTOM_FOLLOW_UP.search(turn.text)))
+    )
+    if describes or intent == "tire_problem":
+        told = f"{slots.symptoms} {turn.text}" if slots.symptoms else turn.text
+        slots.symptoms = told[-500:]
+        state.task = Task.SUPPORT
+        if diagnose(slots.symptoms):
+            return call("diagnose_problem", symptoms=slots.symptoms)
+        turn.expect(Awaiting.SYMPTOM_DETAIL, Task.SUPPORT)
+        return say(ts.TELL_ME_MORE)
     if turn.has(CommandKind.DENY):
         turn.expect(Awaiting.NOTHING)
         return say(ts.OKAY)
-    dot = _dot_age(turn)
-    if dot is not None:
-        turn.expect(Awaiting.NOTHING, Task.SUPPORT)
-        return say(dot)
-    if intent == "tire_problem":
-        turn.expect(Awaiting.HANDOFF_CONFIRM, Task.SUPPORT)
-        return say(ts.PROBLEM)
     if turn.has(CommandKind.SMALL_TALK):
         return say(t.small_talk(str(turn.command(CommandKind.SMALL_TALK).value)))  # type: ignore[union-attr]
-    turn.expect(Awaiting.HANDOFF_CONFIRM, Task.SUPPORT)
+    if slots.handoff_lead is None:
+        turn.expect(Awaiting.HANDOFF_CONFIRM, Task.SUPPORT)
+        return say(ts.CARE + "\n" + ts.OFFER_TECHNICIAN)
+    turn.expect(Awaiting.NOTHING, Task.SUPPORT)
     return say(ts.CARE)
+
+
+def _adds_detail(turn: Turn) -> bool:
+    """A statement after the case was opened ("tiene mes y medio, no le pegué a nada"): a
+    detail for the technician, not a new request."""
+    return (
+        turn.intent in ("tire_problem", "warranty_claim", "tire_care")
+        and not turn.commands
+        and "?" not in turn.analysis.text
+    ) or (turn.state.task == Task.SUPPORT and bool(_SYMPTOM_FOLLOW_UP.search(turn.text)))
+
+
+def _diagnosis_answer(turn: Turn, found: Diagnosis) -> AIMessage:
+    """The likely cause, how urgent, the services with prices, then the one question, a new
+    tire, or a technician (not offered twice)."""
+    slots = turn.state.slots
+    text = ts.diagnosis(found)
+    first = found.problems[0] if found.problems else None
+    if found.question:
+        turn.expect(Awaiting.SYMPTOM_DETAIL, Task.SUPPORT)
+        return say(f"{text}\n{found.question}")
+    if first is not None and (first.replace or first.code in ("tire_age", "cracks")):
+        turn.expect(Awaiting.NOTHING, Task.SUPPORT)
+        return say(f"{text}\n{ts.OFFER_NEW_TIRE}")
+    if slots.handoff_lead is not None:
+        turn.expect(Awaiting.NOTHING, Task.SUPPORT)
+        return say(text)
+    turn.expect(Awaiting.HANDOFF_CONFIRM, Task.SUPPORT)
+    return say(f"{text}\n{ts.OFFER_VISIT}")
 
 
 def logistics(turn: Turn) -> AIMessage:

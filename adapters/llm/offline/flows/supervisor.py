@@ -13,6 +13,7 @@ from langchain_core.messages import AIMessage
 
 from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.turn import Turn, call, say
+from domain.diagnosis import diagnose
 from domain.dialogue import AgentName, Awaiting, CommandKind, PersonaRole, Topic
 
 SALES = frozenset({
@@ -62,6 +63,10 @@ _FOLLOW_UP = re.compile(
     r"^(?:ok |va |ah |oye |bueno |orale |sale )?(?:y|e) (?:el|la|los|las|mi|mio|mia|mios|ese|esa|"
     r"eso|este|esta|cuanto|cuando|que|como|donde|si|lo|para|pa)\b"
 )
+_CALL_ME = re.compile(r"\b(?:marqu\w*|marcar\w*|me marcan|llam\w*|hablen|contact\w*)\b")
+_PRICE_QUESTION = re.compile(
+    r"\b(?:cuanto|cuantos|precio|precios|cuesta|cuestan|sale|salen|cotiz\w*|tienen|hay|manejan)\b"
+)
 _VAGUE = frozenset({"greeting", "thanks", "goodbye", "small_talk", "out_of_scope", "affirm", "deny"})
 
 
@@ -99,6 +104,8 @@ def _answers_pending(turn: Turn) -> bool:
     }.get(aw, set())  # fmt: skip
     if slots & answers:
         return True
+    if aw == Awaiting.SYMPTOM_DETAIL and not (e.sizes or e.vehicle or e.folios or turn.topics()):
+        return True  # "dice 1819", "como a dos dedos de la orilla": the diagnosis goes on
     if aw == Awaiting.HANDOFF_CONFIRM and _WANTS_PERSON.search(turn.text):
         return True
     if state.agent == AgentName.SALES and slots - {"order_folio"}:
@@ -131,6 +138,13 @@ def supervise(turn: Turn) -> AIMessage:
     topics = set(turn.topics())
     if intent == "human_handoff" and active in (AgentName.SUPPORT, AgentName.LOGISTICS):
         return _transfer(turn, active)
+    if (
+        state.slots.handoff_lead is not None
+        and active in (AgentName.SUPPORT, AgentName.LOGISTICS, AgentName.SALES)
+        and _CALL_ME.search(turn.text)
+        and not (e.folios or e.sizes or e.vehicle)
+    ):
+        return _transfer(turn, active)  # "en la tarde me pueden marcar": for the open case
     if turn.has(CommandKind.CANCEL) or topics & SALES_TOPICS:
         return _transfer(turn, AgentName.SALES)
     if intent in LOGISTICS or Topic.ORDER_STATUS in topics:
@@ -146,8 +160,10 @@ def supervise(turn: Turn) -> AIMessage:
         and (intent in _VAGUE or turn.analysis.confidence < 0.6)
     ):
         return _transfer(turn, active)
-    if intent in SUPPORT:
-        return _transfer(turn, AgentName.SUPPORT)
+    if e.sizes and _PRICE_QUESTION.search(turn.text) and not diagnose(turn.text):
+        return _transfer(turn, AgentName.SALES)  # "medida 215/65/16, ¿cuánto cada una?"
+    if intent in SUPPORT or (not has_product and diagnose(turn.text)):
+        return _transfer(turn, AgentName.SUPPORT)  # "el volante tiembla arriba de 90"
     if intent in SALES or intent in STAFF_QUERIES or (intent in STAFF_ONLY and has_product):
         return _transfer(turn, AgentName.SALES)
     follow_up = intent in ("affirm", "deny") or turn.analysis.confidence < CONFIDENT

@@ -193,6 +193,11 @@ LATER = re.compile(
     r"despues te (?:digo|aviso|confirmo)|al rato te (?:digo|aviso|confirmo)|te aviso|lo consulto|"
     r"lo platico|deja lo (?:checo|veo|pienso)|dejame (?:checar|ver|consultar)lo)\b"
 )
+VISIT = re.compile(
+    r"\b(?:paso|pasamos|me paso|voy|vamos|llego|caigo|me lanzo|me doy una vuelta)\s+"
+    r"(?:manana|hoy|el|en la|al rato|ahorita|mas tarde|temprano|por alla|para alla|luego)\b|"
+    r"\b(?:ahorita|al rato|manana|luego) (?:paso|voy|me paso|caigo|llego)\b"
+)
 YES_NO = frozenset({
     Awaiting.RESERVE_CONFIRM, Awaiting.CHANGE_CONFIRM, Awaiting.CANCEL_CONFIRM,
     Awaiting.HANDOFF_CONFIRM,

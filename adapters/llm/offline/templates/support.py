@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from domain.tool_results import HandoffResult
+from domain.pricing import format_mxn
+from domain.tool_results import Diagnosis, HandoffResult
 
 CARE = (
     "Te comparto lo básico 🔧\n"
@@ -10,14 +11,63 @@ CARE = (
     "manual); revísala en frío, cada 15 días.\n"
     "• Rota tus llantas en cada servicio de tu auto para que se gasten parejo.\n"
     "• El código DOT termina en 4 dígitos: semana y año de fabricación (ej. 2324 = semana 23 "
-    "de 2024).\n"
-    "¿Quieres que un técnico revise tus llantas? Te paso con uno."
+    "de 2024)."
 )
-PROBLEM = (
-    "Lamento el problema 😟 Por seguridad, si la llanta pierde aire, tiene chipotes o vibra "
-    "mucho, evita carretera y velocidad alta. Eso se debe revisar en el taller. ¿Te paso con un "
-    "técnico para que revise tu caso?"
+OFFER_TECHNICIAN = "¿Quieres que un técnico revise tus llantas? Te paso con uno."
+OFFER_VISIT = (
+    "Pásate a cualquier sucursal sin cita y lo revisamos; ¿o prefieres que un técnico te "
+    "contacte?"
 )
+OFFER_NEW_TIRE = "¿Quieres que te cotice una nueva? Dime la medida (viene en el costado) o tu auto y año."
+TELL_ME_MORE = (
+    "Lamento el problema 😟 Cuéntame un poco más: ¿qué notas? (vibra, se jala hacia un lado, "
+    "pierde aire, tiene un chipote, se gasta disparejo, hace ruido...) y desde cuándo. Si "
+    "prefieres, te paso con un técnico."
+)
+STOP_MEANWHILE = (
+    "⚠️ Mientras la revisan, no la uses en carretera: pon la refacción, porque así puede reventar."
+)
+HANDOFF_UPDATED = "Anotado ✍️ lo sumé a tu caso para que el técnico lo tenga; te contactan como nos dijiste."
+_URGENCY = {
+    "stop": "⚠️ Por seguridad no la uses en carretera: cámbiala por la refacción y tráela al taller.",
+    "soon": "Revísala en los próximos días; mientras, evita velocidad alta.",
+}
+
+
+def diagnosis(result: Diagnosis) -> str:
+    """The likely problem, its urgency and the services that fix it, with prices."""
+    lines: list[str] = []
+    if result.dot is not None:
+        d = result.dot
+        years = f"{d.age_years} año{'s' if d.age_years != 1 else ''}"
+        verdict = (
+            "Ya pasa de 6 años: aunque se vea nueva, el hule perdió elasticidad y no te la "
+            "recomiendo."
+            if d.age_years >= 6
+            else "Todavía está en buena edad; revisa que no tenga grietas ni parches."
+        )
+        lines.append(
+            f"Ese código (DOT) dice que se fabricó en la semana {d.week} de {d.year}: tiene unos "
+            f"{years} 📅 {verdict}"
+        )
+    if result.problems:
+        first = result.problems[0]
+        if result.dot is None or first.code not in ("tire_age", "cracks"):
+            lines.append(first.summary)
+        if first.urgency in _URGENCY:
+            lines.append(_URGENCY[first.urgency])
+        elif first.checks and result.dot is None and not result.question:
+            lines.append(f"Tip: {first.checks[0]}.")
+    if result.services:
+        listed = ", ".join(
+            f"{s.name.lower()} {format_mxn(s.price_cents)}"
+            + (f" por {s.unit}" if s.price_cents else "")
+            for s in result.services
+            if s.price_cents
+        )
+        if listed:
+            lines.append(f"En el taller: {listed} (IVA incluido).")
+    return "\n".join(lines)
 WARRANTY = (
     "Claro, te ayudo con la garantía. ¿Me compartes el folio de tu compra (ej. TL-000123)? Un "
     "técnico revisa la llanta y te dice si aplica."
