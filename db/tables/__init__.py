@@ -1,5 +1,6 @@
 """All table=True models; importing this package registers every table on SQLModel.metadata."""
 
+from db.tables.cases import CaseEvent, SupportCase, Technician
 from db.tables.catalog import Branch, Fitment, Product, Stock, StockLot
 from db.tables.channels import InboundMedia, InboundMessage, Outbox
 from db.tables.conversations import ChatSession, Interaction, Lead, PaymentLink
@@ -12,6 +13,7 @@ __all__ = [
     "ApiKey",
     "AuditLog",
     "Branch",
+    "CaseEvent",
     "ChatSession",
     "Customer",
     "Delivery",
@@ -37,4 +39,6 @@ __all__ = [
     "StockLot",
     "Supplier",
     "SupplierPrice",
+    "SupportCase",
+    "Technician",
 ]
