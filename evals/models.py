@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from domain.dialogue import TimeWindow
 
 Suite = Literal[
-    "sales", "routing", "safety", "repair", "support", "inventory", "logistics", "blind"
+    "sales", "routing", "safety", "repair", "support", "inventory", "logistics", "blind", "blind2"
 ]
 Agent = Literal["supervisor", "sales", "support", "inventory", "logistics"]
 Role = Literal["customer", "staff", "technician"]
