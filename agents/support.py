@@ -4,11 +4,17 @@ from agents.base import AgentSpec
 from tools.catalog import GET_SERVICE_PRICES
 from tools.order_status import GET_ORDER_STATUS
 from tools.people import HANDOFF_TO_HUMAN
-from tools.support import DIAGNOSE_PROBLEM
+from tools.support import DIAGNOSE_PROBLEM, SEARCH_KNOWLEDGE_BASE
 
 AGENT = AgentSpec(
     name="support",
     description="Garantías, fallas y cuidados de llantas; pasa el caso a un técnico.",
-    tools=(DIAGNOSE_PROBLEM, GET_SERVICE_PRICES, GET_ORDER_STATUS, HANDOFF_TO_HUMAN),
+    tools=(
+        DIAGNOSE_PROBLEM,
+        SEARCH_KNOWLEDGE_BASE,
+        GET_SERVICE_PRICES,
+        GET_ORDER_STATUS,
+        HANDOFF_TO_HUMAN,
+    ),
     prompt="support",
 )

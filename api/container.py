@@ -52,6 +52,8 @@ async def open_container(settings: Settings, engine: Engine) -> AsyncIterator[Co
             stack.enter_context, open_chat_service(settings, engine)
         )
         await anyio.to_thread.run_sync(chat.warm_up)
+        if settings.kb.index_on_start and settings.environment != "test":
+            chat.start_knowledge_base()
         notifier = Notifier(engine, settings)
         desk = WhatsAppDesk(engine, settings, notifier)
         # Closed first (LIFO): turns in flight finish and send their replies while the chat

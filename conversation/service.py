@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from db.tables import Branch, ChatSession, Fitment, Product
 from domain.messages import TROUBLE_REPLY
 from graphs.checkpointer import open_checkpointer
 from graphs.supervisor import SUPERVISOR, build_graph
+from knowledge_base import KnowledgeBase, open_knowledge_base
+from knowledge_base.sheets import catalog_from_erp
 from tools.base import ToolContext
 
 log = logging.getLogger(__name__)
@@ -118,6 +121,9 @@ class ChatService:
         self.locks = ConversationLocks(settings.data_dir / "locks")
         # One store client for every turn (a REST ERP keeps its connections and tokens).
         self.erp = build_erp(settings, engine, actor="chat")
+        # The fused knowledge base once built (start_knowledge_base); until then the support
+        # tools search the bundled content by TF-IDF alone.
+        self.kb: KnowledgeBase | None = None
 
     def run_turn(
         self,
@@ -153,6 +159,7 @@ class ChatService:
             customer_id=chat.customer_id,
             branch_code=chat.branch_code,
             erp=self.erp,
+            kb=self.kb,
         )
         ctx.on_event = on_event
         config: RunnableConfig = {"configurable": {"thread_id": chat.id}}
@@ -193,6 +200,24 @@ class ChatService:
         """Read a typical message once at startup (the classifier's and the extractors' first
         use is slower than the rest), so the first customer does not pay for it."""
         self.brain.analyze(WARM_UP_MESSAGE)
+
+    def start_knowledge_base(self) -> threading.Thread:
+        """Build (or check) the knowledge base's index in the background: on a fresh clone the
+        bundled guides and the catalogue's sheets are embedded (about a minute on 2 cores),
+        afterwards only a fingerprint is compared. Turns go on meanwhile."""
+
+        def build() -> None:
+            try:
+                kb = open_knowledge_base(self.settings, catalog=catalog_from_erp(self.erp))
+                kb.search("presión de las llantas", k=1)  # ingests if needed, loads e5
+                self.kb = kb
+                log.info("knowledge base ready (%d chunks)", kb.count())
+            except Exception:  # support keeps answering from the bundled content
+                log.exception("knowledge base build failed; searching the bundled content only")
+
+        thread = threading.Thread(target=build, name="kb-index", daemon=True)
+        thread.start()
+        return thread
 
     def messages(self, session_id: str) -> list[BaseMessage]:
         """The stored conversation."""

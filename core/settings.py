@@ -178,6 +178,11 @@ class KbSettings(BaseModel):
         default=None, description="Model for queries; default the document model"
     )
     embedding_timeout_seconds: float = Field(default=30.0, gt=0)
+    index_on_start: bool = Field(
+        default=True,
+        description="The server builds the e5 + TF-IDF index in the background at startup; "
+        "until it is ready (or when off) support answers from the bundled content by TF-IDF",
+    )
 
 
 class Settings(BaseSettings):

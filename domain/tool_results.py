@@ -455,6 +455,21 @@ class DotInfo(Result):
     age_years: int
 
 
+class KbPassage(Result):
+    """A knowledge-base chunk shown to the customer (cite its id in cases)."""
+
+    id: str
+    title: str
+    text: str
+    links: list[str] = Field(default_factory=list)
+
+
+class KbAnswer(Result):
+    """search_knowledge_base: the passages that best answer the question, best first."""
+
+    passages: list[KbPassage]
+
+
 class Diagnosis(Result):
     """diagnose_problem: likely problems (most specific first), the shop services that fix
     them with prices, and the one question that tells the causes apart (None when the
@@ -464,3 +479,4 @@ class Diagnosis(Result):
     services: list[ServicePrice]
     question: str | None = None
     dot: DotInfo | None = None
+    sources: list[KbPassage] = Field(default_factory=list)  # knowledge-base chunks it rests on

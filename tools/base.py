@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ValidationError
@@ -19,12 +19,20 @@ from core.settings import Settings
 from db.engine import session_scope
 from domain.dialogue import DialogueState, PersonaRole
 from domain.tool_results import Result
+from knowledge_base.documents import Hit
 from tools import messages
 
 Role = str  # a PersonaRole value: "customer", "staff", "technician"
 CUSTOMER_ONLY = frozenset({PersonaRole.CUSTOMER.value})
 STAFF_ONLY = frozenset({PersonaRole.STAFF.value})
+TECHNICIAN_ONLY = frozenset({PersonaRole.TECHNICIAN.value})
 EVERYONE = frozenset(r.value for r in PersonaRole)
+
+
+class KnowledgeSearch(Protocol):
+    """What the support tools need of the knowledge base."""
+
+    def search(self, text: str, k: int = 5) -> list[Hit]: ...
 
 
 @dataclass
@@ -54,6 +62,9 @@ class ToolContext:
     # settings choose (TOPLLANTAS_ERP__STORE), built on first use. A server builds it once and
     # passes it to every turn's context.
     erp: ErpClient | None = None
+    # The knowledge base (e5 + TF-IDF fusion) once the server has built it; None: the bundled
+    # content by TF-IDF alone (knowledge_base.quick), ready in a fraction of a second.
+    kb: KnowledgeSearch | None = None
 
     def emit(self, event: dict[str, Any]) -> None:
         """Record a trace step and pass it to the live listener, if any."""

@@ -17,7 +17,7 @@ from tools.orders import CANCEL_RESERVATION, CHANGE_RESERVATION, CREATE_RESERVAT
 from tools.payments import GET_PAYMENT_OPTIONS, RESEND_PAYMENT_LINK
 from tools.people import HANDOFF_TO_HUMAN
 from tools.sales import GET_CUSTOMER_TERMS, QUOTE_TIRES
-from tools.support import DIAGNOSE_PROBLEM
+from tools.support import DIAGNOSE_PROBLEM, SEARCH_KNOWLEDGE_BASE
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (
     FIND_TIRES_FOR_VEHICLE,
@@ -37,6 +37,7 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     GET_SERVICE_PRICES,
     HANDOFF_TO_HUMAN,
     DIAGNOSE_PROBLEM,
+    SEARCH_KNOWLEDGE_BASE,
     CHECK_STOCK,
     LIST_LOW_STOCK,
     GET_SALES_RANKING,

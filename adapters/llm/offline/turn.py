@@ -32,6 +32,7 @@ from domain.tool_results import (
     HandoffRequests,
     HandoffResult,
     InvoiceResult,
+    KbAnswer,
     LowStockResult,
     OrderStatus,
     PaymentLinkResult,
@@ -69,6 +70,7 @@ RESULT_TYPES: dict[str, type[Result]] = {
     "get_sales_ranking": SalesRanking,
     "list_handoff_requests": HandoffRequests,
     "diagnose_problem": Diagnosis,
+    "search_knowledge_base": KbAnswer,
 }
 
 

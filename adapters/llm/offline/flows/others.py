@@ -19,6 +19,7 @@ from domain.tool_results import (
     Diagnosis,
     HandoffRequests,
     HandoffResult,
+    KbAnswer,
     LowStockResult,
     OrderStatus,
     SalesRanking,
@@ -33,6 +34,10 @@ _SYMPTOM_FOLLOW_UP = re.compile(
 _WANTS_REVIEW = re.compile(
     r"\b(?:que )?(?:lo|la|las|los|me la|me lo|me las) (?:revisen|chequen|vean|cheque|revise)\b|"
     r"\brevis(?:en|ar)(?:la|lo|las|los)\b"
+)
+_ABOUT_TERMS = re.compile(
+    r"\b(?:que cubre|cubre|que incluye|incluye|cuanto dura|de cuanto es|como funciona|"
+    r"que marcas|que pasa si|aplica si|en que casos|cuales son)\b"
 )
 CALL_ME = re.compile(
     r"\b(?:marc\w*|llam\w*|hablen|contact\w*|whats|wasap|correo)\b|"
@@ -51,6 +56,9 @@ def support(turn: Turn) -> AIMessage:
         found = outcome.get(Diagnosis)
         if found is not None:
             return _diagnosis_answer(turn, found)
+        answer = outcome.get(KbAnswer)
+        if answer is not None:
+            return _kb_answer(turn, answer)
         reply = orders.after(turn)
         handed = outcome.get(HandoffResult)
         problems = diagnose(turn.state.slots.symptoms or turn.text)
@@ -68,6 +76,10 @@ def support(turn: Turn) -> AIMessage:
     if intent == "warranty_claim" or (folio and awaiting == Awaiting.FOLIO):
         if folio:
             return orders.handoff(turn, f"Garantía del folio {folio}", HandoffReason.WARRANTY)
+        if _ABOUT_TERMS.search(turn.text) and not diagnose(turn.text):
+            # "¿qué cubre la garantía?", "¿cuánto dura?": the policy, before any folio.
+            state.task = Task.SUPPORT
+            return call("search_knowledge_base", query=turn.text, k=2)
         turn.expect(Awaiting.FOLIO, Task.SUPPORT)
         return say(ts.WARRANTY)
     if slots.handoff_lead is not None and (
@@ -113,11 +125,27 @@ def support(turn: Turn) -> AIMessage:
         return say(ts.OKAY)
     if turn.has(CommandKind.SMALL_TALK):
         return say(t.small_talk(str(turn.command(CommandKind.SMALL_TALK).value)))  # type: ignore[union-attr]
-    if slots.handoff_lead is None:
+    if len(turn.text.split()) >= 3:
+        # "¿cada cuánto roto las llantas?", "¿qué cubre la garantía?": the knowledge base.
+        state.task = Task.SUPPORT
+        return call("search_knowledge_base", query=turn.text, k=2)
+    return _care(turn)
+
+
+def _care(turn: Turn) -> AIMessage:
+    if turn.state.slots.handoff_lead is None:
         turn.expect(Awaiting.HANDOFF_CONFIRM, Task.SUPPORT)
         return say(ts.CARE + "\n" + ts.OFFER_TECHNICIAN)
     turn.expect(Awaiting.NOTHING, Task.SUPPORT)
     return say(ts.CARE)
+
+
+def _kb_answer(turn: Turn, answer: KbAnswer) -> AIMessage:
+    """The best passage, short, with its title; the care basics when nothing matched."""
+    if not answer.passages:
+        return _care(turn)
+    turn.expect(Awaiting.NOTHING, Task.SUPPORT)
+    return say(ts.kb_answer(answer))
 
 
 def _adds_detail(turn: Turn) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.pricing import format_mxn
-from domain.tool_results import Diagnosis, HandoffResult
+from domain.tool_results import Diagnosis, HandoffResult, KbAnswer
 
 CARE = (
     "Te comparto lo básico 🔧\n"
@@ -101,3 +101,25 @@ def tool_error(tool: str, message: str) -> str:
     if detail:
         return detail[0].upper() + detail[1:] + "."
     return "No pude consultar eso ahorita 😕 ¿Lo intentamos de nuevo o te paso con un asesor?"
+
+
+_MAX_ANSWER = 600
+
+
+def _shorten(text: str, limit: int = _MAX_ANSWER) -> str:
+    """Whole sentences up to about ``limit`` characters (a WhatsApp-sized answer)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    return cut[: end + 1] if end > limit // 3 else cut.rsplit(" ", 1)[0] + "…"
+
+
+def kb_answer(answer: KbAnswer) -> str:
+    """The knowledge base's best passage, with where it comes from."""
+    top = answer.passages[0]
+    lines = [_shorten(top.text), f"📘 {top.title}"]
+    if top.links:
+        lines.append(top.links[0])
+    return "\n".join(lines)
