@@ -201,6 +201,10 @@ def understand(
     if rim and not e.sizes:
         b.slot("rim", int(rim[1]), slots.rim)
     chosen = choice_sku(analysis, slots, aw)
+    if slots.brand and not e.brands and acts.CHEAPEST.search(text):
+        # "Michelin, ¿qué precio?" then "nel, muy caras, mejor las más baratas": of any brand.
+        b.add(CommandKind.CORRECT_SLOT, slot="brand", value=None)
+        chosen = None
     if chosen is not None and chosen == slots.chosen_sku and aw == Awaiting.RESERVE_CONFIRM:
         if not cancel:
             b.add(CommandKind.CONFIRM)  # "esa" right after the quote: yes, that one

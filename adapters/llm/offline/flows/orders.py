@@ -42,8 +42,16 @@ from domain.tool_results import (
 # is a wish we quote and confirm first.
 _CHANGE_NOW = re.compile(
     r"\b(?:cambia\w*|modifica\w*|ajusta\w*|apartame|apartamelas|dejalo en|dejala en|dejalas en|"
-    r"hazlo|hazle|quitale|bajale|subele)\b"
+    r"hazlo|hazle|quitale|bajale|subele)\b|"
+    # "siempre no, mejor nomás 2": decided, not asked ("¿y si fueran 2?" is asked).
+    r"\bmejor (?:nomas |solo |solamente |que sean |nada mas )?(?:\d{1,3}|una|dos|tres|cuatro)\b|"
+    r"\b(?:nomas|solo) (?:quiero|ocupo|necesito) (?:\d{1,3}|una|dos|tres)\b"
 )
+
+
+def decided_change(turn: Turn) -> bool:
+    """The message orders the change to the open reservation ("cámbiamelas por Michelin")."""
+    return bool(_CHANGE_NOW.search(turn.text))
 FULFILLMENT_SLOTS = frozenset(
     {"fulfillment.mode", "fulfillment.day", "fulfillment.window", "fulfillment.address"}
 )
@@ -93,7 +101,7 @@ def change_purchase(turn: Turn, changed: list[str]) -> AIMessage:
     """A new quantity or tire while a reservation is open: quote it and ask, or do it when the
     message already says so ("apártame solo 2", "cámbialo a 2")."""
     slots = turn.state.slots
-    direct = bool(_CHANGE_NOW.search(turn.text)) or turn.has(CommandKind.CONFIRM)
+    direct = decided_change(turn) or turn.has(CommandKind.CONFIRM)
     if direct and turn.can("change_reservation"):
         return call(
             "change_reservation",

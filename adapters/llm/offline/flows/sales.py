@@ -330,6 +330,12 @@ def after(turn: Turn) -> AIMessage:
         state.slots.chosen_sku = quoted.sku
         state.slots.quantity = quoted.quantity
         if state.slots.folio:
+            if (
+                orders.decided_change(turn)
+                and turn.can("change_reservation")
+                and not turn.called("change_reservation")
+            ):
+                return call("change_reservation", quantity=quoted.quantity, sku=quoted.sku)
             turn.expect(Awaiting.CHANGE_CONFIRM, Task.RESERVATION)
             return say(tc.quote(quoted, changing_folio=state.slots.folio))
         turn.expect(Awaiting.RESERVE_CONFIRM, Task.QUOTE)

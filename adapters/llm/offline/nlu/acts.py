@@ -139,6 +139,7 @@ APART = re.compile(
     r"\bvuelv\w* a (?:hacer|apartar|reservar|generar|sacar)\b|\bhazlo de nuevo\b|"
     r"\b(?:apartalas|apartamelas|hazlo|hazme el apartado) (?:de nuevo|otra vez)\b"
 )
+CHEAPEST = re.compile(r"\b(?:mas barat\w*|mas economic\w*|las baratas|la barata|lo mas barato)\b")
 OTHER = re.compile(
     r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b"
 )
