@@ -107,7 +107,9 @@ class OfflineBrain:
         earlier = [self.analyze(str(history[i].content)) for i in humans[:-1][-3:]]
         commands = _earlier_commands(this_turn)
         if commands is None:
-            commands = understand(analysis, context.dialogue, context.role, earlier)
+            model = context.dialogue.slots.vehicle.model
+            known = self.nlu.trims_of(model) if model else ()
+            commands = understand(analysis, context.dialogue, context.role, earlier, trims=known)
         return Turn(
             analysis=analysis,
             context=context,

@@ -132,6 +132,8 @@ def understand(
     state: DialogueState,
     role: PersonaRole,
     earlier: Sequence[Analysis] = (),
+    *,
+    trims: Sequence[str] = (),
 ) -> list[Command]:
     """The commands one message carries, given what the conversation already knows."""
     e, text, intent = analysis.entities, analysis.normalized, analysis.intent
@@ -189,6 +191,9 @@ def understand(
         trim = dx.extract_trim(
             analysis.text, slots.trims, expected=bool(slots.offers), model=current.model
         )
+    if trim is None and not slots.trims and trims and current.model:
+        # "no perdón, es 2021 GLS": the model's trims, although the first year's all fit alike.
+        trim = dx.extract_trim(analysis.text, trims, model=current.model)
     if trim is None and current.model and slots.offers and acts.BASE_TRIM.search(text):
         b.add(CommandKind.CLARIFY, slot="vehicle.trim", value="base")
     if trim and not (v is not None and v.model and b.commands and b.commands[-1].slot == "vehicle"):
@@ -306,6 +311,7 @@ def understand(
         and not e.sizes
         and not (v is not None and v.model)
         and bool(dx.BRANCH_QUESTION.search(text))
+        and not (slots.folio and acts.MOVE_BRANCH.search(text))
         and not re.search(r"\b(?:donde|direccion|horario|hora|abren|cierran|ubicacion)\b", text)
     )
     if branch_stock:

@@ -368,9 +368,16 @@ def after(turn: Turn) -> AIMessage:
             turn.expect(Awaiting.DELIVERY_DETAILS, Task.FULFILLMENT)
         else:
             turn.expect(Awaiting.NOTHING, Task.RESERVATION)
-        text = to.reservation(reservation, ask_install=ask)
+        # "apártamelas, y me das factura, ¿verdad?": yes, and what the CFDI needs; the home or
+        # shop question waits until the invoice data is in.
+        invoice_now = Topic.INVOICE in turn.topics() and not slots.invoice.rfc
+        text = to.reservation(reservation, ask_install=ask and not invoice_now)
         if state.awaiting == Awaiting.DELIVERY_DETAILS:
             text += "\n\n" + t.ask_delivery_details(state)
+        elif invoice_now:
+            state.resume = state.awaiting
+            turn.expect(Awaiting.INVOICE_DATA, Task.INVOICE)
+            text += "\n\n" + to.INVOICE_START
         return say(text)
     cancelled = outcome.get(CancellationResult)
     if cancelled is not None:

@@ -139,6 +139,11 @@ APART = re.compile(
     r"\bvuelv\w* a (?:hacer|apartar|reservar|generar|sacar)\b|\bhazlo de nuevo\b|"
     r"\b(?:apartalas|apartamelas|hazlo|hazme el apartado) (?:de nuevo|otra vez)\b"
 )
+# "¿me las puedes pasar a la sucursal de allá?": move the reservation, not ask for stock.
+MOVE_BRANCH = re.compile(
+    r"\b(?:pasa\w*|mueve\w*|mover\w*|cambia\w*|manda\w*|envia\w*|transfier\w*|lleva\w*)\b.{0,30}"
+    r"\b(?:sucursal|alla|aca|alli)\b|\bmejor (?:que sea )?en (?:la )?(?:sucursal|tienda)\b"
+)
 CHEAPEST = re.compile(r"\b(?:mas barat\w*|mas economic\w*|las baratas|la barata|lo mas barato)\b")
 OTHER = re.compile(
     r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b"

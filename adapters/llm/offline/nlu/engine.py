@@ -81,6 +81,10 @@ class NLU:
                 labels.append(intent)
         return train(texts, sentences, labels)
 
+    def trims_of(self, model: str) -> tuple[str, ...]:
+        """The fitment table's trims of a model (for "es 2021 GLS" after the car was named)."""
+        return self._vocabulary.trims_of(model)
+
     def classifier_views(self, text: str) -> tuple[str, str]:
         """The two views of a message the intent model reads (for cross-validation).
 
