@@ -19,6 +19,7 @@ from api.errors import install_error_handlers
 from api.routes import (
     analytics,
     auth,
+    cases,
     chat,
     health,
     inventory,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         parties,
         analytics,
         payments,
+        cases,
         chat,
         whatsapp,
     ):

@@ -17,11 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Engine
 
 from api.deps import ChatServiceDep, ContainerDep, EngineDep, bearer, get_principal
+from conversation.case_replies import append_case_messages
 from conversation.service import ChatService, TurnResult
 from conversation.sessions import Speaker, web_session
 from core.errors import NotFound, PermissionDenied
 from core.security import Principal
 from db.engine import session_scope
+from db.repositories.cases import session_has_case
 from db.tables import ChatSession
 from domain.enums import Role
 from domain.messages import EMPTY_REPLY, TROUBLE_REPLY
@@ -105,13 +107,19 @@ def _turn(
     """The service's turn; should it raise anyway (a stand-in service, a bug), the customer
     still gets the calm Spanish reply and a stream still gets its final ``message``."""
     try:
-        return service.run_turn(chat, text, on_event=on_event)
+        result = service.run_turn(chat, text, on_event=on_event)
     except Exception:
         log.exception("chat turn failed in session %s", chat.id)
         result = TurnResult(reply=TROUBLE_REPLY, agent=SUPERVISOR, intent="error")
         if on_event is not None:
             on_event({"event": "message", "agent": result.agent, "reply": result.reply})
         return result
+    if chat.role == "technician":  # a case reply or survey made in this turn: into its chat
+        try:
+            append_case_messages(service)
+        except Exception:  # sent already; appended on the next technician turn or reply
+            log.exception("case messages not appended after session %s", chat.id)
+    return result
 
 
 def _session_and_turn(
@@ -220,17 +228,25 @@ class Conversation(BaseModel):
     messages: list[ConversationMessage]
 
 
-@router.get("/v1/conversations/{session_id}", summary="A stored conversation (staff, admin)")
+@router.get(
+    "/v1/conversations/{session_id}",
+    summary="A stored conversation (staff, admin; technicians for a case)",
+)
 async def conversation(
     session_id: str,
     engine: EngineDep,
     service: ChatServiceDep,
     principal: Annotated[Principal, Depends(get_principal)],
 ) -> Conversation:
-    """The whole conversation with agents and tool calls, for staff and admin keys."""
-    if principal.role not in (Role.ADMIN, Role.STAFF):
+    """The whole conversation with agents and tool calls, for staff and admin keys; technicians
+    read the conversations that led to a support case."""
+    if principal.role not in (Role.ADMIN, Role.STAFF, Role.TECHNICIAN):
         raise PermissionDenied(f"role '{principal.role.value}' may not read conversations")
     with session_scope(engine) as session:
+        if principal.role == Role.TECHNICIAN and not session_has_case(session, session_id):
+            raise PermissionDenied(
+                "technicians read only conversations with a support case", field="session_id"
+            )
         chat_session = session.get(ChatSession, session_id)
         if chat_session is None:
             raise NotFound(f"no conversation {session_id}", field="session_id")
