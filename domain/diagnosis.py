@@ -290,7 +290,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "slow_leak",
         re.compile(
-            r"\b(?:pierde aire|perdiendo aire|se (?:me |le )?(?:esta |estan )?(?:baj|desinfl)\w*|baja de aire|se (?:me |le )?sale el aire|bajita|llanta baja|tengo (?:que|q) inflar\w*|la inflo|inflarla)\b"
+            r"\b(?:pierde aire|perdiendo aire|se (?:me |le )?(?:esta |estan )?(?:baj|desinfl)\w*|baja de aire|se (?:me |le )?sale el aire|bajita|llanta baja|tengo (?:que|q) inflar\w*|la inflo|inflarla|(?:echar|echarle|ponerle|meterle) aire)\b"
         ),
     ),
     ("cracks", re.compile(r"\b(?:griet\w*|cuartead\w*|resec\w*|agrietad\w*|craquelad\w*)\b")),
@@ -310,10 +310,19 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_NO_NAIL = re.compile(
+    r"\b(?:no|ni) (?:le |se le )?(?:ve|ven|veo|vi|nota|tiene|trae|encuentro|encontre|hay|encontraron|vieron)\s+"
+    r"(?:ningun |nada de |ni un |algun )?(?:clavo|tornillo|pija|nada)\b|\bsin (?:clavo|tornillo)\b"
+)
+
+
 def diagnose(text: str) -> list[Problem]:
     """The problems a description points to, most specific first (may be empty)."""
     words = fold_words(text)
     found = [BY_CODE[code] for code, pattern in _RULES if pattern.search(words)]
+    if _NO_NAIL.search(words):
+        # "pierde aire y no le veo ningún clavo": the leak is the valve, the bead or the rim.
+        found = [p for p in found if p.code not in ("puncture", "puncture_shoulder")]
     if any(p.code == "puncture_shoulder" for p in found):
         found = [p for p in found if p.code != "puncture"]
     return found

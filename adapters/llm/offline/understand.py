@@ -25,6 +25,7 @@ from domain.dialogue import (
     Task,
     Topic,
 )
+from domain.text import fold_words
 
 TIRE_QUERY = frozenset({"tire_quote", "product_search"})
 SMALL_TALK = frozenset({"greeting", "thanks", "goodbye", "small_talk"})
@@ -206,6 +207,9 @@ def understand(
     if rim and not e.sizes:
         b.slot("rim", int(rim[1]), slots.rim)
     chosen = choice_sku(analysis, slots, aw)
+    if chosen is None and slots.offers and not e.brands and acts.RECOMMEND.search(text):
+        # "¿cuál me recomienda usted?": our recommended option, quoted.
+        chosen = next((o.sku for o in slots.offers if o.key == OptionKey.RECOMMENDED), None)
     if slots.brand and not e.brands and acts.CHEAPEST.search(text):
         # "Michelin, ¿qué precio?" then "nel, muy caras, mejor las más baratas": of any brand.
         b.add(CommandKind.CORRECT_SLOT, slot="brand", value=None)
@@ -269,6 +273,9 @@ def understand(
     )
     if address:
         b.slot("fulfillment.address", address, slots.fulfillment.address)
+        if not mode:
+            # "pásenlo al martes, en Av. Patria 1200": an address means they come to the customer.
+            b.slot("fulfillment.mode", FulfillmentMode.DELIVERY.value, None)
     if e.branches and not address:
         # "calle Durazno 45, Benito Juárez, CDMX" names a city inside an address, not a branch.
         b.slot("branch", e.branches[0], slots.branch)
@@ -333,6 +340,13 @@ def understand(
         named.append(topic)
     if branch_stock and Topic.BRANCHES in named:
         named.remove(Topic.BRANCHES)
+    if (
+        not slots.folio
+        and not slots.order_folio
+        and acts.MY_RESERVATION.search(text)
+        and Topic.ORDER_STATUS not in named
+    ):
+        named.append(Topic.ORDER_STATUS)  # "tengo unas llantas apartadas pero ya no puedo ir"
     if acts.OTHER_ORDER.search(text) and slots.order_folio:
         named = [t for t in named if t != Topic.ORDER_STATUS]
         b.add(CommandKind.DIGRESS, topic=Topic.ORDER_STATUS, value="other")
@@ -366,7 +380,8 @@ def understand(
     hold_question = any(
         c.topic in (Topic.HOLD_PERIOD, Topic.PAYMENT_LINK) for c in b.commands if c.topic
     )
-    if wants_reservation_now(analysis) and not hold_question and not cancel:
+    price_first = asks_price(analysis) and not acts.APART.search(text)
+    if wants_reservation_now(analysis) and not hold_question and not cancel and not price_first:
         b.add(CommandKind.START_TASK, task=Task.RESERVATION)
     if intent == "modify_order":
         b.add(CommandKind.START_TASK, task=Task.RESERVATION, value="modify")
@@ -421,9 +436,22 @@ def _settle_yes_no(commands: list[Command], analysis: Analysis) -> list[Command]
         asks = CommandKind.DIGRESS in kinds and not (
             kinds & {CommandKind.SET_SLOT, CommandKind.CORRECT_SLOT}
         )
-        if acts.LATER.search(text) or (thanks and not explicit) or (hedged and asks):
+        # "va, ¿cuánto sale el juego de esas?" asks the price first; it reserves nothing yet.
+        price_question = asks_price(analysis)
+        if (
+            acts.LATER.search(text)
+            or (thanks and not explicit)
+            or (hedged and asks)
+            or price_question
+        ):
             drop.add(CommandKind.CONFIRM)
     return [c for c in commands if c.kind not in drop]
+
+
+def asks_price(analysis: Analysis) -> bool:
+    """ "¿cuánto sale el juego?": on the words as written (the normaliser drops "sale", which
+    is also a yes)."""
+    return bool(acts.PRICE_QUESTION.search(fold_words(analysis.text)))
 
 
 def asks_about_brand(analysis: Analysis) -> bool:

@@ -67,6 +67,7 @@ _CALL_ME = re.compile(r"\b(?:marqu\w*|marcar\w*|me marcan|llam\w*|hablen|contact
 _PRICE_QUESTION = re.compile(
     r"\b(?:cuanto|cuantos|precio|precios|cuesta|cuestan|sale|salen|cotiz\w*|tienen|hay|manejan)\b"
 )
+_BUYS = re.compile(r"\b(?:ocupo|necesito|quiero|busco|cotiza\w*|dame|vendes|venden)\b")
 _VAGUE = frozenset({"greeting", "thanks", "goodbye", "small_talk", "out_of_scope", "affirm", "deny"})
 
 
@@ -145,6 +146,11 @@ def supervise(turn: Turn) -> AIMessage:
         and not (e.folios or e.sizes or e.vehicle)
     ):
         return _transfer(turn, active)  # "en la tarde me pueden marcar": for the open case
+    arranging = intent in ("fulfillment", "delivery_reschedule") or any(
+        (c.slot or "").startswith("fulfillment.") for c in turn.commands
+    )
+    if active == AgentName.LOGISTICS and arranging and not state.slots.folio:
+        return _transfer(turn, active)  # an order of theirs from before: logistics arranges it
     if turn.has(CommandKind.CANCEL) or topics & SALES_TOPICS:
         return _transfer(turn, AgentName.SALES)
     if intent in LOGISTICS or Topic.ORDER_STATUS in topics:
@@ -160,7 +166,7 @@ def supervise(turn: Turn) -> AIMessage:
         and (intent in _VAGUE or turn.analysis.confidence < 0.6)
     ):
         return _transfer(turn, active)
-    if e.sizes and _PRICE_QUESTION.search(turn.text) and not diagnose(turn.text):
+    if e.sizes and (_PRICE_QUESTION.search(turn.text) or _BUYS.search(turn.text)):
         return _transfer(turn, AgentName.SALES)  # "medida 215/65/16, ¿cuánto cada una?"
     if intent in SUPPORT or (not has_product and diagnose(turn.text)):
         return _transfer(turn, AgentName.SUPPORT)  # "el volante tiembla arriba de 90"

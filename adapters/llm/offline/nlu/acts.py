@@ -144,6 +144,13 @@ MOVE_BRANCH = re.compile(
     r"\b(?:pasa\w*|mueve\w*|mover\w*|cambia\w*|manda\w*|envia\w*|transfier\w*|lleva\w*)\b.{0,30}"
     r"\b(?:sucursal|alla|aca|alli)\b|\bmejor (?:que sea )?en (?:la )?(?:sucursal|tienda)\b"
 )
+PRICE_QUESTION = re.compile(
+    r"\bcuanto (?:me )?(?:sale|salen|cuesta|cuestan|queda|quedan|seria|serian|es|son|me sale)\b"
+)
+RECOMMEND = re.compile(
+    r"\b(?:cual|que|cuales) (?:me )?(?:recomienda\w*|conviene\w*|sugiere\w*|aconseja\w*)\b|"
+    r"\b(?:cual|que) es (?:la )?mejor\b|\btu (?:cual|que) (?:escogerias|elegirias|comprarias)\b"
+)
 CHEAPEST = re.compile(r"\b(?:mas barat\w*|mas economic\w*|las baratas|la barata|lo mas barato)\b")
 OTHER = re.compile(
     r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b"
@@ -182,6 +189,11 @@ HEAVY_TRUCK = re.compile(
     r"trailer|torton|rabon|tractor agricola|montacargas)\b"
 )
 MINE = re.compile(r"\b(?:el mio|la mia|los mios|las mias|mi pedido|mis pedidos|mi orden|mi folio)\b")
+MY_RESERVATION = re.compile(
+    r"\b(?:tengo|traigo|deje|hice) (?:unas |mis |las |un )?(?:llantas )?(?:apartad\w*|pedid\w*|"
+    r"apartado|pedido)\b|\bmis llantas apartadas\b|\bya (?:las )?tengo apartadas\b|"
+    r"\b(?:las|unas) (?:llantas )?que (?:aparte|pedi|compre)\b"
+)
 OTHER_ORDER = re.compile(
     r"\b(?:el otro|mi otro|otro pedido|el otro pedido|los otros|el de las otras|el otro folio)\b"
 )
