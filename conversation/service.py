@@ -33,6 +33,7 @@ from domain.messages import TROUBLE_REPLY
 from graphs.checkpointer import open_checkpointer
 from graphs.supervisor import SUPERVISOR, build_graph
 from knowledge_base import KnowledgeBase, open_knowledge_base
+from knowledge_base.quick import bundled_search
 from knowledge_base.sheets import catalog_from_erp
 from tools.base import ToolContext
 
@@ -198,8 +199,10 @@ class ChatService:
 
     def warm_up(self) -> None:
         """Read a typical message once at startup (the classifier's and the extractors' first
-        use is slower than the rest), so the first customer does not pay for it."""
+        use is slower than the rest), so the first customer does not pay for it; the same for
+        the bundled guides' TF-IDF index the support tools search until the full one is built."""
         self.brain.analyze(WARM_UP_MESSAGE)
+        bundled_search(self.settings).search("presión de las llantas", k=1)
 
     def start_knowledge_base(self) -> threading.Thread:
         """Build (or check) the knowledge base's index in the background: on a fresh clone the
