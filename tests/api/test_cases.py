@@ -15,7 +15,7 @@ from domain.case_results import OpenedCase
 from domain.enums import Role
 from tests.conftest import bearer
 from tools.base import ToolContext, run_tool
-from tools.cases import OPEN_SUPPORT_CASE
+from tools.cases import OPEN_SUPPORT_CASE, REPLY_TO_CASE_CUSTOMER
 
 PHONE = "+5215587654321"
 
@@ -196,3 +196,27 @@ def test_technicians_on_duty_are_told_of_new_cases(
         ).all()
     assert [(n.channel, n.to) for n in notices] == [("whatsapp", "+5215500001111")]
     assert number in (notices[0].body or "")
+
+
+def test_a_reply_made_in_the_technicians_chat_reaches_the_customers_conversation(
+    client: TestClient, keys: dict[Role, str], engine: Engine, settings: Settings
+) -> None:
+    session_id = customer_chat(client, keys, "le salió un chipote a mi llanta")
+    number = open_case(engine, settings, session_id)
+    tech = bearer(keys[Role.TECHNICIAN])
+    # The technician's own conversation, owned by their key; the tool runs in it.
+    first = client.post("/v1/chat", json={"message": "hola"}, headers=tech)
+    assert first.status_code == 200
+    ctx = ToolContext(
+        engine=engine, settings=settings, session_id=first.json()["session_id"],
+        channel="web", role="technician",
+    )  # fmt: skip
+    content, ok = run_tool(
+        REPLY_TO_CASE_CUSTOMER, {"number": number, "text": "Te marco en 10 minutos"}, ctx
+    )
+    assert ok, content
+    # The technician's next turn puts the reply in the customer's conversation.
+    again = {"session_id": first.json()["session_id"], "message": "gracias"}
+    assert client.post("/v1/chat", json=again, headers=tech).status_code == 200
+    said = client.get(f"/v1/conversations/{session_id}", headers=tech).json()["messages"]
+    assert said[-1]["agent"] == "technician" and "Te marco en 10 minutos" in said[-1]["content"]
