@@ -354,6 +354,7 @@ class HandoffResult(Result):
     status: str
     reason: str
     kind: str = "other"  # HandoffReason value
+    case_number: str | None = None  # the technician's case (technical and warranty problems)
 
 
 # --- staff -------------------------------------------------------------------------------------

@@ -92,35 +92,41 @@ def open_support_case(ctx: ToolContext, args: OpenCaseArgs) -> OpenedCase:
     "¿ya me van a hablar?"), agrega el mensaje a ese caso y no abre otro. Devuelve número,
     estado, prioridad y hora límite de respuesta. Solo para clientes."""
     with ctx.transaction(write=True) as tx:
-        customer = _customer(tx, ctx)
-        folio = order_by_folio(tx, ctx, args.folio).folio if args.folio else None
-        codes = [c for c in dict.fromkeys(args.problem_codes) if c in BY_CODE]
-        opening = CaseOpening(
-            session_id=ctx.session_id,
-            channel=ctx.channel,
-            customer_id=customer.id,
-            customer_phone=customer.phone,
-            symptoms=args.symptoms,
-            problem_codes=codes,
-            diagnosis_summary="; ".join(BY_CODE[c].title for c in codes),
-            vehicle=args.vehicle,
-            order_folio=folio,
-            sku=args.sku,
-            dot=args.dot,
-            kb_chunk_ids=args.kb_ids,
-            transcript=list(ctx.transcript),
-            priority_hint=args.priority_hint,
-        )
-        case, created = repo.open_case(tx.session, opening, actor=ctx.actor)
-        assert case.number is not None
-        return OpenedCase(
-            number=case.number,
-            status=CaseStatus(case.status),
-            priority=CasePriority(case.priority),
-            sla_due_at=as_utc(case.sla_due_at),
-            attached=not created,
-            technicians_notified=repo.technicians_notified(tx.session, case) if created else 0,
-        )
+        return open_case_in(tx, ctx, args)
+
+
+def open_case_in(tx: ToolTx, ctx: ToolContext, args: OpenCaseArgs) -> OpenedCase:
+    """open_support_case inside a caller's transaction (a hand-off to a technician opens the
+    case in the same commit as its lead)."""
+    customer = _customer(tx, ctx)
+    folio = order_by_folio(tx, ctx, args.folio).folio if args.folio else None
+    codes = [c for c in dict.fromkeys(args.problem_codes) if c in BY_CODE]
+    opening = CaseOpening(
+        session_id=ctx.session_id,
+        channel=ctx.channel,
+        customer_id=customer.id,
+        customer_phone=customer.phone,
+        symptoms=args.symptoms,
+        problem_codes=codes,
+        diagnosis_summary="; ".join(BY_CODE[c].title for c in codes),
+        vehicle=args.vehicle,
+        order_folio=folio,
+        sku=args.sku,
+        dot=args.dot,
+        kb_chunk_ids=args.kb_ids,
+        transcript=list(ctx.transcript),
+        priority_hint=args.priority_hint,
+    )
+    case, created = repo.open_case(tx.session, opening, actor=ctx.actor)
+    assert case.number is not None
+    return OpenedCase(
+        number=case.number,
+        status=CaseStatus(case.status),
+        priority=CasePriority(case.priority),
+        sla_due_at=as_utc(case.sla_due_at),
+        attached=not created,
+        technicians_notified=repo.technicians_notified(tx.session, case) if created else 0,
+    )
 
 
 class RateArgs(BaseModel):

@@ -20,7 +20,7 @@ from adapters.llm.offline.nlu.classifier import (
 )
 from adapters.llm.offline.nlu.intents import Intent
 from adapters.llm.offline.nlu.mentions import Mentions, resolve
-from adapters.llm.offline.nlu.normalize import fold_text, normalize
+from adapters.llm.offline.nlu.normalize import fold_text, normalize, protect
 from adapters.llm.offline.nlu.rules import rule_intent
 from adapters.llm.offline.nlu.types import Analysis, Entities
 from adapters.llm.offline.nlu.vocabulary import Vocabulary
@@ -56,6 +56,7 @@ class NLU:
             cache_dir: where the trained model is pickled; None keeps it in this process only.
         """
         self._vocabulary = vocabulary
+        protect(vocabulary.names())  # "rio", "aveo", "kia" are names, not typos
         corpus = TRAIN_TSV.read_bytes()
         material = corpus + b"\0" + vocabulary.fingerprint().encode()
         if cache_dir is None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -39,6 +42,81 @@ _KNOWN: frozenset[str] = frozenset(
     | set(SLANG)
     | {w for value in SLANG.values() for w in value.split()}
 )
+
+
+# How customers really spell words: every token of the intent corpus, counted. A word nobody
+# wrote there, one slipped key away from a word many wrote, is that word ("lqs" → "las", "qye"
+# → "que", "odupo" → "ocupo", "prexio" → "precio").
+_CORPUS = Path(__file__).resolve().parent / "data" / "intents_train.tsv"
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+_MIN_WRITTEN = 4  # a correction must be a word customers wrote at least this often
+_MIN_WRITTEN_SHORT = 25  # for 3-4 letter tokens only the very common words ("las", "con")
+# Names from the store's vocabulary (models, makes, brands, branches): never "corrected".
+_PROTECTED: set[str] = set()
+
+
+@lru_cache(maxsize=1)
+def _written() -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for line in _CORPUS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            _, _, text = line.partition("\t")
+            counts.update(t for t in _TOKEN.findall(fold_text(text)) if t.isalpha())
+    return counts
+
+
+def protect(words: Iterable[str]) -> None:
+    """Names the typo corrector must leave alone (the NLU's vocabulary registers its own)."""
+    fresh = {w for w in words if w.isalpha()} - _PROTECTED
+    if fresh:
+        _PROTECTED.update(fresh)
+        _correct.cache_clear()
+
+
+def _one_key_away(word: str, *, same_length: bool) -> set[str]:
+    """Every string one substitution or swap away (and, for longer words, one insertion or
+    deletion away): Norvig's edits1."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    if not same_length:
+        edits |= {a + b[1:] for a, b in splits if b}
+        edits |= {a + c + b for a, b in splits for c in _ALPHABET}
+    return edits
+
+
+_SPANISH_ENDINGS = frozenset("aeiousnrldzyj")
+_IMPLAUSIBLE = re.compile(r"^[^aeiou]+$|q(?!u)|[wkx]|([^lrceo])\1")
+
+
+def _unspanish(token: str) -> bool:
+    """Whether a short token cannot be a Spanish word ("lqs", "qye", "cnn", "lax"), so that
+    real short words nobody wrote in the corpus ("par", "sol") are left alone."""
+    return bool(_IMPLAUSIBLE.search(token)) or token[-1] not in _SPANISH_ENDINGS
+
+
+def _plural_of(token: str, word: str) -> bool:
+    """ "seguros"/"seguro": a real word's other number, not a typo."""
+    return token == word + "s" or word == token + "s" or token == word + "es"
+
+
+def _slipped(token: str) -> str | None:
+    """The frequent word a token nobody writes is one slipped key away from, if any."""
+    written = _written()
+    if len(token) < 3 or token in written or token in _PROTECTED:
+        return None
+    short = len(token) <= 4
+    if short and not _unspanish(token):
+        return None
+    floor = _MIN_WRITTEN_SHORT if short else _MIN_WRITTEN
+    candidates = [
+        (written[w], w)
+        for w in _one_key_away(token, same_length=short)
+        if written.get(w, 0) >= floor and w not in _PROTECTED and not _plural_of(token, w)
+    ]
+    if not candidates:
+        return None
+    return max(candidates)[1]
 
 
 def _phonetic(word: str) -> str:
@@ -87,8 +165,11 @@ def _correct(token: str) -> str:
     token = _collapse(token)
     if token in SLANG:
         return SLANG[token]
-    if token in _KNOWN or len(token) < _FUZZY_MIN_LEN or not token.isalpha():
+    if token in _KNOWN or not token.isalpha():
         return token
+    if len(token) < _FUZZY_MIN_LEN:
+        slipped = _slipped(token)
+        return SLANG.get(slipped, slipped) if slipped else token
     match = process.extractOne(token, DOMAIN_WORDS, scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
     if match is not None and not _is_inflection(token, match[0]):
         return str(match[0])
@@ -103,7 +184,8 @@ def _correct(token: str) -> str:
         )
         if near is not None and len(near[0]) == len(token) and not _is_inflection(token, near[0]):
             return str(near[0])
-    return token
+    slipped = _slipped(token)
+    return SLANG.get(slipped, slipped) if slipped else token
 
 
 def _is_inflection(token: str, word: str) -> bool:

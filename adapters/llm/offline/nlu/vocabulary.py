@@ -160,6 +160,10 @@ class Vocabulary:
         """The fitment trims of a model ("GLI", "TRD Off-Road"), as the table writes them."""
         return self._trims.get(fold(model), ())
 
+    def names(self) -> frozenset[str]:
+        """The one-word aliases (models, makes, brands, lines, branches), as the index keys them."""
+        return frozenset(k for k in self._index if k.isalpha())
+
     def fingerprint(self) -> str:
         """A SHA-256 of every alias and what it names; keys caches of models trained with it."""
         digest = hashlib.sha256()

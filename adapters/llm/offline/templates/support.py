@@ -77,6 +77,16 @@ OKAY = "Va, aquí sigo por si necesitas algo más 🙂"
 
 def handoff(result: HandoffResult) -> str:
     """The conversation went to a person."""
+    if result.case_number and result.kind == "warranty":
+        return (
+            f"Gracias. Abrí tu caso {result.case_number} de garantía con un técnico, con tu folio "
+            "y el resumen de la plática; te contacta para revisar la llanta y decirte si aplica 🔧"
+        )
+    if result.case_number:
+        return (
+            f"Listo, abrí tu caso {result.case_number} con un técnico y el resumen de la plática; "
+            "te contacta en cuanto lo revise 🔧"
+        )
     if result.kind == "warranty":
         return (
             "Gracias. Ya le pasé tu caso a un técnico con tu folio; te contacta para revisar la "

@@ -19,6 +19,7 @@ from adapters.llm.offline.nlu.evaluation import (
     evaluate,
     load_test_set,
 )
+from adapters.llm.offline.nlu.normalize import protect
 
 MX = ZoneInfo("America/Mexico_City")
 NOW = datetime(2026, 11, 27, 11, 0, tzinfo=MX)  # a Friday
@@ -82,6 +83,35 @@ def test_normalize_examples(raw: str, expected: str) -> None:
 
 def test_normalize_keeps_real_double_letters() -> None:
     assert normalize("LEER sobre el carro y la llanta") == "leer sobre el carro y la llanta"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("va lzs economicas", "va las economicas"),
+        ("qye precio cnn instalacion", "que precio con instalacion"),
+        ("q prexio las continental", "que precio las continental"),
+        ("busxo llantas", "busco llantas"),
+        ("no vog a poder", "no voy a poder"),
+    ],
+)
+def test_a_slipped_key_becomes_the_word_customers_write(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["un par de llantas", "el sol me las reseco", "mi esposa vive en la colonia roma"],
+)
+def test_real_words_nobody_wrote_in_the_corpus_stay(raw: str) -> None:
+    assert normalize(raw) == raw
+
+
+def test_vocabulary_names_are_never_corrected() -> None:
+    nlu_vocabulary = Vocabulary.from_demo_files()
+    assert "rio" in nlu_vocabulary.names()
+    protect(nlu_vocabulary.names())
+    assert normalize("kia rio 2019") == "kia rio 2019"
 
 
 # --- entities ------------------------------------------------------------------------------
