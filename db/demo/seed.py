@@ -21,6 +21,7 @@ from db.engine import session_scope
 from db.repositories.audit import record
 from db.repositories.lots import adjust_lots
 from db.repositories.orders import create_order, update_order
+from domain.appointments import ServiceKind
 from domain.clock import utcnow
 from domain.enums import CustomerKind, DealerType, DeliveryStatus, OrderStatus, PurchaseOrderStatus
 from domain.sales import OrderCreate, OrderLineCreate, OrderUpdate
@@ -39,6 +40,12 @@ BRANCHES = (
 )  # fmt: skip
 HOURS = {"lun-vie": "08:30-19:00", "sab": "08:30-15:00", "dom": "cerrado"}
 MAIN_BRANCH = "CDMX"
+# Service bays per branch: how many appointments one slot of each service takes.
+BAYS = {
+    "CDMX": {"alignment": 2, "balancing": 3, "rotation": 2, "installation": 4, "warranty_inspection": 1},
+    "GDL": {"alignment": 1, "balancing": 2, "rotation": 1, "installation": 2, "warranty_inspection": 1},
+    "MTY": {"alignment": 1, "balancing": 2, "rotation": 2, "installation": 3, "warranty_inspection": 1},
+}  # fmt: skip
 # Phone area codes of the metro area each branch serves (CDMX 55/56, Guadalajara 33, Monterrey 81).
 AREA_CODES = {"CDMX": ["55", "56"], "GDL": ["33"], "MTY": ["81"]}
 # Statuses whose seeded orders were paid in full at the counter.
@@ -111,6 +118,7 @@ def seed_demo(
     specs = build_catalog(seed)
     with session_scope(engine, write=True) as session:
         branches = _branches(session)
+        _service_bays(session, branches)
         products = _products(session, specs)
         if FITMENT_CSV.exists():
             report.fitment = import_fitment(
@@ -163,6 +171,15 @@ def _branches(session: Session) -> dict[str, t.Branch]:
         rows[code] = branch
     session.flush()
     return rows
+
+
+def _service_bays(session: Session, branches: dict[str, t.Branch]) -> None:
+    for code, bays in BAYS.items():
+        branch_id = branches[code].id
+        assert branch_id is not None
+        for service, count in bays.items():
+            kind = ServiceKind(service)  # a typo in BAYS fails the seed, not a booking
+            session.add(t.ServiceBay(branch_id=branch_id, service=kind.value, bays=count))
 
 
 def _products(session: Session, specs: list[ProductSpec]) -> dict[str, t.Product]:

@@ -1,5 +1,6 @@
 """All table=True models; importing this package registers every table on SQLModel.metadata."""
 
+from db.tables.appointments import Appointment, ServiceBay
 from db.tables.cases import CaseEvent, SupportCase, Technician
 from db.tables.catalog import Branch, Fitment, Product, Stock, StockLot
 from db.tables.channels import InboundMedia, InboundMessage, Outbox
@@ -11,6 +12,7 @@ from db.tables.system import ApiKey, AuditLog, IdempotencyRecord, SalesDaily
 
 __all__ = [
     "ApiKey",
+    "Appointment",
     "AuditLog",
     "Branch",
     "CaseEvent",
@@ -35,6 +37,7 @@ __all__ = [
     "PurchaseOrderLine",
     "Reservation",
     "SalesDaily",
+    "ServiceBay",
     "Stock",
     "StockLot",
     "Supplier",
