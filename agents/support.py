@@ -1,6 +1,7 @@
 """The support agent: warranty, tire problems and care; escalates to a technician."""
 
 from agents.base import AgentSpec
+from tools.cases import CASE_TOOLS
 from tools.catalog import GET_SERVICE_PRICES
 from tools.order_status import GET_ORDER_STATUS
 from tools.people import HANDOFF_TO_HUMAN
@@ -15,6 +16,7 @@ AGENT = AgentSpec(
         GET_SERVICE_PRICES,
         GET_ORDER_STATUS,
         HANDOFF_TO_HUMAN,
+        *CASE_TOOLS,
     ),
     prompt="support",
 )

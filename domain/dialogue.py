@@ -183,6 +183,7 @@ class Slots(_Slot):
     handoff_lead: int | None = None  # the case already handed to a person in this conversation
     handoff_kind: str | None = None  # its kind (HandoffReason): later details go to that case
     symptoms: str | None = None  # the customer's description of a tire problem, so far
+    case_number: str | None = None  # the support case a technician is working on (CS-000123)
     report: str | None = (
         None  # the staff question being answered: "stock", "best", "worst", "leads"
     )

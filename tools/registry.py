@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tools.base import ToolSpec
+from tools.cases import CASE_TOOLS
 from tools.catalog import (
     CHECK_BRANCH_STOCK,
     FIND_TIRES_FOR_VEHICLE,
@@ -42,5 +43,6 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     LIST_LOW_STOCK,
     GET_SALES_RANKING,
     LIST_HANDOFF_REQUESTS,
+    *CASE_TOOLS,
 )
 TOOLS_BY_NAME: dict[str, ToolSpec] = {spec.name: spec for spec in ALL_TOOLS}

@@ -12,6 +12,7 @@ from langchain_core.messages import AIMessage
 from pydantic import ValidationError
 
 from adapters.llm.offline.nlu import Analysis, Entities
+from domain.case_results import CaseDetail, CaseList, CaseRating, CaseUpdate, OpenedCase
 from domain.dialogue import (
     Awaiting,
     Command,
@@ -70,6 +71,15 @@ RESULT_TYPES: dict[str, type[Result]] = {
     "get_sales_ranking": SalesRanking,
     "list_handoff_requests": HandoffRequests,
     "diagnose_problem": Diagnosis,
+    "list_my_cases": CaseList,
+    "get_case": CaseDetail,
+    "claim_case": CaseUpdate,
+    "comment_case": CaseUpdate,
+    "reply_to_case_customer": CaseUpdate,
+    "resolve_case": CaseUpdate,
+    "close_case": CaseUpdate,
+    "open_support_case": OpenedCase,
+    "rate_case": CaseRating,
     "search_knowledge_base": KbAnswer,
 }
 

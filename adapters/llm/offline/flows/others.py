@@ -8,13 +8,21 @@ from langchain_core.messages import AIMessage
 
 from adapters.llm.offline.flows import orders
 from adapters.llm.offline.flows.state import apply_commands
+from adapters.llm.offline.flows.technician import technician
 from adapters.llm.offline.nlu import acts
 from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.templates import staff as tst
 from adapters.llm.offline.templates import support as ts
 from adapters.llm.offline.turn import Turn, call, say
 from domain.diagnosis import Urgency, diagnose
-from domain.dialogue import Awaiting, CommandKind, FulfillmentMode, HandoffReason, Task
+from domain.dialogue import (
+    Awaiting,
+    CommandKind,
+    FulfillmentMode,
+    HandoffReason,
+    PersonaRole,
+    Task,
+)
 from domain.tool_results import (
     Diagnosis,
     HandoffRequests,
@@ -48,6 +56,8 @@ CALL_ME = re.compile(
 def support(turn: Turn) -> AIMessage:
     """Tire trouble by symptoms (the diagnosis tool), warranty, care; a person when needed,
     once per conversation (later details are added to that case)."""
+    if turn.role == PersonaRole.TECHNICIAN:
+        return technician(turn)
     if turn.outcomes:
         outcome = turn.last
         assert outcome is not None
@@ -73,7 +83,11 @@ def support(turn: Turn) -> AIMessage:
     changed = apply_commands(state, turn.commands)
     intent, e = turn.intent, turn.entities
     folio = e.folios[0] if e.folios else None
-    if intent == "warranty_claim" or (folio and awaiting == Awaiting.FOLIO):
+    asks_person = bool(acts.WANTS_PERSON.search(turn.text) or _WANTS_REVIEW.search(turn.text))
+    warranty = intent == "warranty_claim" and (
+        "garantia" in turn.text or not asks_person  # "que la revise un técnico" is no claim
+    )
+    if warranty or (folio and awaiting == Awaiting.FOLIO):
         if folio:
             return orders.handoff(turn, f"Garantía del folio {folio}", HandoffReason.WARRANTY)
         if _ABOUT_TERMS.search(turn.text) and not diagnose(turn.text):
@@ -101,8 +115,7 @@ def support(turn: Turn) -> AIMessage:
             turn.has(CommandKind.CONFIRM)
             and awaiting in (Awaiting.HANDOFF_CONFIRM, Awaiting.SYMPTOM_DETAIL)
         )
-        or acts.WANTS_PERSON.search(turn.text)
-        or _WANTS_REVIEW.search(turn.text)
+        or asks_person
     ):
         return orders.handoff(
             turn, "Revisión técnica solicitada por el cliente", HandoffReason.TECHNICAL

@@ -121,6 +121,10 @@ def supervise(turn: Turn) -> AIMessage:
     staff = turn.role == PersonaRole.STAFF
     active = state.agent
     sure = turn.analysis.confidence >= SURE
+    if turn.role == PersonaRole.TECHNICIAN:
+        # Technicians work their cases with the support agent ("respóndele que ..." quotes the
+        # customer, it is no injection); the case tools check the technician's key.
+        return _transfer(turn, AgentName.SUPPORT)
     if intent == "prompt_injection" and sure and not (staff and _STAFF_ANALYTICS.search(turn.text)):
         return say(
             t.INJECTION

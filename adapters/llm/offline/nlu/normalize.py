@@ -112,7 +112,10 @@ def _slipped(token: str) -> str | None:
     candidates = [
         (written[w], w)
         for w in _one_key_away(token, same_length=short)
-        if written.get(w, 0) >= floor and w not in _PROTECTED and not _plural_of(token, w)
+        if written.get(w, 0) >= floor
+        and w not in _PROTECTED
+        and not _plural_of(token, w)
+        and (short or not _is_inflection(token, w))  # "hablara" is not a typo of "hablar"
     ]
     if not candidates:
         return None
