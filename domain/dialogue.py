@@ -180,6 +180,8 @@ class Slots(_Slot):
     fulfillment: FulfillmentSlot = Field(default_factory=FulfillmentSlot)
     folio: str | None = None  # the conversation's open reservation
     order_folio: str | None = None  # the order the customer is asking about
+    order_choices: dict[str, str] = Field(default_factory=dict)  # folio → what it holds, when
+    # the customer must say which order ("las de 185 60 14")
     handoff_lead: int | None = None  # the case already handed to a person in this conversation
     handoff_kind: str | None = None  # its kind (HandoffReason): later details go to that case
     symptoms: str | None = None  # the customer's description of a tire problem, so far

@@ -347,7 +347,17 @@ def understand(
         and Topic.ORDER_STATUS not in named
     ):
         named.append(Topic.ORDER_STATUS)  # "tengo unas llantas apartadas pero ya no puedo ir"
-    if acts.OTHER_ORDER.search(text) and slots.order_folio:
+    if aw == Awaiting.ORDER_CHOICE and slots.order_choices and not e.folios:
+        # "las de 185 60 14", "las Sailun": the order that holds them.
+        for folio, held in slots.order_choices.items():
+            squeezed = held.lower().replace(" ", "")
+            by_size = any(size.lower() in squeezed for size in e.sizes)
+            by_brand = any(brand.lower() in held.lower() for brand in e.brands)
+            if by_size or by_brand:
+                b.slot("order_folio", folio, slots.order_folio)
+                break
+    other_of_two = bool(slots.order_choices) and bool(acts.OTHER.search(text))
+    if (acts.OTHER_ORDER.search(text) or other_of_two) and slots.order_folio:
         named = [t for t in named if t != Topic.ORDER_STATUS]
         b.add(CommandKind.DIGRESS, topic=Topic.ORDER_STATUS, value="other")
     if (

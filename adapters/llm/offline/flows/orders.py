@@ -457,9 +457,12 @@ def _order_answer(turn: Turn, result: OrderStatus) -> AIMessage:
     if result.order is None:
         if result.candidates:
             turn.expect(Awaiting.ORDER_CHOICE, Task.ORDER_STATUS)
+            slots.order_choices = {c.folio: c.description for c in result.candidates}
         return say(to.order_status(result))
     order = result.order
     slots.order_folio = order.folio
+    if slots.branch is None:
+        slots.branch = order.branch.code  # "¿y dónde es exactamente?": that order's branch
     if other_order(turn):
         return say(t.with_resume(to.order_status(result), state))
     if Topic.HOLD_PERIOD in topics:

@@ -330,11 +330,13 @@ def staff(turn: Turn) -> AIMessage:
         )
     if report == "low":
         return call("list_low_stock", branch_code=branch)
+    follow_up = text.startswith(("y ", "e ", "ahora ", "nomas ", "solo ")) and not e.sizes
     return call(
         "check_stock",
         size=e.sizes[0] if e.sizes else slots.size,
         brand=e.brands[0] if e.brands else (None if e.sizes else slots.brand),
-        branch_code=branch,
+        # "¿y de Michelin nomás?" after Monterrey: still Monterrey.
+        branch_code=branch or (slots.branch if follow_up else None),
     )
 
 

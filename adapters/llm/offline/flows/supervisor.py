@@ -155,6 +155,8 @@ def supervise(turn: Turn) -> AIMessage:
     )
     if active == AgentName.LOGISTICS and arranging and not state.slots.folio:
         return _transfer(turn, active)  # an order of theirs from before: logistics arranges it
+    if Topic.BRANCHES in topics and not e.folios:
+        return _transfer(turn, AgentName.SALES)  # "¿y dónde es exactamente?": addresses, hours
     if turn.has(CommandKind.CANCEL) or topics & SALES_TOPICS:
         return _transfer(turn, AgentName.SALES)
     if intent in LOGISTICS or Topic.ORDER_STATUS in topics:

@@ -28,7 +28,8 @@ TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
             r"\b(?:abren|trabajan|atienden) (?:los |el )?(?:domingos?|sabados?|festivos?)\b|"
             r"\ba que hora (?:abren|cierran)\b|\bhorarios?\b|\b(?:abren|cierran) (?:el|los|hoy|mañana|"
             r"manana|entre semana|sabado|domingo)\b|\bhasta que hora\b|\bdonde (?:estan|quedan|se ubican|"
-            r"los encuentro)\b|\bsu direccion\b|\bubicacion\b)"
+            r"los encuentro|es exactamente|queda exactamente|es la sucursal|esta la sucursal)\b|"
+            r"\bsu direccion\b|\bla direccion\b|\bubicacion\b|\bcomo llego\b)"
         ),
     ),
     (
@@ -195,7 +196,8 @@ MY_RESERVATION = re.compile(
     r"\b(?:las|unas) (?:llantas )?que (?:aparte|pedi|compre)\b"
 )
 OTHER_ORDER = re.compile(
-    r"\b(?:el otro|mi otro|otro pedido|el otro pedido|los otros|el de las otras|el otro folio)\b"
+    r"\b(?:el otro|mi otro|otro pedido|el otro pedido|los otros|el de las otras|el otro folio|"
+    r"(?:el|mi) (?:pedido |folio )?anterior|el de antes|el pasado|el primero que hice)\b"
 )
 DATE_WORDS = re.compile(
     r"\b(?:hoy|(?<!la )(?<!esta )manana|pasado manana|lunes|martes|miercoles|jueves|viernes|sabado|domingo|"
