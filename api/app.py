@@ -18,6 +18,7 @@ from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.routes import (
     analytics,
+    appointments,
     auth,
     cases,
     chat,
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         analytics,
         payments,
         cases,
+        appointments,
         chat,
         whatsapp,
     ):

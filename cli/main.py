@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from adapters.erp.csv_import import ImportReport
+from cli.appointments import appointments_app
 from cli.kb import kb_app
 from cli.prompt import prompt_loop
 from cli.whatsapp import whatsapp_app
@@ -35,6 +36,7 @@ app.add_typer(erp_app, name="erp")
 app.add_typer(eval_app, name="eval")
 app.add_typer(whatsapp_app, name="whatsapp")
 app.add_typer(kb_app, name="kb")
+app.add_typer(appointments_app, name="appointments")
 CLI_ACTOR = "cli"
 
 
