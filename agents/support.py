@@ -6,6 +6,7 @@ from tools.catalog import GET_SERVICE_PRICES
 from tools.order_status import GET_ORDER_STATUS
 from tools.people import HANDOFF_TO_HUMAN
 from tools.support import DIAGNOSE_PROBLEM, SEARCH_KNOWLEDGE_BASE
+from tools.warranty import CHECK_WARRANTY
 
 AGENT = AgentSpec(
     name="support",
@@ -13,6 +14,7 @@ AGENT = AgentSpec(
     tools=(
         DIAGNOSE_PROBLEM,
         SEARCH_KNOWLEDGE_BASE,
+        CHECK_WARRANTY,
         GET_SERVICE_PRICES,
         GET_ORDER_STATUS,
         HANDOFF_TO_HUMAN,

@@ -19,6 +19,7 @@ from tools.payments import GET_PAYMENT_OPTIONS, RESEND_PAYMENT_LINK
 from tools.people import HANDOFF_TO_HUMAN
 from tools.sales import GET_CUSTOMER_TERMS, QUOTE_TIRES
 from tools.support import DIAGNOSE_PROBLEM, SEARCH_KNOWLEDGE_BASE
+from tools.warranty import CHECK_WARRANTY
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (
     FIND_TIRES_FOR_VEHICLE,
@@ -39,6 +40,7 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     HANDOFF_TO_HUMAN,
     DIAGNOSE_PROBLEM,
     SEARCH_KNOWLEDGE_BASE,
+    CHECK_WARRANTY,
     CHECK_STOCK,
     LIST_LOW_STOCK,
     GET_SALES_RANKING,

@@ -46,6 +46,7 @@ from domain.tool_results import (
     StockResult,
     TireOptions,
 )
+from domain.warranty_results import WarrantyCheck
 
 R = TypeVar("R", bound=Result)
 
@@ -80,6 +81,7 @@ RESULT_TYPES: dict[str, type[Result]] = {
     "close_case": CaseUpdate,
     "open_support_case": OpenedCase,
     "rate_case": CaseRating,
+    "check_warranty": WarrantyCheck,
     "search_knowledge_base": KbAnswer,
 }
 

@@ -33,6 +33,7 @@ from domain.tool_results import (
     SalesRanking,
     StockResult,
 )
+from domain.warranty_results import WarrantyCheck
 
 # Symptoms, in the customer's words, that make a message part of a tire problem's description.
 _SYMPTOM_FOLLOW_UP = re.compile(
@@ -69,8 +70,14 @@ def support(turn: Turn) -> AIMessage:
         answer = outcome.get(KbAnswer)
         if answer is not None:
             return _kb_answer(turn, answer)
+        checked = outcome.get(WarrantyCheck)
+        if checked is not None:
+            return _warranty_answer(turn, checked)
         reply = orders.after(turn)
         handed = outcome.get(HandoffResult)
+        verdict = next((o.get(WarrantyCheck) for o in turn.outcomes if o.get(WarrantyCheck)), None)
+        if handed is not None and verdict is not None:
+            reply = say(f"{ts.warranty(verdict)}\n{reply.content}")
         problems = diagnose(turn.state.slots.symptoms or turn.text)
         if handed is not None and problems and problems[0].urgency == Urgency.STOP:
             # "le salió una bola, ¿entra en garantía?": the case is open, and meanwhile it is
@@ -83,11 +90,21 @@ def support(turn: Turn) -> AIMessage:
     changed = apply_commands(state, turn.commands)
     intent, e = turn.intent, turn.entities
     folio = e.folios[0] if e.folios else None
+    if folio is None and awaiting != Awaiting.FOLIO:
+        folio = slots.order_folio  # "¿aplica la garantía?" after the folio was given
     asks_person = bool(acts.WANTS_PERSON.search(turn.text) or _WANTS_REVIEW.search(turn.text))
     warranty = intent == "warranty_claim" and (
         "garantia" in turn.text or not asks_person  # "que la revise un técnico" is no claim
     )
     if warranty or (folio and awaiting == Awaiting.FOLIO):
+        if folio:
+            slots.order_folio = folio
+        if folio and turn.can("check_warranty"):
+            # The verdict first (terms, reason, what to bring); a possible claim then opens a
+            # technician's case in the same turn.
+            told = f"{slots.symptoms} {turn.text}" if slots.symptoms else turn.text
+            slots.symptoms = told[-500:]
+            return call("check_warranty", folio=folio, problem=slots.symptoms)
         if folio:
             return orders.handoff(turn, f"Garantía del folio {folio}", HandoffReason.WARRANTY)
         if _ABOUT_TERMS.search(turn.text) and not diagnose(turn.text):
@@ -159,6 +176,24 @@ def _kb_answer(turn: Turn, answer: KbAnswer) -> AIMessage:
         return _care(turn)
     turn.expect(Awaiting.NOTHING, Task.SUPPORT)
     return say(ts.kb_answer(answer))
+
+
+def _warranty_answer(turn: Turn, checked: WarrantyCheck) -> AIMessage:
+    """Covered or to be inspected: a technician's case opens now; not covered: why, and what
+    we can do instead."""
+    first = checked.tires[0] if checked.tires else None
+    claim = first is None or first.verdict in ("covered", "needs_inspection")
+    if claim and turn.state.slots.handoff_lead is None and turn.can("handoff_to_human"):
+        return call(
+            "handoff_to_human",
+            reason=f"Garantía del folio {checked.folio}" if checked.folio else "Garantía",
+            kind=HandoffReason.WARRANTY.value,
+        )
+    if claim:
+        turn.expect(Awaiting.NOTHING, Task.SUPPORT)
+        return say(ts.warranty(checked))
+    turn.expect(Awaiting.HANDOFF_CONFIRM, Task.SUPPORT)
+    return say(f"{ts.warranty(checked)}\n{ts.NOT_COVERED_NEXT}")
 
 
 def _adds_detail(turn: Turn) -> bool:

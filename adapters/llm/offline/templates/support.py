@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain.pricing import format_mxn
+from domain.spanish import day_month
 from domain.tool_results import Diagnosis, HandoffResult, KbAnswer
+from domain.warranty_results import WarrantyCheck
 
 CARE = (
     "Te comparto lo básico 🔧\n"
@@ -132,4 +136,36 @@ def kb_answer(answer: KbAnswer) -> str:
     lines = [_shorten(top.text), f"📘 {top.title}"]
     if top.links:
         lines.append(top.links[0])
+    return "\n".join(lines)
+
+
+NOT_COVERED_NEXT = (
+    "Si quieres te cotizo una nueva, o si prefieres que un técnico la vea de todos modos, te "
+    "paso con uno."
+)
+
+
+def _date(day: date) -> str:
+    return f"{day_month(day)} de {day.year}"
+
+
+def warranty(check: WarrantyCheck) -> str:
+    """The warranty's verdict on the customer's tire: why, under which terms, what to bring."""
+    if not check.tires:
+        return check.next_step
+    tire = check.tires[0]
+    opening = {
+        "covered": f"Por lo que me cuentas, tu {tire.description} entra en la garantía ✅",
+        "needs_inspection": f"Lo de tu {tire.description} lo tiene que dictaminar un técnico 🔧",
+        "not_covered": f"Te soy honesto con tu {tire.description}:",
+    }[tire.verdict]
+    lines = [f"{opening} {tire.reason}"]
+    terms = tire.terms
+    if terms is not None:
+        lines.append(
+            f"Garantía {terms.brand}: {terms.months} meses desde el {_date(terms.counted_from)}"
+            f" (vence el {_date(terms.expires_on)})."
+        )
+    if tire.verdict != "not_covered" and check.bring:
+        lines.append("Para la revisión trae: " + ", ".join(check.bring) + ".")
     return "\n".join(lines)
