@@ -134,7 +134,7 @@ def answer_pending(turn: Turn, awaiting: Awaiting, changed: list[str]) -> AIMess
                 HandoffReason.DELIVERY_ISSUE
                 if state.task == Task.ORDER_STATUS
                 else HandoffReason.TECHNICAL
-                if state.task == Task.SUPPORT
+                if technical(turn)
                 else HandoffReason.CUSTOMER_ASKED
             )
             return handoff(turn, _handoff_reason(turn), reason)
@@ -215,11 +215,21 @@ def _other_business(turn: Turn, changed: list[str]) -> bool:
     ) and not (kinds & {CommandKind.DIGRESS} and Topic.INVOICE in turn.topics())
 
 
+def technical(turn: Turn) -> bool:
+    """A person for a tire problem: a technician ("que me hable un técnico", or while a
+    problem is being described), not a salesperson."""
+    return (
+        turn.state.task == Task.SUPPORT
+        or turn.state.slots.symptoms is not None
+        or "tecnico" in turn.text
+    )
+
+
 def _handoff_reason(turn: Turn) -> str:
     folio = _order_folio(turn)
     if turn.state.task == Task.ORDER_STATUS and folio:
         return f"Entrega retrasada del pedido {folio}: el cliente pide hora de llegada"
-    if turn.state.task == Task.SUPPORT:
+    if technical(turn):
         return "Revisión técnica solicitada por el cliente"
     return "El cliente pidió hablar con una persona"
 

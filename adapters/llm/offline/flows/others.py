@@ -38,7 +38,7 @@ from domain.warranty_results import WarrantyCheck
 # Symptoms, in the customer's words, that make a message part of a tire problem's description.
 _SYMPTOM_FOLLOW_UP = re.compile(
     r"\b(?:orilla|hombro|costado|banda|centro|en medio|volante|asiento|frenar|frenando|siempre|"
-    r"km|kilometros|carretera|velocidad|arriba de|dice|dot|\d{4})\b"
+    r"km|kilometros|carretera|velocidad|arriba de|dice|dot|\d{4}|sigue|siguen|todavia|aun)\b"
 )
 _WANTS_REVIEW = re.compile(
     r"\b(?:que )?(?:lo|la|las|los|me la|me lo|me las) (?:revisen|chequen|vean|cheque|revise)\b|"

@@ -88,6 +88,10 @@ def decide(turn: Turn) -> AIMessage:
         )
         return say(f"¡Claro! Tómate tu tiempo 🙂{held} Aquí estoy cuando decidas.")
     if turn.has(CommandKind.HANDOFF):
+        if orders.technical(turn):
+            return orders.handoff(
+                turn, "Revisión técnica solicitada por el cliente", HandoffReason.TECHNICAL
+            )
         return orders.handoff(
             turn, "El cliente pidió hablar con un asesor", HandoffReason.CUSTOMER_ASKED
         )

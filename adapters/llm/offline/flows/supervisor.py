@@ -68,6 +68,8 @@ _PRICE_QUESTION = re.compile(
     r"\b(?:cuanto|cuantos|precio|precios|cuesta|cuestan|sale|salen|cotiz\w*|tienen|hay|manejan)\b"
 )
 _BUYS = re.compile(r"\b(?:ocupo|necesito|quiero|busco|cotiza\w*|dame|vendes|venden)\b")
+_ORDER_WORDS = re.compile(r"\b(?:pedido|orden|folio|entrega|llega|llegan|apartado|factura)\b")
+_STILL = re.compile(r"\b(?:sigue|siguen|todavia|aun|otra vez|de nuevo|ya (?:la|las|lo) \w+)\b")
 _VAGUE = frozenset({"greeting", "thanks", "goodbye", "small_talk", "out_of_scope", "affirm", "deny"})
 
 
@@ -143,6 +145,17 @@ def supervise(turn: Turn) -> AIMessage:
     topics = set(turn.topics())
     if intent == "human_handoff" and active in (AgentName.SUPPORT, AgentName.LOGISTICS):
         return _transfer(turn, active)
+    talking_trouble = state.slots.symptoms is not None and not (
+        e.folios or e.sizes or e.vehicle or _ORDER_WORDS.search(turn.text)
+    )
+    if talking_trouble and (
+        intent in ("human_handoff", "tire_problem", "tire_care")
+        or "tecnico" in turn.text
+        or (active == AgentName.SUPPORT and turn.analysis.confidence < 0.6)
+        or (active == AgentName.SUPPORT and _STILL.search(turn.text))
+    ):
+        # "ya las inflé y sigue prendido", "mejor que me hable un técnico": the same trouble.
+        return _transfer(turn, AgentName.SUPPORT)
     if (
         state.slots.handoff_lead is not None
         and active in (AgentName.SUPPORT, AgentName.LOGISTICS, AgentName.SALES)
