@@ -67,6 +67,7 @@ class Awaiting(StrEnum):
     FOLIO = "folio"
     HANDOFF_CONFIRM = "handoff_confirm"  # "¿Te paso con un asesor/técnico?"
     SYMPTOM_DETAIL = "symptom_detail"  # "¿A qué velocidad vibra?": the diagnosis's question
+    RATING = "rating"  # the satisfaction survey after a technician resolved the case (1-5)
 
 
 class OptionKey(StrEnum):

@@ -550,16 +550,18 @@ def rate(
 # --- the customer's conversation ----------------------------------------------------------------
 
 
-def pending_for_conversation(session: Session, *, limit: int = 100) -> list[tuple[int, str, str]]:
+def pending_for_conversation(
+    session: Session, *, limit: int = 100
+) -> list[tuple[int, str, str, str]]:
     """Replies and surveys not yet appended to the customer's conversation: (event id,
-    session id, text), oldest first."""
+    session id, text, event kind), oldest first."""
     rows = session.exec(
-        select(CaseEvent.id, SupportCase.session_id, CaseEvent.text)
+        select(CaseEvent.id, SupportCase.session_id, CaseEvent.text, CaseEvent.kind)
         .join(SupportCase, col(SupportCase.id) == CaseEvent.case_id)
         .where(col(CaseEvent.in_conversation).is_(False))
         .order_by(col(CaseEvent.id)).limit(limit)
     ).all()  # fmt: skip
-    return [(i, s, t or "") for i, s, t in rows if i is not None]
+    return [(i, s, t or "", k) for i, s, t, k in rows if i is not None]
 
 
 def mark_in_conversation(session: Session, event_id: int) -> None:

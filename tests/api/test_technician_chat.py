@@ -63,9 +63,17 @@ def test_a_technician_lists_opens_claims_answers_and_resolves_a_case_in_chat(
     assert case.status == "resolved" and case.resolution_code == "warranty_denied"
     assert case.assignee is not None
 
+    technician("gracias")  # the survey reaches the customer's conversation after this turn
     said = client.get(f"/v1/conversations/{first['session_id']}", headers=tech).json()
     texts = [m["content"] for m in said["messages"]]
     assert any("mañana a las 10 le marco" in t for t in texts)
+
+    # The customer answers the survey in their own conversation.
+    thanks = customer("5, muy bien atendido", first["session_id"])
+    assert "5/5" in thanks["reply"], thanks["reply"]
+    with Session(engine) as s:
+        case = s.exec(select(SupportCase).where(col(SupportCase.number) == number[0])).one()
+    assert case.satisfaction == 5 and "muy bien" in (case.satisfaction_comment or "")
 
 
 def test_a_customer_cannot_use_technician_words_to_reach_cases(

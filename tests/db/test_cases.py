@@ -259,8 +259,8 @@ def test_replies_wait_to_be_appended_to_the_conversation(engine: Engine) -> None
         repo.reply(s, repo.get_case(s, number), "Te llamo en 10 min", ALICE)
     with session_scope(engine, write=True) as s:
         pending = repo.pending_for_conversation(s)
-        assert [(sid, "Te llamo en 10 min" in text) for _, sid, text in pending] == [
-            ("chat-1", True)
+        assert [(sid, "Te llamo en 10 min" in text, kind) for _, sid, text, kind in pending] == [
+            ("chat-1", True, "reply")
         ]
         repo.mark_in_conversation(s, pending[0][0])
     with Session(engine) as s:

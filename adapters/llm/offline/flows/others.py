@@ -14,6 +14,7 @@ from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.templates import staff as tst
 from adapters.llm.offline.templates import support as ts
 from adapters.llm.offline.turn import Turn, call, say
+from domain.case_results import CaseRating
 from domain.diagnosis import Urgency, diagnose
 from domain.dialogue import (
     Awaiting,
@@ -73,6 +74,10 @@ def support(turn: Turn) -> AIMessage:
         checked = outcome.get(WarrantyCheck)
         if checked is not None:
             return _warranty_answer(turn, checked)
+        rated = outcome.get(CaseRating)
+        if rated is not None:
+            turn.expect(Awaiting.NOTHING, Task.SUPPORT)
+            return say(ts.rated(rated))
         reply = orders.after(turn)
         handed = outcome.get(HandoffResult)
         verdict = next((o.get(WarrantyCheck) for o in turn.outcomes if o.get(WarrantyCheck)), None)
@@ -89,6 +94,9 @@ def support(turn: Turn) -> AIMessage:
     awaiting = state.awaiting
     changed = apply_commands(state, turn.commands)
     intent, e = turn.intent, turn.entities
+    score = acts.rating(turn.text) if awaiting == Awaiting.RATING else None
+    if score is not None and turn.can("rate_case"):
+        return call("rate_case", rating=score, comment=turn.analysis.text.strip()[:500] or None)
     folio = e.folios[0] if e.folios else None
     if folio is None and awaiting != Awaiting.FOLIO:
         folio = slots.order_folio  # "¿aplica la garantía?" after the folio was given

@@ -11,6 +11,7 @@ import re
 
 from langchain_core.messages import AIMessage
 
+from adapters.llm.offline.nlu import acts
 from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.turn import Turn, call, say
 from domain.diagnosis import diagnose
@@ -107,6 +108,8 @@ def _answers_pending(turn: Turn) -> bool:
     }.get(aw, set())  # fmt: skip
     if slots & answers:
         return True
+    if aw == Awaiting.RATING and acts.rating(turn.text) is not None:
+        return True  # "5, muy bien atendido": the survey's answer
     if aw == Awaiting.SYMPTOM_DETAIL and not (e.sizes or e.vehicle or e.folios or turn.topics()):
         return True  # "dice 1819", "como a dos dedos de la orilla": the diagnosis goes on
     if aw == Awaiting.HANDOFF_CONFIRM and _WANTS_PERSON.search(turn.text):

@@ -152,6 +152,25 @@ RECOMMEND = re.compile(
     r"\b(?:cual|que|cuales) (?:me )?(?:recomienda\w*|conviene\w*|sugiere\w*|aconseja\w*)\b|"
     r"\b(?:cual|que) es (?:la )?mejor\b|\btu (?:cual|que) (?:escogerias|elegirias|comprarias)\b"
 )
+RATING_WORDS = {
+    "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "pesimo": 1, "malo": 2, "mal": 2,
+    "regular": 3, "bien": 4, "bueno": 4, "muy bien": 5, "excelente": 5, "super": 5,
+}  # fmt: skip
+RATING = re.compile(
+    r"(?<![\d/])([1-5])(?![\d/])(?:\s*(?:de 5|/5|estrellas?))?|\b("
+    + "|".join(sorted(RATING_WORDS, key=len, reverse=True))
+    + r")\b"
+)
+
+
+def rating(text: str) -> int | None:
+    """A 1-5 satisfaction answer ("5", "un 4", "cinco estrellas", "excelente")."""
+    match = RATING.search(text)
+    if match is None:
+        return None
+    return int(match[1]) if match[1] else RATING_WORDS[match[2]]
+
+
 CHEAPEST = re.compile(r"\b(?:mas barat\w*|mas economic\w*|las baratas|la barata|lo mas barato)\b")
 OTHER = re.compile(
     r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b"

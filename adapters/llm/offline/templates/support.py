@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.case_results import CaseRating
 from domain.pricing import format_mxn
 from domain.spanish import day_month
 from domain.tool_results import Diagnosis, HandoffResult, KbAnswer
@@ -19,10 +20,11 @@ CARE = (
 )
 OFFER_TECHNICIAN = "¿Quieres que un técnico revise tus llantas? Te paso con uno."
 OFFER_VISIT = (
-    "Pásate a cualquier sucursal sin cita y lo revisamos; ¿o prefieres que un técnico te "
-    "contacte?"
+    "Pásate a cualquier sucursal sin cita y lo revisamos; ¿o prefieres que un técnico te contacte?"
 )
-OFFER_NEW_TIRE = "¿Quieres que te cotice una nueva? Dime la medida (viene en el costado) o tu auto y año."
+OFFER_NEW_TIRE = (
+    "¿Quieres que te cotice una nueva? Dime la medida (viene en el costado) o tu auto y año."
+)
 TELL_ME_MORE = (
     "Lamento el problema 😟 Cuéntame un poco más: ¿qué notas? (vibra, se jala hacia un lado, "
     "pierde aire, tiene un chipote, se gasta disparejo, hace ruido...) y desde cuándo. Si "
@@ -31,7 +33,9 @@ TELL_ME_MORE = (
 STOP_MEANWHILE = (
     "⚠️ Mientras la revisan, no la uses en carretera: pon la refacción, porque así puede reventar."
 )
-HANDOFF_UPDATED = "Anotado ✍️ lo sumé a tu caso para que el técnico lo tenga; te contactan como nos dijiste."
+HANDOFF_UPDATED = (
+    "Anotado ✍️ lo sumé a tu caso para que el técnico lo tenga; te contactan como nos dijiste."
+)
 _URGENCY = {
     "stop": "⚠️ Por seguridad no la uses en carretera: cámbiala por la refacción y tráela al taller.",
     "soon": "Revísala en los próximos días; mientras, evita velocidad alta.",
@@ -72,6 +76,8 @@ def diagnosis(result: Diagnosis) -> str:
         if listed:
             lines.append(f"En el taller: {listed} (IVA incluido).")
     return "\n".join(lines)
+
+
 WARRANTY = (
     "Claro, te ayudo con la garantía. ¿Me compartes el folio de tu compra (ej. TL-000123)? Un "
     "técnico revisa la llanta y te dice si aplica."
@@ -169,3 +175,13 @@ def warranty(check: WarrantyCheck) -> str:
     if tire.verdict != "not_covered" and check.bring:
         lines.append("Para la revisión trae: " + ", ".join(check.bring) + ".")
     return "\n".join(lines)
+
+
+def rated(result: CaseRating) -> str:
+    """Thanks for the survey's answer."""
+    if result.satisfaction >= 4:
+        return f"¡Gracias por tu calificación ({result.satisfaction}/5)! Nos da gusto haberte ayudado 🙌"
+    return (
+        f"Gracias por decirnos ({result.satisfaction}/5). Lo revisa el encargado de la sucursal "
+        "para mejorar; si algo quedó pendiente con tu llanta, cuéntame y lo vemos."
+    )
