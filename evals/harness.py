@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 
 from adapters.llm.offline.nlu import NLU
+from core.security import split_api_key
 from core.settings import LlmSettings, Settings
 from db.engine import make_engine
 from evals.events import EventRunner, EventUnavailable
@@ -43,6 +44,7 @@ from evals.scoring import (
     reference_tools,
     tool_precision_recall,
 )
+from evals.setup import CaseSetupRunner, SetupFailed
 from evals.state import canonical, stock_levels
 from evals.targets import Conversation, HttpConversation, InProcessConversation
 from evals.user_sim import SimulatedUser, make_user
@@ -284,6 +286,7 @@ class Harness:
             try:
                 resolver = Resolver(world)
                 try:
+                    self._setup(task, world)
                     resolver.prefetch(task_refs(task))  # on the fresh copy, before any write
                     user = self._user(task, resolver)
                     prices = PriceBook.build(
@@ -298,7 +301,7 @@ class Harness:
                         else None
                     )
                     expected = self.judge.expected(task, world, salt) if task.db.replay else None
-                except (Unresolved, LookupError, ValueError) as exc:
+                except (Unresolved, LookupError, ValueError, SetupFailed) as exc:
                     raise TaskError(f"task {task.id}: {exc}") from exc
                 conversation = self._open(world)
                 events = task.user.events_before()
@@ -338,6 +341,19 @@ class Harness:
                 return result
             finally:
                 world.close()
+
+    def _setup(self, task: Task, world: World) -> None:
+        """The task's technician over HTTP is the evaluator key; its setup cases are opened
+        where the server keeps them (``--target-db``), before the conversation."""
+        if self.config.target is not None and world.role == "technician" and self.config.api_key:
+            world.technician_prefix = split_api_key(self.config.api_key)[0]
+        if not task.setup:
+            return
+        engine = self.judge.target_engine if self.config.target else world.engine
+        if engine is None:
+            raise SetupFailed("a task with setup cases over HTTP needs --target-db")
+        runner = CaseSetupRunner(engine, world.settings, world.phone, world.technician_prefix)
+        world.setup_cases = runner.run(task.setup)
 
     def _user(self, task: Task, resolver: Resolver) -> SimulatedUser:
         values = {name: resolver.text(ref) for name, ref in task.vars.items()}

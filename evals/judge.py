@@ -16,13 +16,15 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from core.settings import Settings
-from evals.models import Task
+from evals.models import CaseExpect, Task
 from evals.refs import Created, Resolver, Unresolved
 from evals.scoring import Check, TurnRecord
 from evals.state import (
     State,
     StockLevels,
     canonical,
+    case_by_number,
+    case_problems,
     created_from_trace,
     created_since,
     order_by_folio,
@@ -157,4 +159,36 @@ class StateJudge:
                 problems.append(str(exc))
         if leads is not None and len(created.leads) != leads:
             problems.append(f"{len(created.leads)} hand-offs (leads), expected {leads}")
+        if task.db.cases is not None and len(created.cases) != task.db.cases:
+            numbers = ", ".join(str(c["number"]) for c in created.cases)
+            problems.append(
+                f"{len(created.cases)} support cases opened ({numbers or 'none'}), "
+                f"expected {task.db.cases}"
+            )
+        if task.db.case is not None and not self.from_trace:
+            problems += self._case(task.db.case, world, created, resolver)
+        if task.db.appointments is not None:
+            booked = [a for a in created.appointments if a.get("status", "booked") == "booked"]
+            if len(booked) != task.db.appointments:
+                problems.append(
+                    f"{len(booked)} appointments booked, expected {task.db.appointments}"
+                )
         return Check(name="db", ok=not problems, detail="; ".join(problems)), created
+
+    def _case(
+        self, want: CaseExpect, world: World, created: Created, resolver: Resolver
+    ) -> list[str]:
+        """The assertions on one case: a setup case (read again now), or the newest created."""
+        if want.setup is not None:
+            number = str(world.setup_cases[want.setup]["number"])
+            got = case_by_number(self.target_engine or world.engine, number)
+            if got is None:
+                return [f"setup case {number} is gone"]
+        elif created.cases:
+            got = created.cases[-1]
+        else:
+            return ["no support case was opened"]
+        try:
+            return case_problems(want, got, resolver, technician=world.technician_prefix)
+        except Unresolved as exc:
+            return [str(exc)]

@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.cases import CasePriority, CaseStatus, ResolutionCode
+from domain.diagnosis import BY_CODE
 from domain.dialogue import TimeWindow
 
 Suite = Literal[
@@ -52,9 +54,10 @@ class ToolRef(Strict):
 
 
 class CreatedRef(Strict):
-    """A field of the order or lead the agent created in this task (e.g. the folio)."""
+    """A field of the order, lead or support case the agent created in this task (e.g. the
+    folio, or a case's ``number``)."""
 
-    created: Literal["order", "lead"]
+    created: Literal["order", "lead", "case"]
     path: str = "folio"
     format: Format = "text"
 
@@ -78,11 +81,23 @@ class CustomerRef(Strict):
         return self
 
 
-Ref = ToolRef | CreatedRef | CustomerRef
+class CaseRef(Strict):
+    """A field of a support case the task's ``setup`` opened (``case`` indexes ``setup``), as
+    a technician reads it: ``number`` (CS-000123), ``customer_name``, ``customer_phone``,
+    ``symptoms``, ``vehicle``, ``order_folio``, ``priority``..."""
+
+    case: int = Field(ge=0)
+    path: str = "number"
+    format: Format = "text"
+
+
+Ref = ToolRef | CreatedRef | CustomerRef | CaseRef
 
 
 class Persona(Strict):
-    """Who speaks: a customer (anonymous web, a demo customer, or a first-time one) or staff."""
+    """Who speaks: a customer (anonymous web, a demo customer, or a first-time one), staff, or
+    a technician (in process the conversation is owned by a technician API key made for the
+    task, ``key:<prefix>``; over HTTP by the evaluator key speaking ``as`` a technician)."""
 
     role: Role = "customer"
     demo_customer: CustomerPick | None = None
@@ -115,6 +130,37 @@ class Goal(Strict):
         both = set(self.known) & set(self.unknown)
         if both:
             raise ValueError(f"slots both known and unknown: {sorted(both)}")
+        return self
+
+
+class CaseSetup(Strict):
+    """A support case that exists before the conversation starts: a customer escalated it
+    through ``open_support_case`` (the tool a hand-off uses), so a technician task can work it
+    and a customer task can follow it up ("ya me van a hablar?").
+
+    ``customer`` is a demo customer; None is the task's own customer persona. ``with_folio``
+    puts that customer's newest order on the case. ``claimed_by``: ``me`` (the task's
+    technician) or ``other`` (another technician) has already taken it. Over HTTP a setup
+    needs ``--target-db`` (it is written to the server's database).
+    """
+
+    customer: CustomerPick | None = None
+    symptoms: str = Field(min_length=3, max_length=600)
+    problem_codes: list[str] = Field(default_factory=list, max_length=6)
+    vehicle: str | None = None
+    with_folio: bool = False
+    dot: str | None = None
+    priority: CasePriority | None = Field(None, description="A hint: it only raises priority")
+    transcript: list[str] = Field(
+        default_factory=list, description="Earlier lines of the chat; default: the symptoms"
+    )
+    claimed_by: Literal["me", "other"] | None = None
+
+    @model_validator(mode="after")
+    def _known_codes(self) -> CaseSetup:
+        unknown = [c for c in self.problem_codes if c not in BY_CODE]
+        if unknown:
+            raise ValueError(f"unknown problem codes {unknown}; known: {sorted(BY_CODE)}")
         return self
 
 
@@ -231,19 +277,54 @@ class OrderExpect(Strict):
         return self
 
 
+class CaseExpect(Strict):
+    """Assertions on one support case (only the fields given are checked): the newest case the
+    task's conversations created, or with ``setup`` the case the task's setup opened.
+
+    ``problem_codes``: each of these is among the case's codes. ``order_folio``: True any folio,
+    False none, or this folio. ``assigned``: someone has it (over HTTP) / the task's technician
+    has it (in process, for a setup case claimed in chat). ``replied``/``noted``: a reply went to
+    the customer / an internal note was added. ``followups``: at least this many later customer
+    messages joined the case.
+    """
+
+    setup: int | None = Field(None, ge=0)
+    problem_codes: list[str] = Field(default_factory=list)
+    priority: CasePriority | list[CasePriority] | None = None
+    status: CaseStatus | list[CaseStatus] | None = None
+    resolution_code: ResolutionCode | list[ResolutionCode] | None = None
+    order_folio: bool | str | Ref | None = None
+    assigned: bool | None = None
+    replied: bool | None = None
+    noted: bool | None = None
+    followups: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _known_codes(self) -> CaseExpect:
+        unknown = [c for c in self.problem_codes if c not in BY_CODE]
+        if unknown:
+            raise ValueError(f"unknown problem codes {unknown}; known: {sorted(BY_CODE)}")
+        return self
+
+
 class DbCriteria(Strict):
     """The end state. ``replay``: equal to the state the reference write actions produce.
 
     ``orders`` lists the orders the agent must have created (exactly those), plus existing
     orders named by ``folio``. With ``ignore_released``, a created order that ended cancelled,
     holding nothing and with no payable link (a reservation replaced by a new folio) is not
-    counted among the created ones.
+    counted among the created ones. ``cases``: how many support cases the task's conversations
+    opened (a message that joins an open case opens none); ``case``: assertions on one case.
+    ``appointments``: how many booked appointments the conversations made.
     """
 
     replay: bool = True
     orders: list[OrderExpect] | None = None
     ignore_released: bool = False
     leads: int | None = None
+    cases: int | None = Field(None, ge=0)
+    case: CaseExpect | None = None
+    appointments: int | None = Field(None, ge=0)
     nothing_written: bool = False
 
 
@@ -338,6 +419,9 @@ class Task(Strict):
     vars: dict[str, Ref] = Field(
         default_factory=dict, description="Values for {name} placeholders in user text"
     )
+    setup: list[CaseSetup] = Field(
+        default_factory=list, description="Support cases opened before the conversation"
+    )
     user: UserSpec
     actions: list[Action] = Field(default_factory=list)
     db: DbCriteria = Field(default_factory=DbCriteria)
@@ -360,6 +444,19 @@ class Task(Strict):
         if self.user.events_before() and self.db.replay:
             # The replay knows the reference actions, not what happened between the turns.
             raise ValueError("a task with world events needs db.replay false and assertions")
+        if self.setup and self.db.replay:
+            raise ValueError("a task with a setup needs db.replay false and assertions")
+        mine = [s for s in self.setup if s.customer is None]
+        if mine and self.persona.demo_customer is None and not self.persona.new_customer:
+            raise ValueError("a setup case without a customer needs a customer persona")
+        if any(s.claimed_by is not None for s in self.setup) and self.persona.role != "technician":
+            raise ValueError("a setup case is claimed by a technician: the persona's role")
+        cases = [r.case for r in _case_refs(self)]
+        if self.db.case is not None and self.db.case.setup is not None:
+            cases.append(self.db.case.setup)
+        wrong_cases = sorted({i for i in cases if i >= len(self.setup)})
+        if wrong_cases:
+            raise ValueError(f"setup cases {wrong_cases} do not exist ({len(self.setup)} set up)")
         if self.user.script is not None:
             n = len(self.user.turns())
             turns = [f.turn for f in self.communicate if f.turn is not None]
@@ -397,6 +494,17 @@ class TaskFile(Strict):
         if generated:
             raise ValueError(f"perturbed variants are generated, not written: {generated}")
         return self
+
+
+def _case_refs(task: Task) -> list[CaseRef]:
+    """The setup-case values a task names (in vars, facts and forbids)."""
+    found: list[Any] = [*task.vars.values(), *task.forbid.refs]
+    for fact in task.communicate:
+        found += [fact.ref, *(fact.any_of or [])]
+    found += [r for at in task.forbid.at for r in at.refs]
+    if task.db.case is not None:
+        found.append(task.db.case.order_folio)
+    return [r for r in found if isinstance(r, CaseRef)]
 
 
 def suite_files(directory: Path = TASKS_DIR) -> dict[str, Path]:

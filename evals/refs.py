@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 
 from db.tables import Order
 from domain.pricing import format_mxn
-from evals.models import CreatedRef, CustomerRef, Format, Ref, Task, ToolRef
+from evals.models import CaseRef, CreatedRef, CustomerRef, Format, Ref, Task, ToolRef
 from evals.world import World, pick_customer
 
 _REF = TypeAdapter(Ref)
-REF_KEYS = ("tool", "created", "customer")
+REF_KEYS = ("tool", "created", "customer", "case")
 
 
 class Unresolved(Exception):
@@ -24,8 +24,8 @@ class Unresolved(Exception):
 
 
 def as_ref(value: Any) -> Ref | None:
-    """``value`` read as a computed value, if it is one (a dict with tool/created/customer)."""
-    if isinstance(value, ToolRef | CreatedRef | CustomerRef):
+    """``value`` read as a computed value, if it is one (a dict with tool/created/customer/case)."""
+    if isinstance(value, ToolRef | CreatedRef | CustomerRef | CaseRef):
         return value
     if isinstance(value, dict) and any(k in value for k in REF_KEYS):
         try:
@@ -82,6 +82,8 @@ class Created:
 
     orders: list[dict[str, Any]] = field(default_factory=list)
     leads: list[dict[str, Any]] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    appointments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -110,6 +112,11 @@ class Resolver:
             if key not in self._memo:
                 self._memo[key] = self.world.run_read_tool(ref.tool, args)
             return walk(self._memo[key], ref.path)
+        if isinstance(ref, CaseRef):
+            cases = self.world.setup_cases
+            if ref.case >= len(cases):
+                raise Unresolved(f"setup case {ref.case} was not opened ({len(cases)} were)")
+            return walk(cases[ref.case], ref.path)
         if isinstance(ref, CustomerRef):
             key = ref.model_dump_json()
             if key not in self._memo:
@@ -117,7 +124,8 @@ class Resolver:
             return self._memo[key]["value"]
         if self.created is None:
             raise Unresolved("what the agent created is only known after the conversation")
-        rows = self.created.orders if ref.created == "order" else self.created.leads
+        rows = {"order": self.created.orders, "lead": self.created.leads,
+                "case": self.created.cases}[ref.created]  # fmt: skip
         if not rows:
             raise Unresolved(f"the agent created no {ref.created}")
         return walk(rows[-1], ref.path)
@@ -164,6 +172,8 @@ def task_refs(task: Task) -> list[Ref]:
         refs += [o for o in fact.any_of or [] if not isinstance(o, str)]
     refs += [r for at in task.forbid.at for r in at.refs]
     values: list[Any] = [a.args for a in task.actions]
+    if task.db.case is not None:
+        values.append(task.db.case.order_folio)
     for order in task.db.orders or []:
         values.append(order.folio)
         values += [line.sku for line in order.lines or []]
@@ -174,6 +184,7 @@ def task_refs(task: Task) -> list[Ref]:
         elif isinstance(value, list):
             values += value
         else:
-            ref = value if isinstance(value, ToolRef | CustomerRef | CreatedRef) else as_ref(value)
+            known = ToolRef | CustomerRef | CreatedRef | CaseRef
+            ref = value if isinstance(value, known) else as_ref(value)
             refs += [ref] if ref is not None else []
     return refs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -14,7 +16,7 @@ from domain.clock import as_utc, utcnow
 from domain.pricing import price_line, with_iva
 from domain.spanish import local_day
 from domain.tire_size import parse_tire_size
-from evals.models import Action, InvoiceExpect, LineExpect, OrderExpect
+from evals.models import Action, CaseExpect, InvoiceExpect, LineExpect, OrderExpect
 from evals.refs import Created, Resolver, as_ref
 from evals.scoring import TurnRecord
 from evals.user_sim import FOLIO
@@ -271,20 +273,97 @@ def order_by_folio(engine: Engine, folio: str) -> dict[str, Any] | None:
         return _order_dict(conn, rows[0]) if rows else None
 
 
+def _case_dict(conn: Connection, row: Any) -> dict[str, Any]:
+    """One support case as the criteria read it, with the counts of its trail's kinds."""
+    kinds = Counter(
+        str(r.kind) for r in _rows(conn, "SELECT kind FROM case_event WHERE case_id = :id",
+                                   id=row.id)
+    )  # fmt: skip
+    codes = row.problem_codes
+    if isinstance(codes, str):  # JSON as text, depending on the driver
+        codes = json.loads(codes)
+    return {
+        "id": row.id, "number": row.number, "status": row.status, "priority": row.priority,
+        "problem_kind": row.problem_kind, "problem_codes": list(codes or []),
+        "order_folio": row.order_folio, "assignee": row.assignee,
+        "resolution_code": row.resolution_code, "resolution_note": row.resolution_note,
+        "session_id": row.session_id, "replies": kinds["reply"], "comments": kinds["comment"],
+        "customer_messages": kinds["customer_message"],
+    }  # fmt: skip
+
+
+def case_by_number(engine: Engine, number: str) -> dict[str, Any] | None:
+    """A support case by its number, as the criteria read it (None when there is none)."""
+    with engine.connect() as conn:
+        rows = _rows(conn, "SELECT * FROM support_case WHERE number = :n", n=number)
+        return _case_dict(conn, rows[0]) if rows else None
+
+
+def _listed(want: Any) -> list[str]:
+    return [str(w) for w in (want if isinstance(want, list) else [want])]
+
+
+def case_problems(
+    want: CaseExpect, got: dict[str, Any], resolver: Resolver, *, technician: str | None = None
+) -> list[str]:
+    """Why a case is not the expected one (empty when it is); only the fields given count.
+    ``technician``: the task's technician's key prefix (``assigned`` then means theirs)."""
+    problems = []
+    missing = [c for c in want.problem_codes if c not in got["problem_codes"]]
+    if missing:
+        problems.append(f"problem codes {got['problem_codes']} lack {missing}")
+    for name in ("priority", "status", "resolution_code"):
+        wanted = getattr(want, name)
+        if wanted is not None and str(got[name]) not in _listed(wanted):
+            problems.append(f"{name} {got[name]} instead of {' or '.join(_listed(wanted))}")
+    folio = want.order_folio
+    if isinstance(folio, bool):
+        if folio != bool(got["order_folio"]):
+            problems.append("order folio " + ("missing" if folio else f"{got['order_folio']} set"))
+    elif folio is not None:
+        ref = as_ref(folio)
+        expected = str(resolver.raw(ref) if ref is not None else folio)
+        if str(got["order_folio"] or "").upper() != expected.upper():
+            problems.append(f"order folio {got['order_folio']} instead of {expected}")
+    if want.assigned is not None:
+        mine = got["assignee"] is not None and technician in (None, got["assignee"])
+        if want.assigned != mine:
+            who = "the task's technician" if technician else "a technician"
+            problems.append(f"assignee {got['assignee']}: " + (
+                f"not {who}" if want.assigned else "assigned but should not be"))  # fmt: skip
+    for name, key in (("replied", "replies"), ("noted", "comments")):
+        wanted = getattr(want, name)
+        if wanted is not None and wanted != bool(got[key]):
+            problems.append(
+                f"{got[key]} {key}" + (", expected one" if wanted else ", expected none")
+            )
+    if want.followups is not None and got["customer_messages"] < want.followups:
+        problems.append(
+            f"{got['customer_messages']} customer messages joined, expected {want.followups}+"
+        )
+    return [f"{got['number']}: {p}" for p in problems]
+
+
 def created_since(
     engine: Engine, baseline: dict[str, int], sessions: Iterable[str] | None = None
 ) -> Created:
-    """Orders and leads created after ``baseline`` ids (or by these conversations)."""
+    """Orders, leads, support cases and appointments created after ``baseline`` ids (or by
+    these conversations)."""
     params: dict[str, Any]
     lead_params: dict[str, Any]
     with engine.connect() as conn:
         if sessions is None:
             where, params = "o.id > :after", {"after": baseline.get("orders", 0)}
             lead_where, lead_params = "id > :after", {"after": baseline.get("lead", 0)}
+            case_params: dict[str, Any] = {"after": baseline.get("support_case", 0)}
+            visit_params: dict[str, Any] = {"after": baseline.get("appointment", 0)}
+            case_where = visit_where = "id > :after"
         else:
             sids = sorted(sessions) or ["-"]
             where, params = "o.created_by IN :actors", {"actors": [f"chat:{s}" for s in sids]}
             lead_where, lead_params = "session_id IN :sids", {"sids": sids}
+            case_where = visit_where = "session_id IN :sids"
+            case_params = visit_params = {"sids": sids}
         orders = _rows(conn, ORDER_SELECT + f"WHERE {where} ORDER BY o.id", **params)
         created = Created()
         created.orders = [_order_dict(conn, o) for o in orders]
@@ -293,6 +372,21 @@ def created_since(
             for r in _rows(
                 conn, f"SELECT id, reason, status FROM lead WHERE {lead_where}", **lead_params
             )
+        ]
+        created.cases = [
+            _case_dict(conn, r)
+            for r in _rows(
+                conn, f"SELECT * FROM support_case WHERE {case_where} ORDER BY id", **case_params
+            )  # fmt: skip
+        ]
+        created.appointments = [
+            {"id": r.id, "number": r.number, "service": r.service, "status": r.status}
+            for r in _rows(
+                conn,
+                "SELECT id, number, service, status FROM appointment "
+                f"WHERE {visit_where} ORDER BY id",
+                **visit_params,
+            )  # fmt: skip
         ]
         return created
 
@@ -502,6 +596,19 @@ def _trace_reserve(conn: Connection, order: dict[str, Any] | None, args: dict[st
             "payment_links": base["payment_links"] + 1, "pending_links": 1, "lines": [line]}  # fmt: skip
 
 
+CASE_OPENERS = frozenset({"open_support_case", "handoff_to_human"})
+CASE_NUMBER = re.compile(r"\bCS-\d{6}\b")
+
+
+def _trace_case(created: Created, reply: str) -> None:
+    """A case number the reply names after a tool that opens cases: a case, unless it is one
+    already seen (a later message joined it)."""
+    seen = {c["number"] for c in created.cases}
+    for number in dict.fromkeys(CASE_NUMBER.findall(reply)):
+        if number not in seen:
+            created.cases.append({"number": number})
+
+
 def created_from_trace(
     turns: Iterable[TurnRecord], engine: Engine, *, discount_bp: int = 0
 ) -> Created:
@@ -524,6 +631,8 @@ def created_from_trace(
                     continue
                 if tool == "handoff_to_human":
                     created.leads.append({"reason": args.get("reason", ""), "status": "new"})
+                if tool in CASE_OPENERS:
+                    _trace_case(created, turn.reply)
                 last = created.orders[-1] if created.orders else None
                 is_open = last is not None and last["status"] == "reserved"
                 if tool == "create_reservation" or (tool == "change_reservation" and is_open):

@@ -9,6 +9,7 @@ import httpx
 from langgraph.checkpoint.memory import InMemorySaver
 
 from adapters.llm.offline.nlu import NLU
+from conversation.case_replies import append_case_messages
 from conversation.service import ChatService
 from db.engine import session_scope
 from db.repositories.chat import start_session
@@ -32,7 +33,7 @@ class InProcessConversation:
         with session_scope(world.engine, write=True) as session:
             self.chat = start_session(
                 session,
-                owner="eval",
+                owner=world.owner,
                 role=world.role,
                 channel="web",
                 customer_id=world.customer_id,
@@ -42,6 +43,8 @@ class InProcessConversation:
     def send(self, text: str) -> TurnRecord:
         started = time.perf_counter()
         result = self.service.run_turn(self.chat, text)
+        if self.chat.role == "technician":  # as /v1/chat does: a case reply into its chat
+            append_case_messages(self.service)
         return TurnRecord(
             user=text,
             reply=result.reply,

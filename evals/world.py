@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from evals.models import CustomerPick, Persona
 from tools.base import ToolContext, ToolSpec
 
 NEW_CUSTOMER_NAME = "Cliente (evaluación)"  # the name /v1/chat gives a first-time phone, too
+TECHNICIAN_NAME = "Técnico (evaluación)"
 EVAL_ACTOR = "eval"
 DEMO_SOURCES = ("db/demo", "db/migrations/versions", "db/tables")
 
@@ -89,6 +90,14 @@ def pick_customer(session: Session, pick: CustomerPick) -> Customer:
     return rows[0]
 
 
+def technician_key(session: Session, name: str) -> str:
+    """A technician API key in this database (its secret is never used); returns its prefix."""
+    from db.repositories.api_keys import create_key
+
+    _, info = create_key(session, role="technician", name=name, actor=EVAL_ACTOR)
+    return info.prefix
+
+
 def new_customer_phone(task_id: str, salt: str = "") -> str:
     """A phone no demo customer has (area code 99 is not used by the demo data)."""
     number = int(hashlib.sha256(f"{task_id}:{salt}".encode()).hexdigest(), 16) % 10**8
@@ -106,6 +115,12 @@ class World:
     customer_id: int | None = None
     phone: str | None = None
     discount_bp: int = 0
+    # Who owns the conversation: "eval", or a technician's API key ("key:<prefix>"), which is
+    # how the case tools know the technician (tools/cases.py).
+    owner: str = EVAL_ACTOR
+    technician_prefix: str | None = None
+    # The support cases the task's setup opened (evals.setup), as a technician reads them.
+    setup_cases: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def create(
@@ -141,6 +156,9 @@ class World:
             if customer is not None:
                 self.customer_id, self.phone = customer.id, customer.phone
                 self.discount_bp = customer.discount_bp
+            if persona.role == "technician":
+                self.technician_prefix = technician_key(session, TECHNICIAN_NAME)
+                self.owner = f"key:{self.technician_prefix}"
 
     def context(self, session_id: str) -> ToolContext:
         """A tool context for this persona (what the server would build)."""
@@ -171,13 +189,14 @@ class World:
         return data
 
     def max_ids(self) -> dict[str, int]:
-        """The highest order and lead ids (what the agent creates comes after them)."""
+        """The highest order, lead, case and appointment ids (what the agent creates comes
+        after them)."""
         with self.engine.connect() as conn:
             return {
                 table: int(
                     conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one()
                 )
-                for table in ("orders", "lead", "customer")
+                for table in ("orders", "lead", "customer", "support_case", "appointment")
             }
 
     def close(self) -> None:
