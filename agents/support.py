@@ -1,6 +1,7 @@
 """The support agent: warranty, tire problems and care; escalates to a technician."""
 
 from agents.base import AgentSpec
+from tools.appointments import APPOINTMENT_TOOLS
 from tools.cases import CASE_TOOLS
 from tools.catalog import GET_SERVICE_PRICES
 from tools.order_status import GET_ORDER_STATUS
@@ -19,6 +20,7 @@ AGENT = AgentSpec(
         GET_ORDER_STATUS,
         HANDOFF_TO_HUMAN,
         *CASE_TOOLS,
+        *APPOINTMENT_TOOLS,
     ),
     prompt="support",
 )

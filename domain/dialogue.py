@@ -68,6 +68,7 @@ class Awaiting(StrEnum):
     HANDOFF_CONFIRM = "handoff_confirm"  # "¿Te paso con un asesor/técnico?"
     SYMPTOM_DETAIL = "symptom_detail"  # "¿A qué velocidad vibra?": the diagnosis's question
     RATING = "rating"  # the satisfaction survey after a technician resolved the case (1-5)
+    APPOINTMENT_TIME = "appointment_time"  # "¿a qué hora te queda?" (free slots offered)
 
 
 class OptionKey(StrEnum):
@@ -187,6 +188,13 @@ class Slots(_Slot):
     handoff_kind: str | None = None  # its kind (HandoffReason): later details go to that case
     symptoms: str | None = None  # the customer's description of a tire problem, so far
     case_number: str | None = None  # the support case a technician is working on (CS-000123)
+    appointment_service: str | None = None  # the shop service being booked (alignment, ...)
+    appointment_day: date | None = None  # the day whose free slots were offered
+    appointment_window: str | None = None  # "morning" / "afternoon" asked for
+    appointment_number: str | None = None  # the customer's appointment in this chat (CT-...)
+    appointment_branch: str | None = None  # the branch asked for
+    appointment_times: list[str] = Field(default_factory=list)  # the free times offered
+    appointment_at: str | None = None  # the booked time, "13:00" (for "a la misma hora")
     report: str | None = (
         None  # the staff question being answered: "stock", "best", "worst", "leads"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tools.appointments import APPOINTMENT_TOOLS
 from tools.base import ToolSpec
 from tools.cases import CASE_TOOLS
 from tools.catalog import (
@@ -46,5 +47,6 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     GET_SALES_RANKING,
     LIST_HANDOFF_REQUESTS,
     *CASE_TOOLS,
+    *APPOINTMENT_TOOLS,
 )
 TOOLS_BY_NAME: dict[str, ToolSpec] = {spec.name: spec for spec in ALL_TOOLS}

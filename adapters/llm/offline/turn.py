@@ -12,6 +12,7 @@ from langchain_core.messages import AIMessage
 from pydantic import ValidationError
 
 from adapters.llm.offline.nlu import Analysis, Entities
+from domain.appointment_results import AppointmentBooked, AppointmentList, AppointmentSlots
 from domain.case_results import CaseDetail, CaseList, CaseRating, CaseUpdate, OpenedCase
 from domain.dialogue import (
     Awaiting,
@@ -82,6 +83,11 @@ RESULT_TYPES: dict[str, type[Result]] = {
     "open_support_case": OpenedCase,
     "rate_case": CaseRating,
     "check_warranty": WarrantyCheck,
+    "find_appointment_slots": AppointmentSlots,
+    "book_appointment": AppointmentBooked,
+    "move_appointment": AppointmentBooked,
+    "cancel_appointment": AppointmentBooked,
+    "list_my_appointments": AppointmentList,
     "search_knowledge_base": KbAnswer,
 }
 

@@ -6,7 +6,7 @@ import re
 
 from langchain_core.messages import AIMessage
 
-from adapters.llm.offline.flows import orders
+from adapters.llm.offline.flows import appointments, orders
 from adapters.llm.offline.flows.state import apply_commands
 from adapters.llm.offline.flows.technician import technician
 from adapters.llm.offline.nlu import acts
@@ -60,6 +60,8 @@ def support(turn: Turn) -> AIMessage:
     once per conversation (later details are added to that case)."""
     if turn.role == PersonaRole.TECHNICIAN:
         return technician(turn)
+    if appointments.busy(turn):
+        return appointments.appointment(turn)
     if turn.outcomes:
         outcome = turn.last
         assert outcome is not None

@@ -71,6 +71,11 @@ _PRICE_QUESTION = re.compile(
 _BUYS = re.compile(r"\b(?:ocupo|necesito|quiero|busco|cotiza\w*|dame|vendes|venden)\b")
 _ORDER_WORDS = re.compile(r"\b(?:pedido|orden|folio|entrega|llega|llegan|apartado|factura)\b")
 _STILL = re.compile(r"\b(?:sigue|siguen|todavia|aun|otra vez|de nuevo|ya (?:la|las|lo) \w+)\b")
+_APPOINTMENT = re.compile(
+    r"\b(?:cita|citas|agend\w*|agenda (?:la|una|el)|turno para)\b|"
+    r"\b(?:hay|tienen) lugar (?:para|pa)\b"
+)
+_CHANGES = re.compile(r"\b(?:cambia\w*|pasa\w*|mueve\w*|muev\w*|recorre\w*|cancel\w*|reprograma\w*)\b")
 _VAGUE = frozenset({"greeting", "thanks", "goodbye", "small_talk", "out_of_scope", "affirm", "deny"})
 
 
@@ -108,6 +113,8 @@ def _answers_pending(turn: Turn) -> bool:
     }.get(aw, set())  # fmt: skip
     if slots & answers:
         return True
+    if aw == Awaiting.APPOINTMENT_TIME and not (e.sizes or e.vehicle or e.folios):
+        return True  # "a las 10", "mejor el viernes": the slots we offered
     if aw == Awaiting.RATING and acts.rating(turn.text) is not None:
         return True  # "5, muy bien atendido": the survey's answer
     if aw == Awaiting.SYMPTOM_DETAIL and not (e.sizes or e.vehicle or e.folios or turn.topics()):
@@ -171,6 +178,11 @@ def supervise(turn: Turn) -> AIMessage:
     )
     if active == AgentName.LOGISTICS and arranging and not state.slots.folio:
         return _transfer(turn, active)  # an order of theirs from before: logistics arranges it
+    moves_booking = bool(state.slots.appointment_number) and bool(_CHANGES.search(turn.text))
+    if moves_booking or (
+        _APPOINTMENT.search(turn.text) and not e.folios and not _ORDER_WORDS.search(turn.text)
+    ):
+        return _transfer(turn, AgentName.SUPPORT)  # "agéndame la alineación el sábado"
     if Topic.BRANCHES in topics and not e.folios:
         return _transfer(turn, AgentName.SALES)  # "¿y dónde es exactamente?": addresses, hours
     if turn.has(CommandKind.CANCEL) or topics & SALES_TOPICS:

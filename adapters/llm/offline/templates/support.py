@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.appointment_results import AppointmentBooked, AppointmentList, AppointmentSlots
 from domain.case_results import CaseRating
-from domain.pricing import format_mxn
+from domain.pricing import format_mxn, with_iva
+from domain.services import SERVICES
 from domain.spanish import day_month
 from domain.tool_results import Diagnosis, HandoffResult, KbAnswer
 from domain.warranty_results import WarrantyCheck
@@ -119,7 +121,8 @@ def tool_error(tool: str, message: str) -> str:
     if tool in ("create_reservation", "change_reservation"):
         return f"No pude apartarlas 😕 ({detail}). ¿Quieres que revise otra sucursal u otra opción?"
     if detail:
-        return detail[0].upper() + detail[1:] + "."
+        end = "" if detail.endswith(("?", "!", ")")) else "."
+        return detail[0].upper() + detail[1:] + end
     return "No pude consultar eso ahorita 😕 ¿Lo intentamos de nuevo o te paso con un asesor?"
 
 
@@ -184,4 +187,74 @@ def rated(result: CaseRating) -> str:
     return (
         f"Gracias por decirnos ({result.satisfaction}/5). Lo revisa el encargado de la sucursal "
         "para mejorar; si algo quedó pendiente con tu llanta, cuéntame y lo vemos."
+    )
+
+
+ASK_SERVICE = (
+    "¡Claro! ¿Para qué servicio es la cita: alineación, balanceo, rotación, instalación o "
+    "revisión de garantía? Y dime qué día te queda."
+)
+
+
+def appointment_slots(result: AppointmentSlots, times: list[str]) -> str:
+    """The free times of a day, the first few."""
+    if result.day is None or not times:
+        return (
+            f"Uy, no tengo lugar para {result.service_name.lower()} en {result.branch.name} en los "
+            "próximos días 😕 ¿Te busco en otra sucursal?"
+        )
+    note = {
+        "closed": "Ese día no abrimos. ",
+        "full": "Ese día ya está lleno. ",
+        "past": "Esa hora ya pasó. ",
+        "too_far": "Todavía no abrimos agenda para ese día. ",
+    }.get(result.asked_day_note or "", "")
+    shown = ", ".join(times[:4])
+    return (
+        f"{note}Para {result.service_name.lower()} en {result.branch.name} el {result.day_label} "
+        f"tengo: {shown}. ¿Cuál te aparto?"
+    )
+
+
+def appointment_booked(result: AppointmentBooked) -> str:
+    """A booking made, moved or cancelled."""
+    a = result.appointment
+    if result.change == "cancelled":
+        return f"Listo, cancelé tu cita {a.number} ({a.service_name.lower()}, {a.label}) 👍"
+    if result.change == "moved":
+        return f"¡Listo! Moví tu cita {a.number}: ahora es el {a.label} en {a.branch.name}" + (
+            f" (antes: {result.previous_label})." if result.previous_label else "."
+        )
+    return (
+        f"¡Listo! Te agendé {a.service_name.lower()} el {a.label} en {a.branch.name}, "
+        f"{a.branch.address.rstrip('.')}. Tu cita es la {a.number}; un día antes te mando "
+        "recordatorio 🔧"
+    )
+
+
+def appointment_list(result: AppointmentList) -> str:
+    """The customer's upcoming appointments."""
+    if not result.appointments:
+        return "No tienes citas agendadas. ¿Te agendo una?"
+    lines = ["Tus citas:"] + [
+        f"• {a.number}: {a.service_name.lower()} el {a.label} en {a.branch.name}"
+        for a in result.appointments
+    ]
+    return "\n".join(lines)
+
+
+_SHOP_PRICE = {"alignment": "alignment", "balancing": "balancing"}
+
+
+def no_appointment_needed(service: str) -> str:
+    """No appointment is needed for a shop service; its price when it has one."""
+    price = ""
+    for s in SERVICES:
+        if s.code == _SHOP_PRICE.get(service) and s.price_cents:
+            price = (
+                f"El {s.name.lower()} cuesta {format_mxn(with_iva(s.price_cents))} por {s.unit}. "
+            )
+    return (
+        f"{price}No hace falta cita: llega a cualquier sucursal en su horario 🙂 Si prefieres "
+        "asegurar tu lugar, te aparto un horario; ¿qué día te queda?"
     )
