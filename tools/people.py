@@ -92,7 +92,10 @@ _FOLIO = re.compile(r"\bTL-\d{6}\b", re.IGNORECASE)
 
 def _technician_case(tx: ToolTx, ctx: ToolContext, args: HandoffArgs) -> OpenedCase:
     slots = ctx.dialogue.slots
-    symptoms = slots.symptoms or args.reason
+    said = " ".join(
+        line.split(":", 1)[1].strip() for line in ctx.transcript if line.startswith("Cliente:")
+    )
+    symptoms = slots.symptoms or said[-600:] or args.reason
     named = _FOLIO.search(args.reason)
     folio: str | None = named[0].upper() if named else None
     if folio is not None:

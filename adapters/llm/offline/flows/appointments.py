@@ -60,7 +60,7 @@ _EARLIEST = re.compile(
 _LATEST = re.compile(r"\b(?:la ultima|el ultimo|mas tarde|la mas tarde|lo mas tarde)\b")
 _ANY = re.compile(r"\b(?:la que sea|cualquiera|esa|esa esta bien|la que tengas)\b")
 _NEED_QUESTION = re.compile(
-    r"\b(?:ocupo|necesito|hace falta|se necesita|tengo que sacar|hay que sacar)\s+cita\b|"
+    r"\b(?:ocupo|necesito|hace falta|se necesita|tengo que sacar|hay que sacar)\s+cita\s*(?:\?|o\b)|"
     r"\b(?:nomas|solo) llego\b|\bsin cita\b|\bllego directo\b"
 )
 _SAME_TIME = re.compile(r"\b(?:misma hora|mismo horario|igual hora|a la misma)\b")

@@ -75,8 +75,16 @@ _APPOINTMENT = re.compile(
     r"\b(?:cita|citas|agend\w*|agenda (?:la|una|el)|turno para)\b|"
     r"\b(?:hay|tienen) lugar (?:para|pa)\b"
 )
-_CHANGES = re.compile(r"\b(?:cambia\w*|pasa\w*|mueve\w*|muev\w*|recorre\w*|cancel\w*|reprograma\w*)\b")
-_VAGUE = frozenset({"greeting", "thanks", "goodbye", "small_talk", "out_of_scope", "affirm", "deny"})
+_CHANGES = re.compile(
+    r"\b(?:cambia\w*|pasa\w*|mueve\w*|muev\w*|recorre\w*|cancel\w*|reprograma\w*)\b"
+)
+_WAITING_CASE = re.compile(
+    r"\b(?:ya me van a (?:hablar|marcar|llamar)|sigo esperando (?:al|que me)|nadie me ha (?:hablado|"
+    r"marcado|llamado)|que paso con mi caso|y mi caso)\b"
+)
+_VAGUE = frozenset(
+    {"greeting", "thanks", "goodbye", "small_talk", "out_of_scope", "affirm", "deny"}
+)
 
 
 def _transfer(turn: Turn, agent: AgentName) -> AIMessage:
@@ -178,6 +186,8 @@ def supervise(turn: Turn) -> AIMessage:
     )
     if active == AgentName.LOGISTICS and arranging and not state.slots.folio:
         return _transfer(turn, active)  # an order of theirs from before: logistics arranges it
+    if _WAITING_CASE.search(turn.text):
+        return _transfer(turn, AgentName.SUPPORT)  # "¿ya me van a hablar?"
     moves_booking = bool(state.slots.appointment_number) and bool(_CHANGES.search(turn.text))
     if moves_booking or (
         _APPOINTMENT.search(turn.text) and not e.folios and not _ORDER_WORDS.search(turn.text)

@@ -17,6 +17,7 @@ from adapters.llm.offline.turn import Turn, call, say
 from domain.case_results import CaseDetail, CaseList, CaseUpdate
 from domain.cases import ResolutionCode
 from domain.dialogue import Task
+from domain.tool_results import KbAnswer
 
 _NUMBER = re.compile(r"\bcs[-\s]?0*(\d{1,6})\b")
 _LIST = re.compile(
@@ -24,9 +25,14 @@ _LIST = re.compile(
 )
 _UNASSIGNED = re.compile(r"\b(?:sin tecnico|sin asignar|nadie ha tomado|libres|sin dueno)\b")
 _ALL = re.compile(r"\b(?:todos los casos|todos|abiertos)\b")
-_CLAIM = re.compile(r"\b(?:lo tomo|tomalo|me lo asigno|asignamelo|yo lo veo|lo agarro|tomarlo)\b")
+_CLAIM = re.compile(
+    r"\b(?:lo tomo|tomalo|me lo asigno|asignamelo|yo lo veo|lo agarro|tomarlo|me quedo con|"
+    r"yo me encargo|me lo quedo|lo atiendo yo)\b"
+)
+_URGENT = re.compile(r"\b(?:mas urgente|urgentes|prioridad|el primero|cual atiendo|cual sigue)\b")
 _REPLY = re.compile(
-    r"\b(?:resp[oó]ndele|contest[aá]le|d[ií]le|m[aá]ndale|escr[ií]bele|av[ií]sale)\s+(?:que\s+)?(.+)$",
+    r"\b(?:resp[oó]ndele|contest[aá]le|d[ií]le|m[aá]ndale|escr[ií]bele|av[ií]sale|"
+    r"preg[uú]ntale)\b(?:\s+al? (?:del? )?(?:cs[-\s]?\d+|cliente))?\s+(?:que\s+|si\s+)?(.+)$",
     re.IGNORECASE | re.DOTALL,
 )
 _NOTE = re.compile(
@@ -37,7 +43,10 @@ _RESOLVE = re.compile(
     r"listo el caso)\b"
 )
 _CLOSE_FOR_GOOD = re.compile(r"\b(?:archivalo|cierralo definitivamente|ciérralo definitivamente)\b")
-_OPEN = re.compile(r"\b(?:abre|abrir|ver|muestrame|ensename|checa|revisa|dame)\b")
+_ABOUT_CASE = re.compile(
+    r"\b(?:que dijo|que escribio|que puso|quien lo tiene|quien lo trae|de quien es|el cliente|"
+    r"transcripcion|platica|detalle|detalles|contexto)\b"
+)
 # How a technician says how it ended → the resolution code.
 _CODES: tuple[tuple[ResolutionCode, re.Pattern[str]], ...] = (
     (ResolutionCode.WARRANTY_APPROVED, re.compile(r"\bgarantia (?:aprobada|aplica|si aplico)\b")),
@@ -98,14 +107,18 @@ def technician(turn: Turn) -> AIMessage:
         return call("comment_case", number=number, text=note[1].strip())
     if _CLAIM.search(text) and number:
         return call("claim_case", number=number)
-    if named and (_OPEN.search(text) or len(text.split()) <= 4):
-        return call("get_case", number=named)
-    if _LIST.search(text):
+    if named:
+        return call("get_case", number=named)  # "abre el CS-000123", "a perdón, es el CS-000001"
+    if number and _ABOUT_CASE.search(text):
+        return call("get_case", number=number)  # "¿qué dijo el cliente exactamente?"
+    if _LIST.search(text) or _URGENT.search(text):
         scope = "unassigned" if _UNASSIGNED.search(text) else "all" if _ALL.search(text) else "mine"
         state.slots.report = scope
         return call("list_my_cases", scope=scope)
     if (_CLAIM.search(text) or _RESOLVE.search(text) or note) and not number:
         return say(tcs.ASK_WHICH)
+    if len(text.split()) >= 3 and turn.can("search_knowledge_base"):
+        return call("search_knowledge_base", query=text, k=2)  # "¿a cuánto aprieto birlos de 14?"
     return say(tcs.ASK_WHAT)
 
 
@@ -126,6 +139,9 @@ def _answer(turn: Turn) -> AIMessage:
     if detail is not None:
         turn.state.slots.case_number = detail.number
         return say(tcs.case_detail(detail))
+    answer = outcome.get(KbAnswer)
+    if answer is not None:
+        return say(ts.kb_answer(answer) if answer.passages else tcs.ASK_WHAT)
     update = outcome.get(CaseUpdate)
     if update is not None:
         turn.state.slots.case_number = update.number

@@ -87,6 +87,15 @@ WARRANTY = (
 OKAY = "Va, aquí sigo por si necesitas algo más 🙂"
 
 
+def still_waiting(result: HandoffResult) -> str:
+    """The customer asks about their open case."""
+    number = f" {result.case_number}" if result.case_number else ""
+    return (
+        f"Una disculpa por la espera 🙏 Tu caso{number} sigue abierto y ya le avisé al técnico "
+        "que sigues esperando; te contacta en cuanto se libere."
+    )
+
+
 def handoff(result: HandoffResult) -> str:
     """The conversation went to a person."""
     if result.case_number and result.kind == "warranty":
