@@ -156,8 +156,8 @@ def support(turn: Turn) -> AIMessage:
     if (
         turn.has(CommandKind.HANDOFF)
         or (
-            turn.has(CommandKind.CONFIRM)
-            and awaiting in (Awaiting.HANDOFF_CONFIRM, Awaiting.SYMPTOM_DETAIL)
+            # A "sí" to "¿cambia al dar vuelta?" describes the trouble; it asks for nobody.
+            turn.has(CommandKind.CONFIRM) and awaiting == Awaiting.HANDOFF_CONFIRM
         )
         or asks_person
     ):
@@ -175,7 +175,7 @@ def support(turn: Turn) -> AIMessage:
         state.task = Task.SUPPORT
         if diagnose(slots.symptoms):
             return call("diagnose_problem", symptoms=slots.symptoms)
-        turn.expect(Awaiting.SYMPTOM_DETAIL, Task.SUPPORT)
+        turn.expect(Awaiting.HANDOFF_CONFIRM, Task.SUPPORT)  # it offers a technician
         return say(ts.TELL_ME_MORE)
     if turn.has(CommandKind.DENY):
         turn.expect(Awaiting.NOTHING)
