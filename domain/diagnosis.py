@@ -304,7 +304,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "tire_age",
         re.compile(
-            r"\b(?:de que ano|que edad|cuantos anos|caducidad|caduca\w*|fecha de fabricacion|dot|son viejas|se ven como nuevas|ya no sirven|tianguis)\b"
+            r"\b(?:de que ano|que edad|cuantos anos|caducidad|caduca\w*|fecha de fabricacion|dot|son viejas|se ven como nuevas|(?:numerito|numero|codigo|ovalito)\b.*\b\d{4}|dice \d{4}|ya no sirven|tianguis)\b"
         ),
     ),
 )

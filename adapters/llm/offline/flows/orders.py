@@ -52,6 +52,8 @@ _CHANGE_NOW = re.compile(
 def decided_change(turn: Turn) -> bool:
     """The message orders the change to the open reservation ("cámbiamelas por Michelin")."""
     return bool(_CHANGE_NOW.search(turn.text))
+
+
 FULFILLMENT_SLOTS = frozenset(
     {"fulfillment.mode", "fulfillment.day", "fulfillment.window", "fulfillment.address"}
 )

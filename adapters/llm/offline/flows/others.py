@@ -14,6 +14,7 @@ from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.templates import staff as tst
 from adapters.llm.offline.templates import support as ts
 from adapters.llm.offline.turn import Turn, call, say
+from adapters.llm.offline.understand import asks_price
 from domain.case_results import CaseRating
 from domain.diagnosis import Urgency, diagnose
 from domain.dialogue import (
@@ -32,6 +33,7 @@ from domain.tool_results import (
     LowStockResult,
     OrderStatus,
     SalesRanking,
+    ServicePrices,
     StockResult,
 )
 from domain.warranty_results import WarrantyCheck
@@ -39,7 +41,8 @@ from domain.warranty_results import WarrantyCheck
 # Symptoms, in the customer's words, that make a message part of a tire problem's description.
 _SYMPTOM_FOLLOW_UP = re.compile(
     r"\b(?:orilla|hombro|costado|banda|centro|en medio|volante|asiento|frenar|frenando|siempre|"
-    r"km|kilometros|carretera|velocidad|arriba de|dice|dot|\d{4}|sigue|siguen|todavia|aun)\b"
+    r"km|kilometros|carretera|velocidad|arriba de|dice|dot|\d{4}|sigue|siguen|todavia|aun|"
+    r"enterrado|clavo|tornillo|no le veo|saco|quito|sacarlo|quitarlo|libras|presion)\b"
 )
 _WANTS_REVIEW = re.compile(
     r"\b(?:que )?(?:lo|la|las|los|me la|me lo|me las) (?:revisen|chequen|vean|cheque|revise)\b|"
@@ -81,6 +84,9 @@ def support(turn: Turn) -> AIMessage:
         checked = outcome.get(WarrantyCheck)
         if checked is not None:
             return _warranty_answer(turn, checked)
+        prices = outcome.get(ServicePrices)
+        if prices is not None and turn.state.slots.symptoms:
+            return say(ts.prices_for(prices, diagnose(turn.state.slots.symptoms)))
         rated = outcome.get(CaseRating)
         if rated is not None:
             turn.expect(Awaiting.NOTHING, Task.SUPPORT)
@@ -164,6 +170,8 @@ def support(turn: Turn) -> AIMessage:
         return orders.handoff(
             turn, "Revisión técnica solicitada por el cliente", HandoffReason.TECHNICAL
         )
+    if asks_price(turn.analysis) and slots.symptoms and turn.can("get_service_prices"):
+        return call("get_service_prices")  # "¿y eso cuánto sale?" after the diagnosis
     describes = bool(diagnose(turn.text)) or (
         state.task == Task.SUPPORT
         and slots.symptoms is not None

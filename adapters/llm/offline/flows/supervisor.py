@@ -14,6 +14,7 @@ from langchain_core.messages import AIMessage
 from adapters.llm.offline.nlu import acts
 from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.turn import Turn, call, say
+from adapters.llm.offline.understand import asks_price
 from domain.diagnosis import diagnose
 from domain.dialogue import AgentName, Awaiting, CommandKind, PersonaRole, Topic
 
@@ -171,6 +172,7 @@ def supervise(turn: Turn) -> AIMessage:
         or "tecnico" in turn.text
         or (active == AgentName.SUPPORT and turn.analysis.confidence < 0.6)
         or (active == AgentName.SUPPORT and _STILL.search(turn.text))
+        or (active == AgentName.SUPPORT and asks_price(turn.analysis) and not e.sizes)
     ):
         # "ya las inflé y sigue prendido", "mejor que me hable un técnico": the same trouble.
         return _transfer(turn, AgentName.SUPPORT)

@@ -208,7 +208,9 @@ HEAVY_TRUCK = re.compile(
     r"\b(?:\d{2}r22\.?5|\d{3}/\d{2}r22\.?5|r ?22\.5|r ?24\.5|22\.5|camion de carga|tractocamion|"
     r"trailer|torton|rabon|tractor agricola|montacargas)\b"
 )
-MINE = re.compile(r"\b(?:el mio|la mia|los mios|las mias|mi pedido|mis pedidos|mi orden|mi folio)\b")
+MINE = re.compile(
+    r"\b(?:el mio|la mia|los mios|las mias|mi pedido|mis pedidos|mi orden|mi folio)\b"
+)
 MY_RESERVATION = re.compile(
     r"\b(?:tengo|traigo|deje|hice) (?:unas |mis |las |un )?(?:llantas )?(?:apartad\w*|pedid\w*|"
     r"apartado|pedido)\b|\bmis llantas apartadas\b|\bya (?:las )?tengo apartadas\b|"

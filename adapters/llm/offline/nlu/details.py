@@ -355,7 +355,9 @@ AFFIRM_PREFIX = re.compile(
     r"^(?:si|sii|simon|va|vale|sale|dale|ok|okey|okay|claro|orale|andale|perfecto|"
     r"de acuerdo|esta bien|me parece|correcto|exacto|eso|asi es|confirmo|afirmativo)\b"
 )
-DENY_PREFIX = re.compile(r"^(?:no(?! se\b)|nel|nop|nope|nones|mejor no|siempre no|ahorita no|todavia no)\b")
+DENY_PREFIX = re.compile(
+    r"^(?:no(?! se\b)|nel|nop|nope|nones|mejor no|siempre no|ahorita no|todavia no)\b"
+)
 CHANGE_MIND = re.compile(
     r"\b(?:siempre no|mejor|en vez de|en lugar de|cambia\w*|corrijo|perdon|"
     r"me equivoque|no es|no son|mas bien|ahora)\b"

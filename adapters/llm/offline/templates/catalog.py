@@ -201,7 +201,9 @@ def branches(result: Branches, only: str | None = None, weekday: int | None = No
     if weekday is not None and len(chosen) == 1:
         that_day = t.day_hours(chosen[0].hours, weekday)
         if that_day:
-            day = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")[weekday]
+            day = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")[
+                weekday
+            ]
             lines = [f"El {day} {that_day} en {chosen[0].name}."]
     for b in chosen:
         hours = t.hours(b.hours)
@@ -246,6 +248,7 @@ def unknown_vehicle(detail: str) -> str:
         f"No tengo registrada la medida original de {detail} 🤔 ¿Me pasas la medida que viene en "
         "el costado de tu llanta? Se ve así: 205/55R16."
     )
+
 
 FIND_SIZE = (
     "Fácil 🙂 La medida viene en el costado (la pared) de tu llanta: son números como "

@@ -144,4 +144,3 @@ def asked_weekday(text: str) -> int | None:
     """The weekday a (normalised) message asks about: "¿el domingo abren?" → 6."""
     match = _WEEKDAY_WORD.search(text)
     return _WEEKDAYS.index(match[1]) if match else None
-

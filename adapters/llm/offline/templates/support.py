@@ -6,10 +6,11 @@ from datetime import date
 
 from domain.appointment_results import AppointmentBooked, AppointmentList, AppointmentSlots
 from domain.case_results import CaseRating
+from domain.diagnosis import Problem
 from domain.pricing import format_mxn, with_iva
 from domain.services import SERVICES
 from domain.spanish import day_month
-from domain.tool_results import Diagnosis, HandoffResult, KbAnswer
+from domain.tool_results import Diagnosis, HandoffResult, KbAnswer, ServicePrices
 from domain.warranty_results import WarrantyCheck
 
 CARE = (
@@ -66,8 +67,8 @@ def diagnosis(result: Diagnosis) -> str:
             lines.append(first.summary)
         if first.urgency in _URGENCY:
             lines.append(_URGENCY[first.urgency])
-        elif first.checks and result.dot is None and not result.question:
-            lines.append(f"Tip: {first.checks[0]}.")
+        if first.checks and result.dot is None:
+            lines.append(f"Mientras: {first.checks[0]}.")
     if result.services:
         listed = ", ".join(
             f"{s.name.lower()} {format_mxn(s.price_cents)}"
@@ -266,4 +267,17 @@ def no_appointment_needed(service: str) -> str:
     return (
         f"{price}No hace falta cita: llega a cualquier sucursal en su horario 🙂 Si prefieres "
         "asegurar tu lugar, te aparto un horario; ¿qué día te queda?"
+    )
+
+
+def prices_for(result: ServicePrices, problems: list[Problem]) -> str:
+    """The prices of the services that fix the trouble talked about (all when none applies)."""
+    wanted = {code for p in problems for code in p.services}
+    shown = [s for s in result.services if s.code in wanted and s.price_cents] or [
+        s for s in result.services if s.price_cents
+    ]
+    listed = ", ".join(f"{s.name.lower()} {format_mxn(s.price_cents)} por {s.unit}" for s in shown)
+    return (
+        f"Te sale en: {listed} (IVA incluido). No necesitas cita: llega a cualquier sucursal, "
+        "o si prefieres te aparto un horario 🙂"
     )
