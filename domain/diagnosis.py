@@ -290,7 +290,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "slow_leak",
         re.compile(
-            r"\b(?:pierde aire|perdiendo aire|se (?:me |le )?(?:esta |estan )?(?:baj|desinfl)\w*|baja de aire|se (?:me |le )?sale el aire|bajita|llanta baja|tengo (?:que|q) inflar\w*|la inflo|inflarla|(?:echar|echarle|ponerle|meterle) aire)\b"
+            r"\b(?:pierde aire|perdiendo aire|se (?:me |le )?(?:esta |estan )?(?:baj|desinfl)\w*|baja de aire|se (?:me |le )?sale el aire|bajita|llanta baja|tengo (?:que|q) inflar\w*|(?:echar|echarle|ponerle|meterle) aire)\b"
         ),
     ),
     ("cracks", re.compile(r"\b(?:griet\w*|cuartead\w*|resec\w*|agrietad\w*|craquelad\w*)\b")),

@@ -36,6 +36,7 @@ from domain.tool_results import (
     ServicePrices,
     StockResult,
 )
+from domain.warranty_causes import EXCLUDED, RULES, deciding, problem_codes
 from domain.warranty_results import WarrantyCheck
 
 # Symptoms, in the customer's words, that make a message part of a tire problem's description.
@@ -48,6 +49,11 @@ _WANTS_REVIEW = re.compile(
     r"\b(?:que )?(?:lo|la|las|los|me la|me lo|me las) (?:revisen|chequen|vean|cheque|revise)\b|"
     r"\brevis(?:en|ar)(?:la|lo|las|los)\b"
 )
+_COVERAGE = re.compile(r"\b(?:entra|entran|cubre|cubren|aplica|aplican)\b")
+_NO_TICKET = re.compile(
+    r"\b(?:no tengo|perdi|ya no tengo|sin|no encuentro) (?:el |la |mi )?(?:ticket|nota|factura|comprobante)\b"
+)
+_INSISTS = re.compile(r"\b(?:aunque|ni aunque|ni asi|nueva|nuevas|seguro|neta|de verdad)\b")
 _ABOUT_TERMS = re.compile(
     r"\b(?:que cubre|cubre|que incluye|incluye|cuanto dura|de cuanto es|como funciona|"
     r"que marcas|que pasa si|aplica si|en que casos|cuales son)\b"
@@ -119,9 +125,25 @@ def support(turn: Turn) -> AIMessage:
     if folio is None and awaiting != Awaiting.FOLIO:
         folio = slots.order_folio  # "¿aplica la garantía?" after the folio was given
     asks_person = bool(acts.WANTS_PERSON.search(turn.text) or _WANTS_REVIEW.search(turn.text))
-    warranty = intent == "warranty_claim" and (
-        "garantia" in turn.text or not asks_person  # "que la revise un técnico" is no claim
-    )
+    warranty = (
+        intent == "warranty_claim"
+        and ("garantia" in turn.text or not asks_person)  # "que la revise un técnico" is no claim
+    ) or bool(_COVERAGE.search(turn.text) and problem_codes(turn.text))
+    warranty_talk = warranty or "garantia" in turn.text or slots.handoff_kind == "warranty"
+    if (warranty_talk or state.task == Task.SUPPORT) and (
+        acts.WHAT_TO_BRING.search(turn.text) or _NO_TICKET.search(turn.text)
+    ):
+        turn.expect(Awaiting.NOTHING, Task.SUPPORT)
+        return say(ts.WARRANTY_BRING)  # "¿qué tengo que llevar?"
+    again = awaiting == Awaiting.FOLIO and not folio and _INSISTS.search(turn.text)
+    if (warranty or again) and not folio:
+        told = f"{slots.symptoms or ''} {turn.text}".strip()
+        code = deciding(problem_codes(told))
+        if code is not None:
+            slots.symptoms = told[-500:]
+            # "le pegué a un bache y le salió un chipote, ¿lo cubre?": the policy first.
+            turn.expect(Awaiting.FOLIO, Task.SUPPORT)
+            return say(ts.warranty_policy(RULES[code].reason, RULES[code].cause in EXCLUDED))
     if warranty or (folio and awaiting == Awaiting.FOLIO):
         if folio:
             slots.order_folio = folio

@@ -281,3 +281,19 @@ def prices_for(result: ServicePrices, problems: list[Problem]) -> str:
         f"Te sale en: {listed} (IVA incluido). No necesitas cita: llega a cualquier sucursal, "
         "o si prefieres te aparto un horario 🙂"
     )
+
+
+WARRANTY_BRING = (
+    "Para la garantía trae a la sucursal: la llanta (montada o desmontada, nunca la tires), tu "
+    "folio de compra o el ticket/factura y una identificación oficial. Si no tienes el ticket, "
+    "el plazo se cuenta desde la fecha DOT de la llanta y aplican los términos del fabricante."
+)
+
+
+def warranty_policy(reason: str, excluded: bool) -> str:
+    """What the warranty says about the problem described, before any folio."""
+    verdict = "Te soy honesto: " if excluded else ""
+    return (
+        f"{verdict}{reason} Si la compraste con nosotros, pásame el folio (ej. TL-000123) y te digo "
+        "exactamente qué aplica."
+    )
