@@ -284,7 +284,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "uneven_wear",
         re.compile(
-            r"\b(?:desgast\w*|se (?:esta |estan )?(?:comiendo|gastando|come|gasta)\w*|gastad\w*|comid\w*)\b"
+            r"\b(?:desgast\w*|se (?:me |le |les )?(?:esta |estan )?(?:comiendo|gastando|come|gasta|gastaron|comieron|acabaron)\w*|gastad\w*|comid\w*)\b"
         ),
     ),
     (

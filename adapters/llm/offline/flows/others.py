@@ -43,7 +43,8 @@ from domain.warranty_results import WarrantyCheck
 _SYMPTOM_FOLLOW_UP = re.compile(
     r"\b(?:orilla|hombro|costado|banda|centro|en medio|volante|asiento|frenar|frenando|siempre|"
     r"km|kilometros|carretera|velocidad|arriba de|dice|dot|\d{4}|sigue|siguen|todavia|aun|"
-    r"enterrado|clavo|tornillo|no le veo|saco|quito|sacarlo|quitarlo|libras|presion)\b"
+    r"enterrado|clavo|tornillo|no le veo|saco|quito|sacarlo|quitarlo|libras|presion|"
+    r"nueva|nuevas|casi no la uso|casi no la usa|se ve bien|se ven bien)\b"
 )
 _WANTS_REVIEW = re.compile(
     r"\b(?:que )?(?:lo|la|las|los|me la|me lo|me las) (?:revisen|chequen|vean|cheque|revise)\b|"
@@ -125,9 +126,12 @@ def support(turn: Turn) -> AIMessage:
     if folio is None and awaiting != Awaiting.FOLIO:
         folio = slots.order_folio  # "¿aplica la garantía?" after the folio was given
     asks_person = bool(acts.WANTS_PERSON.search(turn.text) or _WANTS_REVIEW.search(turn.text))
+    # A claim names the warranty, coverage or a folio; "¿es cierto que ya no tiene arreglo?"
+    # asks about the tire, whatever the classifier thought.
     warranty = (
         intent == "warranty_claim"
-        and ("garantia" in turn.text or not asks_person)  # "que la revise un técnico" is no claim
+        and not asks_person  # "que la revise un técnico" is no claim
+        and ("garantia" in turn.text or bool(_COVERAGE.search(turn.text)) or bool(e.folios))
     ) or bool(_COVERAGE.search(turn.text) and problem_codes(turn.text))
     warranty_talk = warranty or "garantia" in turn.text or slots.handoff_kind == "warranty"
     if (warranty_talk or state.task == Task.SUPPORT) and (
@@ -195,8 +199,7 @@ def support(turn: Turn) -> AIMessage:
     if asks_price(turn.analysis) and slots.symptoms and turn.can("get_service_prices"):
         return call("get_service_prices")  # "¿y eso cuánto sale?" after the diagnosis
     describes = bool(diagnose(turn.text)) or (
-        state.task == Task.SUPPORT
-        and slots.symptoms is not None
+        slots.symptoms is not None
         and (awaiting == Awaiting.SYMPTOM_DETAIL or bool(_SYMPTOM_FOLLOW_UP.search(turn.text)))
     )
     if describes or intent == "tire_problem":
@@ -207,7 +210,7 @@ def support(turn: Turn) -> AIMessage:
             return call("diagnose_problem", symptoms=slots.symptoms)
         turn.expect(Awaiting.HANDOFF_CONFIRM, Task.SUPPORT)  # it offers a technician
         return say(ts.TELL_ME_MORE)
-    if turn.has(CommandKind.DENY):
+    if turn.has(CommandKind.DENY) and len(turn.text.split()) <= 3:
         turn.expect(Awaiting.NOTHING)
         return say(ts.OKAY)
     if turn.has(CommandKind.SMALL_TALK):

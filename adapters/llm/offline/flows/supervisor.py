@@ -71,7 +71,10 @@ _PRICE_QUESTION = re.compile(
 )
 _BUYS = re.compile(r"\b(?:ocupo|necesito|quiero|busco|cotiza\w*|dame|vendes|venden)\b")
 _ORDER_WORDS = re.compile(r"\b(?:pedido|orden|folio|entrega|llega|llegan|apartado|factura)\b")
-_STILL = re.compile(r"\b(?:sigue|siguen|todavia|aun|otra vez|de nuevo|ya (?:la|las|lo) \w+)\b")
+_STILL = re.compile(
+    r"\b(?:sigue|siguen|todavia|aun|otra vez|de nuevo|ya (?:la|las|lo) \w+|como nueva|como nuevas|"
+    r"casi no la usa|se ve nueva|se ven nuevas|y ahorita que hago|que hago)\b"
+)
 _APPOINTMENT = re.compile(
     r"\b(?:cita|citas|agend\w*|agenda (?:la|una|el)|turno para)\b|"
     r"\b(?:hay|tienen) lugar (?:para|pa)\b"
