@@ -85,6 +85,22 @@ PROBLEMS: tuple[Problem, ...] = (
         answered=r"\b(?:banda|en medio|centro|piso|donde pisa)\b",
     ),
     Problem(
+        code="blowout",
+        title="Llanta reventada en el camino",
+        summary=(
+            "Si se te tronó una llanta: enciende las intermitentes, oríllate en un lugar seguro "
+            "fuera del carril y pon el triángulo a unos 30 m. Para poner la refacción: afloja "
+            "los birlos con el carro en el piso, levántalo con el gato en el punto marcado, "
+            "cambia la llanta, aprieta los birlos en estrella y bájalo."
+        ),
+        causes=("poca presión por tiempo", "golpe fuerte", "sobrecarga o calor"),
+        urgency=Urgency.STOP,
+        checks=("si no te sientes seguro en la vía rápida, pide grúa o auxilio vial",),
+        services=("installation", "balancing"),
+        question=None,
+        replace=True,
+    ),
+    Problem(
         code="bulge",
         title="Chipote o burbuja",
         summary=(
@@ -252,6 +268,12 @@ PROBLEMS: tuple[Problem, ...] = (
 BY_CODE: dict[str, Problem] = {p.code: p for p in PROBLEMS}
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "blowout",
+        re.compile(
+            r"\b(?:se (?:me |le )?(?:tron|revent|explot)\w*|trono|tronada|revento|reventada|exploto)\b"
+        ),
+    ),
     (
         "separation",
         re.compile(

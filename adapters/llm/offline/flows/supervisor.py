@@ -167,6 +167,20 @@ def supervise(turn: Turn) -> AIMessage:
     topics = set(turn.topics())
     if intent == "human_handoff" and active in (AgentName.SUPPORT, AgentName.LOGISTICS):
         return _transfer(turn, active)
+    if (
+        "garantia" in turn.text
+        or (
+            active == AgentName.SUPPORT
+            and re.search(r"\b(?:ticket|comprobante|nota de compra)\b", turn.text)
+        )
+    ) and not e.sizes:
+        return _transfer(turn, AgentName.SUPPORT)  # "¿qué llevo pa' la garantía?"
+    if (
+        acts.WHAT_TO_BRING.search(turn.text)
+        and state.slots.handoff_kind == "warranty"
+        and not e.folios
+    ):
+        return _transfer(turn, AgentName.SUPPORT)  # after a warranty case: what to bring
     talking_trouble = state.slots.symptoms is not None and not (
         e.folios or e.sizes or e.vehicle or _ORDER_WORDS.search(turn.text)
     )
@@ -202,20 +216,6 @@ def supervise(turn: Turn) -> AIMessage:
         return _transfer(turn, AgentName.SALES)  # "¿y dónde es exactamente?": addresses, hours
     if turn.has(CommandKind.CANCEL) or topics & SALES_TOPICS:
         return _transfer(turn, AgentName.SALES)
-    if (
-        "garantia" in turn.text
-        or (
-            active == AgentName.SUPPORT
-            and re.search(r"\b(?:ticket|comprobante|nota de compra)\b", turn.text)
-        )
-    ) and not e.sizes:
-        return _transfer(turn, AgentName.SUPPORT)  # "¿qué llevo pa' la garantía?"
-    if (
-        acts.WHAT_TO_BRING.search(turn.text)
-        and state.slots.handoff_kind == "warranty"
-        and not e.folios
-    ):
-        return _transfer(turn, AgentName.SUPPORT)  # after a warranty case: what to bring
     if intent in LOGISTICS or Topic.ORDER_STATUS in topics:
         # A bare folio answers the support agent's question ("¿me compartes el folio?").
         if active == AgentName.SUPPORT and e.folios and len(turn.text.split()) <= 3:
