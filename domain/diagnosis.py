@@ -271,7 +271,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "blowout",
         re.compile(
-            r"\b(?:se (?:me |le )?(?:tron|revent|explot)\w*|trono|tronada|revento|reventada|exploto)\b"
+            r"\b(?:se (?:me |le )?(?:acaba de |acabo de )?(?:tron|revent|explot)\w*|trono|tronada|revento|reventada|exploto)\b"
         ),
     ),
     (

@@ -59,15 +59,6 @@ _ABOUT_TERMS = re.compile(
     r"\b(?:que cubre|cubre|que incluye|incluye|cuanto dura|de cuanto es|como funciona|"
     r"que marcas|que pasa si|aplica si|en que casos|cuales son)\b"
 )
-_WAITING = re.compile(
-    r"\b(?:ya me van a (?:hablar|marcar|llamar|contestar)|cuando me (?:hablan|marcan|llaman|contestan)|"
-    r"sigo esperando|nadie me ha (?:hablado|marcado|llamado|contestado)|que paso con mi caso|"
-    r"y mi caso|no me han (?:hablado|marcado|llamado))\b"
-)
-CALL_ME = re.compile(
-    r"\b(?:marc\w*|llam\w*|hablen|contact\w*|whats|wasap|correo)\b|"
-    r"\b(?:en la (?:manana|tarde|noche)|despues de las|antes de las)\b"
-)
 
 
 def support(turn: Turn) -> AIMessage:
@@ -99,7 +90,7 @@ def support(turn: Turn) -> AIMessage:
             turn.expect(Awaiting.NOTHING, Task.SUPPORT)
             return say(ts.rated(rated))
         handed = outcome.get(HandoffResult)
-        if handed is not None and _WAITING.search(turn.text):
+        if handed is not None and acts.WAITING_CASE.search(turn.text):
             turn.state.slots.handoff_lead = handed.lead_id
             turn.state.slots.handoff_kind = handed.kind
             turn.expect(Awaiting.NOTHING, Task.SUPPORT)
@@ -165,7 +156,7 @@ def support(turn: Turn) -> AIMessage:
             return call("search_knowledge_base", query=turn.text, k=2)
         turn.expect(Awaiting.FOLIO, Task.SUPPORT)
         return say(ts.WARRANTY)
-    if _WAITING.search(turn.text):
+    if acts.WAITING_CASE.search(turn.text):
         # "¿ya me van a hablar?": the open case (this chat's or the customer's) hears it again.
         return call(
             "handoff_to_human",
@@ -173,7 +164,7 @@ def support(turn: Turn) -> AIMessage:
             kind=slots.handoff_kind or HandoffReason.TECHNICAL.value,
         )
     if slots.handoff_lead is not None and (
-        CALL_ME.search(turn.text) or acts.WANTS_PERSON.search(turn.text) or _adds_detail(turn)
+        acts.CALL_ME.search(turn.text) or acts.WANTS_PERSON.search(turn.text) or _adds_detail(turn)
     ):
         # "en la tarde me pueden marcar", "tiene mes y medio": added to the case already open,
         # whatever its kind (no second case).

@@ -11,6 +11,7 @@ import re
 
 from langchain_core.messages import AIMessage
 
+from adapters.llm.offline.flows import appointments
 from adapters.llm.offline.nlu import acts
 from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.turn import Turn, call, say
@@ -65,7 +66,6 @@ _FOLLOW_UP = re.compile(
     r"^(?:ok |va |ah |oye |bueno |orale |sale )?(?:y|e) (?:el|la|los|las|mi|mio|mia|mios|ese|esa|"
     r"eso|este|esta|cuanto|cuando|que|como|donde|si|lo|para|pa)\b"
 )
-_CALL_ME = re.compile(r"\b(?:marqu\w*|marcar\w*|me marcan|llam\w*|hablen|contact\w*)\b")
 _PRICE_QUESTION = re.compile(
     r"\b(?:cuanto|cuantos|precio|precios|cuesta|cuestan|sale|salen|cotiz\w*|tienen|hay|manejan)\b"
 )
@@ -73,18 +73,11 @@ _BUYS = re.compile(r"\b(?:ocupo|necesito|quiero|busco|cotiza\w*|dame|vendes|vend
 _ORDER_WORDS = re.compile(r"\b(?:pedido|orden|folio|entrega|llega|llegan|apartado|factura)\b")
 _STILL = re.compile(
     r"\b(?:sigue|siguen|todavia|aun|otra vez|de nuevo|ya (?:la|las|lo) \w+|como nueva|como nuevas|"
-    r"casi no la usa|se ve nueva|se ven nuevas|y ahorita que hago|que hago)\b"
-)
-_APPOINTMENT = re.compile(
-    r"\b(?:cita|citas|agend\w*|agenda (?:la|una|el)|turno para)\b|"
-    r"\b(?:hay|tienen) lugar (?:para|pa)\b"
+    r"casi no la usa|se ve nueva|se ven nuevas|y ahorita que hago|que hago|refaccion|gato|birlos|"
+    r"nunca la he cambiado|como la cambio)\b"
 )
 _CHANGES = re.compile(
     r"\b(?:cambia\w*|pasa\w*|mueve\w*|muev\w*|recorre\w*|cancel\w*|reprograma\w*)\b"
-)
-_WAITING_CASE = re.compile(
-    r"\b(?:ya me van a (?:hablar|marcar|llamar)|sigo esperando (?:al|que me)|nadie me ha (?:hablado|"
-    r"marcado|llamado)|que paso con mi caso|y mi caso)\b"
 )
 _VAGUE = frozenset(
     {"greeting", "thanks", "goodbye", "small_talk", "out_of_scope", "affirm", "deny"}
@@ -196,7 +189,7 @@ def supervise(turn: Turn) -> AIMessage:
     if (
         state.slots.handoff_lead is not None
         and active in (AgentName.SUPPORT, AgentName.LOGISTICS, AgentName.SALES)
-        and _CALL_ME.search(turn.text)
+        and acts.CALL_ME.search(turn.text)
         and not (e.folios or e.sizes or e.vehicle)
     ):
         return _transfer(turn, active)  # "en la tarde me pueden marcar": for the open case
@@ -205,11 +198,11 @@ def supervise(turn: Turn) -> AIMessage:
     )
     if active == AgentName.LOGISTICS and arranging and not state.slots.folio:
         return _transfer(turn, active)  # an order of theirs from before: logistics arranges it
-    if _WAITING_CASE.search(turn.text):
+    if acts.WAITING_CASE.search(turn.text):
         return _transfer(turn, AgentName.SUPPORT)  # "¿ya me van a hablar?"
     moves_booking = bool(state.slots.appointment_number) and bool(_CHANGES.search(turn.text))
     if moves_booking or (
-        _APPOINTMENT.search(turn.text) and not e.folios and not _ORDER_WORDS.search(turn.text)
+        appointments.ASKS.search(turn.text) and not e.folios and not _ORDER_WORDS.search(turn.text)
     ):
         return _transfer(turn, AgentName.SUPPORT)  # "agéndame la alineación el sábado"
     if Topic.BRANCHES in topics and not e.folios:

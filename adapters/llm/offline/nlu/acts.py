@@ -171,6 +171,17 @@ def rating(text: str) -> int | None:
     return int(match[1]) if match[1] else RATING_WORDS[match[2]]
 
 
+# "¿ya me van a hablar?": a customer asking about the case already open.
+WAITING_CASE = re.compile(
+    r"\b(?:ya me van a (?:hablar|marcar|llamar|contestar)|cuando me (?:hablan|marcan|llaman|contestan)|"
+    r"sigo esperando|nadie me ha (?:hablado|marcado|llamado|contestado)|que paso con mi caso|"
+    r"y mi caso|no me han (?:hablado|marcado|llamado))\b"
+)
+# "en la tarde me pueden marcar": how and when to call, for the case already open.
+CALL_ME = re.compile(
+    r"\b(?:marc\w*|llam\w*|hablen|contact\w*|whats|wasap|correo)\b|"
+    r"\b(?:en la (?:manana|tarde|noche)|despues de las|antes de las)\b"
+)
 CHEAPEST = re.compile(r"\b(?:mas barat\w*|mas economic\w*|las baratas|la barata|lo mas barato)\b")
 OTHER = re.compile(
     r"\b(?:la otra|las otras|otra opcion|otras opciones|algo mas barato|mas barat[ao]s?|mas economic[ao]s?)\b"
