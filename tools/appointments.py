@@ -189,7 +189,7 @@ def _check_slot(tx: ToolTx, branch: Branch, service: ServiceKind, start: datetim
     raise ToolRefused(say.off_grid(clock_time(local), BAY_SERVICES[service].minutes, offer))
 
 
-def _public(tx: ToolTx, row: Appointment) -> AppointmentPublic:
+def public_view(tx: ToolTx, row: Appointment) -> AppointmentPublic:
     branch = tx.session.get(Branch, row.branch_id)
     assert branch is not None and row.number is not None
     service = ServiceKind(row.service)
@@ -327,7 +327,7 @@ def book_appointment(ctx: ToolContext, args: BookArgs) -> AppointmentBooked:
                 say.full(BAY_SERVICES[service].name, branch.name, when_text(start),
                          _offer(tx, branch, service, start))
             ) from exc  # fmt: skip
-        return AppointmentBooked(change="booked", appointment=_public(tx, row))
+        return AppointmentBooked(change="booked", appointment=public_view(tx, row))
 
 
 def move_appointment(ctx: ToolContext, args: MoveArgs) -> AppointmentBooked:
@@ -358,7 +358,7 @@ def move_appointment(ctx: ToolContext, args: MoveArgs) -> AppointmentBooked:
                          _offer(tx, branch, service, start))
             ) from exc  # fmt: skip
         return AppointmentBooked(
-            change="moved", appointment=_public(tx, row), previous_label=before
+            change="moved", appointment=public_view(tx, row), previous_label=before
         )
 
 
@@ -370,7 +370,7 @@ def cancel_appointment(ctx: ToolContext, args: NumberArgs) -> AppointmentBooked:
         row = _own(tx, ctx, args.number)
         _changeable(row)
         repo.cancel(tx.session, row, actor=ctx.actor)
-        return AppointmentBooked(change="cancelled", appointment=_public(tx, row))
+        return AppointmentBooked(change="cancelled", appointment=public_view(tx, row))
 
 
 def list_my_appointments(ctx: ToolContext, args: NoArgs) -> AppointmentList:
@@ -381,7 +381,7 @@ def list_my_appointments(ctx: ToolContext, args: NoArgs) -> AppointmentList:
         if who is None or who.local is None or who.local.id is None:
             return AppointmentList(appointments=[])
         rows = repo.upcoming_for_customer(tx.session, who.local.id)
-        return AppointmentList(appointments=[_public(tx, r) for r in rows])
+        return AppointmentList(appointments=[public_view(tx, r) for r in rows])
 
 
 FIND_APPOINTMENT_SLOTS = tool(find_appointment_slots, SlotsArgs, roles=EVERYONE)

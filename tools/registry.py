@@ -13,6 +13,7 @@ from tools.catalog import (
     SEARCH_TIRES,
 )
 from tools.fulfillment import REQUEST_INVOICE, SET_FULFILLMENT
+from tools.history import GET_TECHNICAL_HISTORY
 from tools.inventory import CHECK_STOCK, GET_SALES_RANKING, LIST_HANDOFF_REQUESTS, LIST_LOW_STOCK
 from tools.order_status import GET_ORDER_STATUS
 from tools.orders import CANCEL_RESERVATION, CHANGE_RESERVATION, CREATE_RESERVATION
@@ -42,6 +43,7 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     DIAGNOSE_PROBLEM,
     SEARCH_KNOWLEDGE_BASE,
     CHECK_WARRANTY,
+    GET_TECHNICAL_HISTORY,
     CHECK_STOCK,
     LIST_LOW_STOCK,
     GET_SALES_RANKING,

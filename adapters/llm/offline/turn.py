@@ -48,6 +48,7 @@ from domain.tool_results import (
     TireOptions,
 )
 from domain.warranty_results import WarrantyCheck
+from tools.history import TechnicalHistory
 
 R = TypeVar("R", bound=Result)
 
@@ -83,6 +84,7 @@ RESULT_TYPES: dict[str, type[Result]] = {
     "open_support_case": OpenedCase,
     "rate_case": CaseRating,
     "check_warranty": WarrantyCheck,
+    "get_technical_history": TechnicalHistory,
     "find_appointment_slots": AppointmentSlots,
     "book_appointment": AppointmentBooked,
     "move_appointment": AppointmentBooked,

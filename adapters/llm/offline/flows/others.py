@@ -38,6 +38,7 @@ from domain.tool_results import (
 )
 from domain.warranty_causes import EXCLUDED, RULES, deciding, problem_codes
 from domain.warranty_results import WarrantyCheck
+from tools.history import TechnicalHistory
 
 # Symptoms, in the customer's words, that make a message part of a tire problem's description.
 _SYMPTOM_FOLLOW_UP = re.compile(
@@ -82,6 +83,9 @@ def support(turn: Turn) -> AIMessage:
         checked = outcome.get(WarrantyCheck)
         if checked is not None:
             return _warranty_answer(turn, checked)
+        history = outcome.get(TechnicalHistory)
+        if history is not None:
+            return _warranty_from_history(turn, history)
         prices = outcome.get(ServicePrices)
         if prices is not None and turn.state.slots.symptoms:
             return say(ts.prices_for(prices, diagnose(turn.state.slots.symptoms)))
@@ -130,6 +134,11 @@ def support(turn: Turn) -> AIMessage:
     ):
         turn.expect(Awaiting.NOTHING, Task.SUPPORT)
         return say(ts.WARRANTY_BRING)  # "¿qué tengo que llevar?"
+    terms_only = bool(_ABOUT_TERMS.search(turn.text)) and not problem_codes(turn.text)
+    if warranty and not folio and not terms_only and turn.can("get_technical_history"):
+        # "se le abrió la que me vendieron, ¿aplica?": their purchases say which order.
+        slots.symptoms = f"{slots.symptoms or ''} {turn.text}".strip()[-500:]
+        return call("get_technical_history")
     again = awaiting == Awaiting.FOLIO and not folio and _INSISTS.search(turn.text)
     if (warranty or again) and not folio:
         told = f"{slots.symptoms or ''} {turn.text}".strip()
@@ -227,6 +236,29 @@ def _kb_answer(turn: Turn, answer: KbAnswer) -> AIMessage:
         return _care(turn)
     turn.expect(Awaiting.NOTHING, Task.SUPPORT)
     return say(ts.kb_answer(answer))
+
+
+_BOUGHT = frozenset({"paid", "ready_for_pickup", "out_for_delivery", "delivered"})
+
+
+def _warranty_from_history(turn: Turn, history: TechnicalHistory) -> AIMessage:
+    """One purchase of theirs: its warranty; several: which one; none: the policy for what
+    they describe, and the folio if they bought with us."""
+    slots = turn.state.slots
+    bought = [p for p in history.purchases if p.status in _BOUGHT]
+    if len(bought) == 1 and turn.can("check_warranty"):
+        slots.order_folio = bought[0].folio
+        return call("check_warranty", folio=bought[0].folio, problem=slots.symptoms)
+    if len(bought) > 1:
+        slots.order_choices = {p.folio: p.items for p in bought[:5]}
+        turn.expect(Awaiting.FOLIO, Task.SUPPORT)
+        return say(ts.which_purchase(bought[:5]))
+    code = deciding(problem_codes(slots.symptoms or turn.text))
+    if code is not None:
+        turn.expect(Awaiting.FOLIO, Task.SUPPORT)
+        return say(ts.warranty_policy(RULES[code].reason, RULES[code].cause in EXCLUDED))
+    turn.expect(Awaiting.FOLIO, Task.SUPPORT)
+    return say(ts.WARRANTY)
 
 
 def _warranty_answer(turn: Turn, checked: WarrantyCheck) -> AIMessage:

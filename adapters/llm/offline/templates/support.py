@@ -12,6 +12,7 @@ from domain.services import SERVICES
 from domain.spanish import day_month
 from domain.tool_results import Diagnosis, HandoffResult, KbAnswer, ServicePrices
 from domain.warranty_results import WarrantyCheck
+from tools.history import PastPurchase
 
 CARE = (
     "Te comparto lo básico 🔧\n"
@@ -297,3 +298,11 @@ def warranty_policy(reason: str, excluded: bool) -> str:
         f"{verdict}{reason} Si la compraste con nosotros, pásame el folio (ej. TL-000123) y te digo "
         "exactamente qué aplica."
     )
+
+
+def which_purchase(bought: list[PastPurchase]) -> str:
+    """Several purchases: which one the warranty is about."""
+    lines = ["¿De cuál compra es la llanta?"] + [
+        f"• {p.folio} ({p.bought_on}): {p.items}" for p in bought
+    ]
+    return "\n".join(lines)
