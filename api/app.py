@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
@@ -32,7 +33,9 @@ from api.routes import (
 )
 from core.settings import Settings, get_settings
 from db.engine import make_engine, session_scope
+from db.repositories.appointments import queue_reminders
 from db.repositories.orders import expire_reservations
+from domain.clock import mexico_today
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -99,19 +102,29 @@ async def _warm_up(app: FastAPI) -> None:
 
 
 async def _sweep(engine: Engine, settings: Settings, notifier: Notifier) -> None:
-    """The in-process scheduler: release expired holds, send outbox messages left unsent."""
+    """The in-process scheduler: release expired holds, queue tomorrow's appointment reminders
+    (once each), send outbox messages left unsent."""
     log = logging.getLogger("topllantas.sweeper")
     while True:
         try:
             folios = await asyncio.to_thread(_expire_once, engine)
             if folios:
                 log.info("released expired reservations: %s", ", ".join(folios))
+            reminded = await asyncio.to_thread(_remind_once, engine)
+            if reminded:
+                log.info("queued %d appointment reminders", reminded)
             sent = await asyncio.to_thread(notifier.deliver_queued)
             if sent:
                 log.info("sent %d queued outbox messages", sent)
         except Exception:  # a failed sweep must not stop the next one
             log.exception("sweep failed")
         await asyncio.sleep(settings.reservation_sweep_seconds)
+
+
+def _remind_once(engine: Engine) -> int:
+    tomorrow = mexico_today() + timedelta(days=1)
+    with session_scope(engine, write=True) as session:
+        return len(queue_reminders(session, tomorrow, actor="system:reminders"))
 
 
 def _expire_once(engine: Engine) -> list[str]:
