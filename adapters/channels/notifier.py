@@ -47,6 +47,9 @@ class Notice:
     subject: str
 
 
+# Messages that answer what the customer asked (the bot's reply, a technician's reply on their
+# case): BAJA stops notifications, never the answer to their own question.
+ANSWER_KINDS = frozenset({"reply", "case_reply"})
 NOTICES: dict[str, Notice] = {
     "order_ready": Notice(
         "¡Hola, {name}! Tu pedido #{folio} ya está listo para recoger en {branch}. Te esperamos 🙂",
@@ -183,7 +186,7 @@ class Notifier:
 
     @staticmethod
     def _blocked(session: Session, kind: str, customer_id: int | None, to: str) -> bool:
-        if kind == "reply":
+        if kind in ANSWER_KINDS:
             return False  # an answer to the customer's own message is not a notification
         consent = repo.consents(session, customer_id=customer_id, to=to)
         if consent is None:

@@ -24,6 +24,7 @@ from api.app import create_app
 from conversation.service import TurnResult
 from core.settings import Settings, SmtpSettings
 from db.engine import session_scope
+from db.repositories.outbox import queue_message
 from db.tables import AuditLog, Customer, InboundMessage, Order, Outbox
 from domain.clock import utcnow
 from tests.channels.fake_twilio import FakeTwilio
@@ -190,6 +191,26 @@ def test_an_opted_out_number_gets_no_notifications_until_alta(
             notifier.notify_order(folio, "out_for_delivery").status == "sent"
         )  # in the window: they wrote
         assert len(fake.messages) == 1 and "Body" in fake.messages[0]
+
+
+def test_a_technicians_answer_reaches_an_opted_out_customer_but_a_survey_does_not(
+    tw_settings: Settings, engine: Engine, fake: FakeTwilio
+) -> None:
+    _, phone, _ = an_order(engine)
+    with TestClient(create_app(tw_settings, engine=engine)) as client:
+        post_signed(client, form(phone, "STOP"), settings=tw_settings)
+        notifier = Notifier(engine, tw_settings)
+        with session_scope(engine, write=True) as s:
+            answer = queue_message(
+                s, kind="case_reply", channel="whatsapp", to=phone, body="Te marco en 10 min"
+            ).id
+            survey = queue_message(
+                s, kind="case_survey", channel="whatsapp", to=phone, body="¿Del 1 al 5?"
+            ).id
+        assert answer is not None and survey is not None
+        assert notifier.deliver(answer).status == "sent"
+        assert notifier.deliver(survey).status == "blocked"
+        assert [m.get("Body") for m in fake.messages] == ["Te marco en 10 min"]
 
 
 def test_transient_twilio_errors_are_retried_and_bad_credentials_are_not(
@@ -369,7 +390,6 @@ def test_the_server_sends_outbox_messages_left_unsent(settings: Settings, engine
 
     from api.app import create_app
     from db.engine import session_scope
-    from db.repositories.outbox import queue_message
     from db.tables.channels import Outbox
 
     with session_scope(engine, write=True) as session:
