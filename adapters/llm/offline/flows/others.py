@@ -18,6 +18,7 @@ from adapters.llm.offline.understand import asks_price
 from domain.case_results import CaseRating
 from domain.diagnosis import Urgency, diagnose
 from domain.dialogue import (
+    AgentName,
     Awaiting,
     CommandKind,
     FulfillmentMode,
@@ -51,6 +52,7 @@ _WANTS_REVIEW = re.compile(
     r"\b(?:que )?(?:lo|la|las|los|me la|me lo|me las) (?:revisen|chequen|vean|cheque|revise)\b|"
     r"\brevis(?:en|ar)(?:la|lo|las|los)\b"
 )
+_RUN_FLAT = re.compile(r"\b(?:run ?flat|runflat|rft|que no se ponchan|no se ponchan)\b")
 _COVERAGE = re.compile(r"\b(?:entra|entran|cubre|cubren|aplica|aplican)\b")
 _NO_TICKET = re.compile(
     r"\b(?:no tengo|perdi|ya no tengo|sin|no encuentro) (?:el |la |mi )?(?:ticket|nota|factura|comprobante)\b"
@@ -87,8 +89,8 @@ def support(turn: Turn) -> AIMessage:
         if history is not None:
             return _warranty_from_history(turn, history)
         prices = outcome.get(ServicePrices)
-        if prices is not None and turn.state.slots.symptoms:
-            return say(ts.prices_for(prices, diagnose(turn.state.slots.symptoms)))
+        if prices is not None:
+            return say(ts.prices_for(prices, diagnose(turn.state.slots.symptoms or turn.text)))
         rated = outcome.get(CaseRating)
         if rated is not None:
             turn.expect(Awaiting.NOTHING, Task.SUPPORT)
@@ -196,7 +198,14 @@ def support(turn: Turn) -> AIMessage:
         return orders.handoff(
             turn, "Revisión técnica solicitada por el cliente", HandoffReason.TECHNICAL
         )
-    if asks_price(turn.analysis) and slots.symptoms and turn.can("get_service_prices"):
+    if _RUN_FLAT.search(turn.text) and turn.can("search_knowledge_base"):
+        # "las que no se ponchan": run-flat questions are answered by the guide, not diagnosed.
+        return call("search_knowledge_base", query=f"run flat {turn.text}", k=2)
+    if (
+        asks_price(turn.analysis)
+        and turn.can("get_service_prices")
+        and (slots.symptoms or state.agent == AgentName.SUPPORT)
+    ):
         return call("get_service_prices")  # "¿y eso cuánto sale?" after the diagnosis
     describes = bool(diagnose(turn.text)) or (
         slots.symptoms is not None

@@ -174,6 +174,12 @@ def supervise(turn: Turn) -> AIMessage:
         and not e.folios
     ):
         return _transfer(turn, AgentName.SUPPORT)  # after a warranty case: what to bring
+    if (
+        active == AgentName.SUPPORT
+        and asks_price(turn.analysis)
+        and not (e.sizes or e.vehicle or e.folios or _ORDER_WORDS.search(turn.text))
+    ):
+        return _transfer(turn, AgentName.SUPPORT)  # "¿y cuánto sale?" after a support answer
     talking_trouble = state.slots.symptoms is not None and not (
         e.folios or e.sizes or e.vehicle or _ORDER_WORDS.search(turn.text)
     )
