@@ -37,6 +37,7 @@ from domain.cases import CaseStatus, NotifyChannel, ResolutionCode
 from domain.catalog import Page
 from domain.enums import Role
 from domain.phone import E164_PATTERN, Phone
+from knowledge_base import open_knowledge_base, resolved_cases
 
 router = APIRouter(prefix="/api/v1", tags=["support cases"])
 CASE_ROLES = frozenset({Role.TECHNICIAN, Role.STAFF, Role.ADMIN})
@@ -210,6 +211,54 @@ async def close_case(
         request, engine, number, lambda s, c: repo.close(s, c, _staffer(principal))
     )
     return case
+
+
+class PublishIn(BaseModel):
+    """What the reviewer approves for the guide (defaults: the case's own words)."""
+
+    symptoms: str | None = Field(
+        None, min_length=3, max_length=1000, description="The problem, without personal data"
+    )
+    solution: str | None = Field(None, max_length=2000, description="How it was solved")
+
+
+class PublishOut(BaseModel):
+    """The knowledge base after publishing."""
+
+    doc_id: str
+    chunks: int
+    added: int
+    updated: int
+
+
+@router.post("/cases/{number}/publish", summary="Publish a resolved case to the knowledge base")
+async def publish_case(
+    number: str,
+    body: PublishIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    service: ChatServiceDep,
+) -> PublishOut:
+    """Staff or admin review a resolved or closed case and publish it as a "casos resueltos"
+    guide the support agents can find (the problem, the vehicle, the diagnosis and the
+    solution; never the customer's name, phone or folio). 409 naming ``status`` before it is
+    resolved; publishing again replaces the guide."""
+    if principal.role not in (Role.STAFF, Role.ADMIN):
+        raise PermissionDenied(f"role '{principal.role.value}' may not publish cases")
+    case = repo.detail(session, repo.get_case(session, number))
+    kb = service.kb or open_knowledge_base(settings)
+    report = await anyio.to_thread.run_sync(
+        lambda: resolved_cases.publish(
+            kb, settings, case, symptoms=body.symptoms, solution=body.solution
+        )
+    )
+    return PublishOut(
+        doc_id=f"caso-{case.number.lower()}",
+        chunks=report.chunks,
+        added=report.added,
+        updated=report.updated,
+    )
 
 
 # --- technicians ---------------------------------------------------------------------------------
