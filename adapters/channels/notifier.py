@@ -201,15 +201,33 @@ class Notifier:
             if not repo.claim_for_sending(session, outbox_id):
                 return repo.outbox_public(row)  # already sent, blocked, failed, or being sent
             blocked = self._blocked(session, row.kind, row.customer_id, row.to)
+            # Messages queued as free text elsewhere (a technician's reply, a survey, an
+            # appointment reminder): outside WhatsApp's 24-hour window only an approved template
+            # may go, with the text as its variable.
+            outside = (
+                row.channel == "whatsapp"
+                and row.content_sid is None
+                and row.kind not in NOTICES  # notices chose their template when queued
+                and not self._in_window(session, row.to)
+            )
+            template = self.settings.twilio.templates.get(row.kind) if outside else None
             outgoing = Outgoing(
-                channel=row.channel, to=row.to, body=row.body, subject=row.subject,
-                content_sid=row.content_sid, content_variables=row.content_variables,
+                channel=row.channel, to=row.to, subject=row.subject,
+                body=None if template else row.body,
+                content_sid=template or row.content_sid,
+                content_variables={"1": row.body or ""} if template else row.content_variables,
             )  # fmt: skip
         if blocked:
             return self._record(outbox_id, 0, "blocked", error="opted out (BAJA)")
         sender = self.senders.get(outgoing.channel)
         if sender is None:
             return self._record(outbox_id, 0, "failed", error=f"no sender for {outgoing.channel}")
+        if outside and template is None and not isinstance(sender, LogSender):
+            return self._record(
+                outbox_id, 0, "failed",
+                error=f"outside the 24-hour window and no approved template for {row.kind} "
+                "(TOPLLANTAS_TWILIO__TEMPLATES)",
+            )  # fmt: skip
         tries = 0
         try:
             for attempt in Retrying(

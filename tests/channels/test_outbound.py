@@ -213,6 +213,30 @@ def test_a_technicians_answer_reaches_an_opted_out_customer_but_a_survey_does_no
         assert [m.get("Body") for m in fake.messages] == ["Te marco en 10 min"]
 
 
+def test_free_text_outside_the_window_goes_as_a_template_or_not_at_all(
+    tw_settings: Settings, engine: Engine, fake: FakeTwilio
+) -> None:
+    _, phone, _ = an_order(engine)  # never wrote us: outside the 24-hour window
+    case_sid = "HX" + "b" * 32
+    twilio = tw_settings.twilio.model_copy(
+        update={"templates": {**TEMPLATES, "case_reply": case_sid}}
+    )
+    settings = tw_settings.model_copy(update={"twilio": twilio})
+    notifier = Notifier(engine, settings)
+    with session_scope(engine, write=True) as s:
+        reply = queue_message(s, kind="case_reply", channel="whatsapp", to=phone, body="Ya quedó")
+        reminder = queue_message(
+            s, kind="appointment_reminder", channel="whatsapp", to=phone, body="Mañana 10:00"
+        )
+    assert reply.id is not None and reminder.id is not None
+    assert notifier.deliver(reply.id).status == "sent"
+    sent = fake.messages[-1]
+    assert sent.get("ContentSid") == case_sid and "Ya quedó" in sent.get("ContentVariables", "")
+    failed = notifier.deliver(reminder.id)
+    assert failed.status == "failed" and "template" in (failed.error or "")
+    assert len(fake.messages) == 1
+
+
 def test_transient_twilio_errors_are_retried_and_bad_credentials_are_not(
     tw_settings: Settings, engine: Engine, fake: FakeTwilio
 ) -> None:
