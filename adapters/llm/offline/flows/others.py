@@ -52,6 +52,7 @@ _WANTS_REVIEW = re.compile(
     r"\b(?:que )?(?:lo|la|las|los|me la|me lo|me las) (?:revisen|chequen|vean|cheque|revise)\b|"
     r"\brevis(?:en|ar)(?:la|lo|las|los)\b"
 )
+_DOT_CODE = re.compile(r"\bdot\b\D{0,12}(\d{4})\b")
 _RUN_FLAT = re.compile(r"\b(?:run ?flat|runflat|rft|que no se ponchan|no se ponchan)\b")
 _COVERAGE = re.compile(r"\b(?:entra|entran|cubre|cubren|aplica|aplican)\b")
 _NO_TICKET = re.compile(
@@ -136,6 +137,12 @@ def support(turn: Turn) -> AIMessage:
     ):
         turn.expect(Awaiting.NOTHING, Task.SUPPORT)
         return say(ts.WARRANTY_BRING)  # "¿qué tengo que llevar?"
+    dot = _DOT_CODE.search(turn.text)
+    if warranty and not folio and dot and e.brands and turn.can("check_warranty"):
+        # "compré unas Continental en otro lado, DOT 4523, se separa la banda": the maker's
+        # terms, counted from the DOT week.
+        slots.symptoms = f"{slots.symptoms or ''} {turn.text}".strip()[-500:]
+        return call("check_warranty", dot=dot[1], brand=e.brands[0], problem=slots.symptoms)
     terms_only = bool(_ABOUT_TERMS.search(turn.text)) and not problem_codes(turn.text)
     if warranty and not folio and not terms_only and turn.can("get_technical_history"):
         # "se le abrió la que me vendieron, ¿aplica?": their purchases say which order.
