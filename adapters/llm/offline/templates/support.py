@@ -10,7 +10,7 @@ from domain.diagnosis import Problem
 from domain.pricing import format_mxn, with_iva
 from domain.services import SERVICES
 from domain.spanish import day_month
-from domain.tool_results import Diagnosis, HandoffResult, KbAnswer, ServicePrices
+from domain.tool_results import Diagnosis, HandoffResult, KbAnswer, ServicePrice, ServicePrices
 from domain.warranty_results import WarrantyCheck
 from tools.history import PastPurchase
 
@@ -46,6 +46,15 @@ _URGENCY = {
 }
 
 
+def _priced(services: list[ServicePrice]) -> str:
+    """ "balanceo $149.64 por llanta, alineación $450.08 por vehículo" (free services left out)."""
+    return ", ".join(
+        f"{s.name.lower()} {format_mxn(s.price_cents)} por {s.unit}"
+        for s in services
+        if s.price_cents
+    )
+
+
 def diagnosis(result: Diagnosis) -> str:
     """The likely problem, its urgency and the services that fix it, with prices."""
     lines: list[str] = []
@@ -71,12 +80,7 @@ def diagnosis(result: Diagnosis) -> str:
         if first.checks and result.dot is None:
             lines.append(f"Mientras: {first.checks[0]}.")
     if result.services:
-        listed = ", ".join(
-            f"{s.name.lower()} {format_mxn(s.price_cents)}"
-            + (f" por {s.unit}" if s.price_cents else "")
-            for s in result.services
-            if s.price_cents
-        )
+        listed = _priced(result.services)
         if listed:
             lines.append(f"En el taller: {listed} (IVA incluido).")
     return "\n".join(lines)
@@ -277,7 +281,7 @@ def prices_for(result: ServicePrices, problems: list[Problem]) -> str:
     shown = [s for s in result.services if s.code in wanted and s.price_cents] or [
         s for s in result.services if s.price_cents
     ]
-    listed = ", ".join(f"{s.name.lower()} {format_mxn(s.price_cents)} por {s.unit}" for s in shown)
+    listed = _priced(shown)
     return (
         f"Te sale en: {listed} (IVA incluido). No necesitas cita: llega a cualquier sucursal, "
         "o si prefieres te aparto un horario 🙂"
