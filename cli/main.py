@@ -14,8 +14,10 @@ from sqlmodel import Session
 
 from adapters.erp.csv_import import ImportReport
 from cli.appointments import appointments_app
+from cli.forecast import forecast_app
 from cli.kb import kb_app
 from cli.prompt import prompt_loop
+from cli.routes import routes_app
 from cli.whatsapp import whatsapp_app
 from core.errors import DomainError
 from core.settings import Settings, get_settings
@@ -37,6 +39,8 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(whatsapp_app, name="whatsapp")
 app.add_typer(kb_app, name="kb")
 app.add_typer(appointments_app, name="appointments")
+app.add_typer(forecast_app, name="forecast")
+app.add_typer(routes_app, name="routes")
 CLI_ACTOR = "cli"
 
 

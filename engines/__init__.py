@@ -1,0 +1,1 @@
+"""Engines: pure computation behind the tools (forecasting, replenishment, routing)."""
