@@ -1,0 +1,168 @@
+"""Choose or combine the candidate models per series from their rolling-origin backtest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LinearRegression  # type: ignore[import-untyped]
+
+from engines.forecasting.backtest import PoolRun
+
+Strategy = Literal["stack", "select", "mean"]
+STRATEGIES: tuple[Strategy, ...] = ("stack", "select", "mean")
+# Syntetos-Boylan cut-off on the average demand interval
+INTERMITTENT_ADI = 1.32
+
+
+@dataclass(frozen=True)
+class Combination:
+    """The winning strategy, its forecasts (future and backtest) and what each series uses."""
+
+    strategy: Strategy
+    scores: dict[str, float]  # held-out backtest score (mean RMSSE) of each strategy
+    future: pd.DataFrame  # unique_id, ds, forecast
+    backtest: pd.DataFrame  # unique_id, cutoff, ds, y, forecast
+    chosen: pd.Series  # unique_id -> model name or "stack"/"mean"
+    weights: pd.DataFrame  # group, model, weight (stack and mean only)
+
+
+def series_profile(history: pd.DataFrame) -> pd.DataFrame:
+    """Per series: squared-error scale (M5: in-sample one-step naive) and demand group."""
+    rows = []
+    for uid, y in history.groupby("unique_id", sort=True)["y"]:
+        v = y.to_numpy(dtype=float)
+        scale = float(np.mean(np.diff(v) ** 2)) if len(v) > 1 else 0.0
+        if scale <= 0:  # a constant series: scale by its level, or 1 when all zeros
+            scale = float(np.mean(v**2)) or 1.0
+        nonzero = int(np.count_nonzero(v))
+        adi = len(v) / nonzero if nonzero else np.inf
+        rows.append((uid, scale, "intermittent" if adi >= INTERMITTENT_ADI else "smooth"))
+    return pd.DataFrame(rows, columns=["unique_id", "scale", "demand_class"]).set_index("unique_id")
+
+
+def _groups(run: PoolRun, profile: pd.DataFrame) -> pd.Series:
+    """Group = demand class, split by whether the seasonal pool ran on the series."""
+    group = profile["demand_class"].copy()
+    if run.seasonal:
+        seasonal = run.future.groupby("unique_id")[run.seasonal[0]].apply(lambda c: c.notna().all())
+        group = group + np.where(seasonal.reindex(profile.index, fill_value=False), "+seasonal", "")
+    return group
+
+
+def _columns(frame: pd.DataFrame, models: list[str]) -> list[str]:
+    return [m for m in models if frame[m].notna().any()]
+
+
+def _fit_weights(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], n: int, shrink: float) -> Any:
+    k = x.shape[1]
+    equal = np.full(k, 1.0 / k)
+    if len(y) < k:
+        return equal
+    # non-negative weights without intercept: a convex-like blend that may sum below or above
+    # one when the backtest shows the pool systematically over- or under-forecasts
+    coef = LinearRegression(positive=True, fit_intercept=False).fit(x, y).coef_
+    lam = n / (n + shrink)  # few series → trust equal weights more than a noisy fit
+    return lam * coef + (1 - lam) * equal
+
+
+def _scaled(frame: pd.DataFrame, cols: list[str], profile: pd.DataFrame) -> Any:
+    w = 1.0 / np.sqrt(profile["scale"].reindex(frame["unique_id"]).to_numpy())
+    return frame[cols].to_numpy(dtype=float) * w[:, None], frame["y"].to_numpy(dtype=float) * w
+
+
+def _score(frame: pd.DataFrame, forecast: np.ndarray[Any, Any], profile: pd.DataFrame) -> float:
+    err = (
+        pd.Series((frame["y"].to_numpy() - forecast) ** 2)
+        .groupby(frame["unique_id"].to_numpy())
+        .mean()
+    )
+    ok = err.notna()
+    return float(np.sqrt(err[ok] / profile["scale"].reindex(err.index[ok])).mean())
+
+
+class _Fitted:
+    """One strategy fitted on some backtest windows, applicable to any frame of forecasts."""
+
+    def __init__(
+        self,
+        strategy: Strategy,
+        train: pd.DataFrame,
+        models: list[str],
+        groups: pd.Series,
+        profile: pd.DataFrame,
+        shrink: float,
+    ) -> None:
+        self.strategy, self.groups = strategy, groups
+        self.weights: dict[str, tuple[list[str], Any]] = {}
+        self.choice: dict[str, str] = {}
+        g_of = train["unique_id"].map(groups)
+        for group in sorted(groups.unique()):
+            rows = train[g_of.to_numpy() == group]
+            cols = _columns(rows, models)
+            if strategy == "select":
+                continue
+            fit = rows[np.isfinite(rows[cols].to_numpy(dtype=float)).all(axis=1)]
+            if strategy == "mean":
+                self.weights[group] = (cols, np.full(len(cols), 1.0 / len(cols)))
+                continue
+            x, y = _scaled(fit, cols, profile)
+            n = fit["unique_id"].nunique()
+            self.weights[group] = (cols, _fit_weights(x, y, n, shrink))
+        if strategy == "select":
+            for uid, rows in train.groupby("unique_id", sort=False):
+                cols = _columns(rows, models)
+                mse = ((rows[cols].sub(rows["y"], axis=0)) ** 2).mean()
+                self.choice[str(uid)] = str(mse.idxmin()) if mse.notna().any() else cols[0]
+
+    def apply(self, frame: pd.DataFrame) -> np.ndarray[Any, Any]:
+        out = np.full(len(frame), np.nan)
+        uid = frame["unique_id"].to_numpy()
+        if self.strategy == "select":
+            for model in set(self.choice.values()):
+                rows = np.isin(uid, [u for u, m in self.choice.items() if m == model])
+                out[rows] = frame.loc[rows, model].to_numpy(dtype=float)
+            return out
+        g_of = frame["unique_id"].map(self.groups).to_numpy()
+        for group, (cols, w) in self.weights.items():
+            rows = g_of == group
+            # a NaN candidate makes the series' combination NaN: the engine then falls back
+            out[rows] = frame.loc[rows, cols].to_numpy(dtype=float) @ w
+        return out
+
+
+def combine(run: PoolRun, profile: pd.DataFrame, shrink: float) -> Combination:
+    """Pick the strategy whose fit on earlier windows scores best on the last window, refit it
+    on every window and apply it to the future forecasts."""
+    groups = _groups(run, profile)
+    bt = run.backtest
+    cutoffs = np.sort(bt["cutoff"].unique())
+    scores: dict[Strategy, float] = {}
+    if len(cutoffs) > 1:
+        train, held = bt[bt["cutoff"] < cutoffs[-1]], bt[bt["cutoff"] == cutoffs[-1]]
+        for s in STRATEGIES:
+            f = _Fitted(s, train, run.models, groups, profile, shrink).apply(held)
+            scores[s] = _score(held, f, profile)
+    finite = {s: v for s, v in scores.items() if np.isfinite(v)}
+    best: Strategy = min(finite, key=finite.__getitem__) if finite else "stack"
+    fitted = _Fitted(best, bt, run.models, groups, profile, shrink)
+    future = run.future[["unique_id", "ds"]].assign(forecast=fitted.apply(run.future))
+    backtest = bt[["unique_id", "cutoff", "ds", "y"]].assign(forecast=fitted.apply(bt))
+    if best == "select":
+        chosen = pd.Series(fitted.choice, name="model")
+        weights = pd.DataFrame(columns=["group", "model", "weight"])
+    else:
+        chosen = pd.Series(best, index=profile.index, name="model")
+        weights = pd.DataFrame(
+            [
+                (g, m, float(w))
+                for g, (cols, ws) in fitted.weights.items()
+                for m, w in zip(cols, ws, strict=True)
+            ],
+            columns=["group", "model", "weight"],
+        )
+    return Combination(
+        best, {str(k): v for k, v in scores.items()}, future, backtest, chosen, weights
+    )
