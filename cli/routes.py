@@ -2,8 +2,64 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 routes_app = typer.Typer(
     no_args_is_help=True, help="Delivery routing (engines/routing).", add_completion=False
 )
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+@routes_app.command("solve")
+def solve_instance(
+    instance: Annotated[Path, typer.Option(help="A Solomon (.txt) or VRPLIB (.vrp) instance file")],
+    fmt: Annotated[str, typer.Option("--format", help="solomon or vrplib")] = "solomon",
+    seconds: Annotated[float, typer.Option(help="Time limit for the solver, in seconds")] = 10.0,
+    seed: Annotated[int, typer.Option(help="Seed for PyVRP's search")] = 1,
+    backend: Annotated[str, typer.Option(help="pyvrp (default) or ortools")] = "pyvrp",
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help='JSON: {"distance", "vehicles", "routes", "feasible"}'),
+    ] = False,
+) -> None:
+    """Solve a benchmark instance with the routing engine; routes list clients as the file numbers them."""
+    from engines.routing import BACKENDS, check_plan, read_instance, solve
+
+    if fmt not in ("solomon", "vrplib"):
+        _fail(f"--format must be solomon or vrplib, got {fmt!r}")
+    if backend not in BACKENDS:
+        _fail(f"--backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    if seconds <= 0:
+        _fail(f"--seconds must be positive, got {seconds:g}")
+    try:
+        problem = read_instance(instance, fmt).problem
+    except ValueError as exc:  # InstanceFormatError and the builder's ProblemError
+        _fail(str(exc).replace("\n", " "))
+        return
+    plan = solve(problem, time_limit_s=seconds, seed=seed, backend=backend)  # type: ignore[arg-type]
+    feasible = plan.feasible and not check_plan(problem, plan)
+    routes = [[int(cid) for cid in route.client_ids] for route in plan.routes]
+    if as_json:
+        payload = {
+            "distance": round(plan.distance, 6),
+            "vehicles": plan.vehicles,
+            "routes": routes,
+            "feasible": feasible,
+        }
+        typer.echo(json.dumps(payload))
+        return
+    for number, route in enumerate(routes, start=1):
+        typer.echo(f"Route #{number}: {' '.join(map(str, route))}")
+    typer.echo(f"Distance {plan.distance:g}, {plan.vehicles} vehicles, feasible: {feasible}")
+    for violation in plan.violations[:10]:
+        typer.echo(
+            f"  violation: {violation.kind.value} {violation.client or ''} {violation.detail}"
+        )

@@ -181,7 +181,7 @@ def evaluate(
     return RoutePlan(
         routes=tuple(planned),
         unserved=unserved,
-        distance=sum(r.distance for r in planned),
+        distance=problem.km(sum(r.distance_ticks for r in planned)),
         duration=sum(r.duration for r in planned),
         cost=sum(r.cost for r in planned),
         feasible=not violations,
@@ -202,7 +202,7 @@ def check_plan(problem: Problem, plan: RoutePlan) -> list[Violation]:
 def _stated_times(problem: Problem, plan: RoutePlan) -> list[Violation]:
     """Stated arrival/start/departure times must obey travel, waiting, windows and the shift."""
     ticks = problem.scale.time
-    clients = {c.id: c for c in problem.clients}
+    clients = {c.id: (i, c) for i, c in enumerate(problem.clients)}
     vehicles = {v.id: v for v in problem.vehicle_types}
     found: list[Violation] = []
     for index, route in enumerate(plan.routes):
@@ -218,10 +218,10 @@ def _stated_times(problem: Problem, plan: RoutePlan) -> list[Violation]:
             )
         here = vt.start_depot
         for stop in route.stops:
-            client = clients.get(stop.client_id)
-            if client is None:
+            if stop.client_id not in clients:
                 break
-            loc = problem.client_location(problem.clients.index(client))
+            position, client = clients[stop.client_id]
+            loc = problem.client_location(position)
             arrival, start, departure = (
                 round(v * ticks) for v in (stop.arrival, stop.start, stop.departure)
             )

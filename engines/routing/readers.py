@@ -7,7 +7,6 @@ published best-known solutions: Solomon distances and travel times truncated to 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,8 +211,10 @@ def read_vrplib(path: Path) -> Instance:
     if unknown:
         raise InstanceFormatError(f"{path}: DEPOT_SECTION names unknown node {unknown[0]}")
     clients = [i for i in ids if i not in set(depot_ids)]
-    horizon = max((w[1] for w in windows.values()), default=math.inf)
     vehicles = int(specs.get("VEHICLES", len(clients) or 1))
+    # without windows, a horizon no route can reach: every leg at the longest arc, plus service
+    no_windows = float(distance.max()) * (n + 1) + default_service * n + sum(service.values())
+    horizon = max((w[1] for w in windows.values()), default=no_windows)
     index = {node: k for k, node in enumerate(ids)}
     order = [index[d] for d in depot_ids] + [index[c] for c in clients]
     builder = ProblemBuilder(scale=Scale.integral())
