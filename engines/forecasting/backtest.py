@@ -17,6 +17,7 @@ from engines.forecasting.models import (
     base_models,
     fallback_model,
     seasonal_models,
+    smooth_models,
 )
 from engines.forecasting.validation import SEASON_LENGTH, Freq
 
@@ -100,6 +101,20 @@ def run_pool(
     )
 
 
+def _merge(base: PoolRun, extra: PoolRun) -> PoolRun:
+    cols = extra.models
+    return PoolRun(
+        models=base.models + cols,
+        backtest=base.backtest.merge(
+            extra.backtest[["unique_id", "cutoff", "ds", *cols]],
+            on=["unique_id", "cutoff", "ds"],
+            how="left",
+        ),
+        future=base.future.merge(extra.future[[*KEYS, *cols]], on=KEYS, how="left"),
+        seasonal=base.seasonal,
+    )
+
+
 def run_all(
     frame: pd.DataFrame,
     freq: Freq,
@@ -107,25 +122,20 @@ def run_all(
     horizon: int,
     layout: Layout,
     config: ForecastConfig,
+    smooth_ids: pd.Index,
 ) -> PoolRun:
-    """The base pool on every series, the seasonal pool on those with two seasons before the
-    first origin; seasonal columns are NaN elsewhere."""
-    base = run_pool(frame, base_models(freq, config), alias_freq, horizon, layout, config)
+    """The base pool on every series, ETS on the smooth ones and the seasonal pool on those
+    with two seasons before the first origin; a pool's columns are NaN where it did not run."""
+    run = run_pool(frame, base_models(freq, config), alias_freq, horizon, layout, config)
+    if len(smooth_ids):
+        subset = frame[frame["unique_id"].isin(smooth_ids)]
+        extra = run_pool(subset, smooth_models(), alias_freq, horizon, layout, config)
+        run = _merge(run, extra)
     lengths = frame.groupby("unique_id")["y"].size()
-    needed = 2 * SEASON_LENGTH[freq] + layout.span
-    long_ids = lengths.index[lengths >= needed]
-    if len(long_ids) == 0:
-        return base
-    subset = frame[frame["unique_id"].isin(long_ids)]
-    seasonal = run_pool(subset, seasonal_models(freq), alias_freq, horizon, layout, config)
-    cols = seasonal.models
-    return PoolRun(
-        models=base.models + cols,
-        backtest=base.backtest.merge(
-            seasonal.backtest[["unique_id", "cutoff", "ds", *cols]],
-            on=["unique_id", "cutoff", "ds"],
-            how="left",
-        ),
-        future=base.future.merge(seasonal.future[[*KEYS, *cols]], on=KEYS, how="left"),
-        seasonal=tuple(cols),
-    )
+    long_ids = lengths.index[lengths >= 2 * SEASON_LENGTH[freq] + layout.span]
+    if len(long_ids):
+        subset = frame[frame["unique_id"].isin(long_ids)]
+        extra = run_pool(subset, seasonal_models(freq), alias_freq, horizon, layout, config)
+        run = _merge(run, extra)
+        run = PoolRun(run.models, run.backtest, run.future, seasonal=tuple(extra.models))
+    return run

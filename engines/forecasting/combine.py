@@ -73,14 +73,11 @@ def _scaled(frame: pd.DataFrame, cols: list[str], profile: pd.DataFrame) -> Any:
     return frame[cols].to_numpy(dtype=float) * w[:, None], frame["y"].to_numpy(dtype=float) * w
 
 
-def _score(frame: pd.DataFrame, forecast: np.ndarray[Any, Any], profile: pd.DataFrame) -> float:
-    err = (
-        pd.Series((frame["y"].to_numpy() - forecast) ** 2)
-        .groupby(frame["unique_id"].to_numpy())
-        .mean()
-    )
-    ok = err.notna()
-    return float(np.sqrt(err[ok] / profile["scale"].reindex(err.index[ok])).mean())
+def _score(errors: pd.DataFrame, profile: pd.DataFrame) -> float:
+    """Mean over series of the root of the scaled mean squared error (RMSSE)."""
+    mse = errors.groupby("unique_id")["se"].mean()
+    ok = mse.notna()
+    return float(np.sqrt(mse[ok] / profile["scale"].reindex(mse.index[ok])).mean())
 
 
 class _Fitted:
@@ -112,17 +109,20 @@ class _Fitted:
             n = fit["unique_id"].nunique()
             self.weights[group] = (cols, _fit_weights(x, y, n, shrink))
         if strategy == "select":
-            for uid, rows in train.groupby("unique_id", sort=False):
-                cols = _columns(rows, models)
-                mse = ((rows[cols].sub(rows["y"], axis=0)) ** 2).mean()
-                self.choice[str(uid)] = str(mse.idxmin()) if mse.notna().any() else cols[0]
+            cols = _columns(train, models)
+            sq = train[cols].sub(train["y"], axis=0) ** 2
+            mse = sq.groupby(train["unique_id"].to_numpy()).mean()
+            # a model with no finite backtest for a series can never be its choice
+            best = mse.fillna(np.inf).to_numpy().argmin(axis=1)
+            self.choice = {str(u): cols[i] for u, i in zip(mse.index, best, strict=True)}
 
     def apply(self, frame: pd.DataFrame) -> np.ndarray[Any, Any]:
         out = np.full(len(frame), np.nan)
         uid = frame["unique_id"].to_numpy()
         if self.strategy == "select":
+            chosen = pd.Series(uid).map(self.choice).to_numpy()
             for model in set(self.choice.values()):
-                rows = np.isin(uid, [u for u, m in self.choice.items() if m == model])
+                rows = chosen == model
                 out[rows] = frame.loc[rows, model].to_numpy(dtype=float)
             return out
         g_of = frame["unique_id"].map(self.groups).to_numpy()
@@ -134,17 +134,22 @@ class _Fitted:
 
 
 def combine(run: PoolRun, profile: pd.DataFrame, shrink: float) -> Combination:
-    """Pick the strategy whose fit on earlier windows scores best on the last window, refit it
-    on every window and apply it to the future forecasts."""
+    """Pick the strategy with the best leave-one-origin-out backtest score, refit it on every
+    window and apply it to the future forecasts."""
     groups = _groups(run, profile)
     bt = run.backtest
     cutoffs = np.sort(bt["cutoff"].unique())
     scores: dict[Strategy, float] = {}
     if len(cutoffs) > 1:
-        train, held = bt[bt["cutoff"] < cutoffs[-1]], bt[bt["cutoff"] == cutoffs[-1]]
+        # leave one origin out: fit each strategy on the other windows, score the held one;
+        # averaging over every origin keeps a lucky window from deciding
         for s in STRATEGIES:
-            f = _Fitted(s, train, run.models, groups, profile, shrink).apply(held)
-            scores[s] = _score(held, f, profile)
+            errors = []
+            for cut in cutoffs:
+                train, held = bt[bt["cutoff"] != cut], bt[bt["cutoff"] == cut]
+                f = _Fitted(s, train, run.models, groups, profile, shrink).apply(held)
+                errors.append(held[["unique_id"]].assign(se=(held["y"].to_numpy() - f) ** 2))
+            scores[s] = _score(pd.concat(errors), profile)
     finite = {s: v for s, v in scores.items() if np.isfinite(v)}
     best: Strategy = min(finite, key=finite.__getitem__) if finite else "stack"
     fitted = _Fitted(best, bt, run.models, groups, profile, shrink)

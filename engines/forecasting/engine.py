@@ -89,8 +89,10 @@ def forecast(
     weights = pd.DataFrame(columns=["group", "model", "weight"])
     if layout is not None and len(modelled):
         subset = clean[clean["unique_id"].isin(modelled)]
+        classes = profile["demand_class"].reindex(modelled)
+        smooth = classes.index[classes == "smooth"]
         combo = combine(
-            run_all(subset, freq_, alias, horizon, layout, config),
+            run_all(subset, freq_, alias, horizon, layout, config, smooth),
             profile.loc[modelled],
             config.shrink_series,
         )

@@ -51,12 +51,17 @@ def base_models(freq: Freq, config: ForecastConfig) -> list[Any]:
         TSB(alpha_d=0.1, alpha_p=0.1),
         CrostonOptimized(),
         SimpleExponentialSmoothingOptimized(alias="SES"),
-        AutoETS(season_length=1, alias="ETS"),
         Naive(),
         HistoricAverage(alias="Mean"),
     ]
     models += [WindowAverage(window_size=k, alias=f"Avg{k}") for k in _WINDOWS[freq]]
     return models + list(config.extra_models)
+
+
+def smooth_models() -> list[Any]:
+    """Methods for smooth series only: ETS costs ten times the rest and adds little on sparse
+    demand, where a level-only model is what every intermittent method already is."""
+    return [AutoETS(season_length=1, alias="ETS")]
 
 
 def seasonal_models(freq: Freq) -> list[Any]:
