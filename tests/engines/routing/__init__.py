@@ -1,0 +1,1 @@
+"""Routing engine tests: builder, backends, checker, travel matrices, readers, CLI, quality."""
