@@ -186,7 +186,7 @@ class ProblemBuilder:
             if not np.isfinite(matrix).all() or (matrix < 0).any():
                 raise ProblemError(f"matrix.{name}", "has negative, infinite or missing entries")
         s = self._scale
-        return Problem(
+        problem = Problem(
             depots=tuple(self._depots),
             vehicle_types=tuple(self._vehicles),
             clients=tuple(self._clients),
@@ -194,3 +194,33 @@ class ProblemBuilder:
             duration=s.matrix_ticks(travel.duration, s.time),
             scale=s,
         )
+        _check_reachable(problem)
+        return problem
+
+
+def _check_reachable(problem: Problem) -> None:
+    """Each client must fit some vehicle's shift on a route serving it alone, or no plan can."""
+    nd = len(problem.depots)
+    for i, client in enumerate(problem.clients):
+        loc = nd + i
+        best_start: int | None = None
+        for v in problem.vehicle_types:
+            if client.tires > v.capacity_tires or (
+                v.capacity_kg is not None and client.kg > v.capacity_kg
+            ):
+                continue
+            leave = max(v.shift_start, problem.depots[v.start_depot].opens)
+            start = max(leave + int(problem.duration[v.start_depot, loc]), client.window_start)
+            due = min(v.shift_end, problem.depots[v.end_depot].closes)
+            back = start + client.service + int(problem.duration[loc, v.end_depot])
+            if start <= client.window_end and back <= due:
+                break
+            best_start = start if best_start is None else min(best_start, start)
+        else:
+            reason = "no vehicle that can carry it can serve it within its window and be back by the shift end"
+            if best_start is not None and best_start > client.window_end:
+                reason = (
+                    f"cannot be reached before its window ends ({problem.minutes(client.window_end):g});"
+                    f" earliest start of service {problem.minutes(best_start):g}"
+                )
+            raise ProblemError(f"client {client.id}.window", reason)

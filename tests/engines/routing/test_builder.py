@@ -91,3 +91,13 @@ def test_build_converts_to_ticks_with_the_scale() -> None:
     client = problem.clients[0]
     assert (client.window_start, client.window_end, client.service) == (32400, 34230, 720)
     assert problem.distance[0, 1] == 5000  # 5 km in metres (default Euclidean, units = km)
+
+
+def test_unreachable_window_is_refused_at_build() -> None:
+    builder = ProblemBuilder().add_depot("d", Point(0, 0), opens=8 * 60)
+    builder.add_vehicle_type("van", depot="d", capacity_tires=40, shift_end=18 * 60)
+    builder.add_client("early", Point(0, 60), tires=4, window_start=0, window_end=8 * 60 + 30)
+    with pytest.raises(ProblemError) as err:  # 60 km at speed 1 km/min: 9:00 at the earliest
+        builder.build()
+    assert err.value.field == "client early.window"
+    assert "earliest start of service 540" in err.value.reason
