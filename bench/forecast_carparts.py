@@ -135,11 +135,10 @@ def main() -> None:
     fcs, base_s = baselines(train)
     rows += [(name, metrics(train, test, fc), "sf conformal", None) for name, fc in fcs.items()]
 
-    print(
-        f"\nour strategy: {result.strategy} (held-out backtest RMSSE per strategy: "
-        + ", ".join(f"{k} {v:.4f}" for k, v in result.scores.items())
-        + ")"
-    )
+    print("\nour strategy per group (leave-one-origin-out backtest RMSSE of each strategy):")
+    for group, pick in result.strategy.items():
+        tried = ", ".join(f"{k} {v:.4f}" for k, v in result.scores[group].items())
+        print(f"  {group}: {pick} ({tried})")
     header = f"{'model':<17}{'RMSSE':>8}{'MASE':>8}{'SPL10':>8}{'SPL50':>8}{'SPL90':>8}{'cov80':>8}  quantiles           time"
     print(header)
     print("-" * len(header))

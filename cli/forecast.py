@@ -54,7 +54,8 @@ def run(
     output.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(output, index=False, float_format="%.4f")
     fallback = int(result.models["model"].str.startswith("fallback").sum())
+    picks = ", ".join(f"{group}: {pick}" for group, pick in result.strategy.items()) or "none"
     typer.echo(
-        f"{len(result.models)} series, {horizon} periods ({result.strategy}; {fallback} on the "
-        f"fallback) → {output} in {time.perf_counter() - started:.1f} s."
+        f"{len(result.models)} series, {horizon} periods ({picks}; {fallback} on the fallback)"
+        f" → {output} in {time.perf_counter() - started:.1f} s."
     )

@@ -19,10 +19,10 @@ INTERMITTENT_ADI = 1.32
 
 @dataclass(frozen=True)
 class Combination:
-    """The winning strategy, its forecasts (future and backtest) and what each series uses."""
+    """The winning strategy per group, the forecasts (future and backtest) and what each series uses."""
 
-    strategy: Strategy
-    scores: dict[str, float]  # held-out backtest score (mean RMSSE) of each strategy
+    strategy: dict[str, str]  # group -> the strategy it uses
+    scores: dict[str, dict[str, float]]  # group -> strategy -> held-out backtest RMSSE
     future: pd.DataFrame  # unique_id, ds, forecast
     backtest: pd.DataFrame  # unique_id, cutoff, ds, y, forecast
     chosen: pd.Series  # unique_id -> model name or "stack"/"mean"
@@ -133,41 +133,67 @@ class _Fitted:
         return out
 
 
-def combine(run: PoolRun, profile: pd.DataFrame, shrink: float) -> Combination:
-    """Pick the strategy with the best leave-one-origin-out backtest score, refit it on every
-    window and apply it to the future forecasts."""
+def combine(
+    run: PoolRun,
+    profile: pd.DataFrame,
+    shrink: float,
+    strategies: tuple[str, ...] = STRATEGIES,
+) -> Combination:
+    """Per group of series, pick the strategy with the best leave-one-origin-out backtest
+    score; refit every strategy on all windows and give each series its group's pick."""
     groups = _groups(run, profile)
     bt = run.backtest
     cutoffs = np.sort(bt["cutoff"].unique())
-    scores: dict[Strategy, float] = {}
+    allowed: list[Strategy] = [s for s in STRATEGIES if s in strategies] or ["stack"]
+    scores: dict[str, dict[str, float]] = {}
     if len(cutoffs) > 1:
         # leave one origin out: fit each strategy on the other windows, score the held one;
         # averaging over every origin keeps a lucky window from deciding
-        for s in STRATEGIES:
+        for s in allowed:
             errors = []
             for cut in cutoffs:
                 train, held = bt[bt["cutoff"] != cut], bt[bt["cutoff"] == cut]
                 f = _Fitted(s, train, run.models, groups, profile, shrink).apply(held)
                 errors.append(held[["unique_id"]].assign(se=(held["y"].to_numpy() - f) ** 2))
-            scores[s] = _score(pd.concat(errors), profile)
-    finite = {s: v for s, v in scores.items() if np.isfinite(v)}
-    best: Strategy = min(finite, key=finite.__getitem__) if finite else "stack"
-    fitted = _Fitted(best, bt, run.models, groups, profile, shrink)
-    future = run.future[["unique_id", "ds"]].assign(forecast=fitted.apply(run.future))
-    backtest = bt[["unique_id", "cutoff", "ds", "y"]].assign(forecast=fitted.apply(bt))
-    if best == "select":
-        chosen = pd.Series(fitted.choice, name="model")
-        weights = pd.DataFrame(columns=["group", "model", "weight"])
-    else:
-        chosen = pd.Series(best, index=profile.index, name="model")
-        weights = pd.DataFrame(
-            [
-                (g, m, float(w))
-                for g, (cols, ws) in fitted.weights.items()
-                for m, w in zip(cols, ws, strict=True)
-            ],
-            columns=["group", "model", "weight"],
+            se = pd.concat(errors)
+            g_of = se["unique_id"].map(groups)
+            for group in sorted(groups.unique()):
+                scores.setdefault(group, {})[s] = _score(se[g_of == group], profile)
+    picks: dict[str, Strategy] = {}
+    for group in sorted(groups.unique()):
+        finite = {k: v for k, v in scores.get(group, {}).items() if np.isfinite(v)}
+        picks[group] = min(
+            (s for s in allowed if s in finite), key=finite.__getitem__, default=allowed[0]
         )
+    fits = {s: _Fitted(s, bt, run.models, groups, profile, shrink) for s in set(picks.values())}
+    series_pick = groups.map(picks)
+
+    def apply(frame: pd.DataFrame) -> np.ndarray[Any, Any]:
+        out = np.full(len(frame), np.nan)
+        pick = frame["unique_id"].map(series_pick).to_numpy()
+        for s, fitted in fits.items():
+            rows = pick == s
+            out[rows] = fitted.apply(frame.loc[rows])
+        return out
+
+    future = run.future[["unique_id", "ds"]].assign(forecast=apply(run.future))
+    backtest = bt[["unique_id", "cutoff", "ds", "y"]].assign(forecast=apply(bt))
+    choice = fits["select"].choice if "select" in fits else {}
+    chosen = pd.Series(
+        [choice[u] if series_pick[u] == "select" else series_pick[u] for u in profile.index],
+        index=profile.index,
+        name="model",
+    )
+    weights = pd.DataFrame(
+        [
+            (g, m, float(w))
+            for s, fitted in fits.items()
+            for g, (cols, ws) in fitted.weights.items()
+            if picks[g] == s
+            for m, w in zip(cols, ws, strict=True)
+        ],
+        columns=["group", "model", "weight"],
+    )
     return Combination(
-        best, {str(k): v for k, v in scores.items()}, future, backtest, chosen, weights
+        {g: str(s) for g, s in picks.items()}, scores, future, backtest, chosen, weights
     )

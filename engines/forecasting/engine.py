@@ -30,12 +30,14 @@ class ForecastResult:
     forecasts: pd.DataFrame
     # unique_id, model ("stack", "mean", a model name or the fallback), demand_class
     models: pd.DataFrame
-    strategy: str  # stack | select | mean (for the series not on the fallback)
+    # group of series (demand class, +seasonal) -> stack | select | mean
+    strategy: dict[str, str]
     freq: Freq
     horizon: int
     levels: tuple[int, ...]
     backtest: pd.DataFrame  # unique_id, cutoff, ds, y, forecast: feeds aggregate quantiles
-    scores: dict[str, float] = field(default_factory=dict)  # held-out RMSSE per strategy
+    # group -> strategy -> held-out backtest RMSSE (leave one origin out)
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)
     weights: pd.DataFrame = field(default_factory=pd.DataFrame)  # group, model, weight
 
 
@@ -84,7 +86,8 @@ def forecast(
     )
     parts: list[pd.DataFrame] = []
     chosen = pd.Series(FALLBACK, index=profile.index, name="model")
-    strategy, scores = "fallback", {}
+    strategy: dict[str, str] = {}
+    scores: dict[str, dict[str, float]] = {}
     backtest = pd.DataFrame(columns=["unique_id", "cutoff", "ds", "y", "forecast"])
     weights = pd.DataFrame(columns=["group", "model", "weight"])
     if layout is not None and len(modelled):
@@ -95,6 +98,7 @@ def forecast(
             run_all(subset, freq_, alias, horizon, layout, config, smooth),
             profile.loc[modelled],
             config.shrink_series,
+            config.strategies,
         )
         # a series with a non-finite combination (a model returned NaN/inf) falls back
         ok_f = combo.future.groupby("unique_id")["forecast"].apply(lambda f: np.isfinite(f).all())

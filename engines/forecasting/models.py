@@ -40,6 +40,7 @@ class ForecastConfig:
     min_history: int = 8  # periods before the first backtest origin; shorter series fall back
     shrink_series: float = 10.0  # stacking weights lean to equal weights with few series
     n_jobs: int = 0  # 0: one process below 300 series, every core above
+    strategies: tuple[str, ...] = ("stack", "select", "mean")  # those the backtest may pick
     extra_models: tuple[Any, ...] = field(default_factory=tuple)
 
 
