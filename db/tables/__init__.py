@@ -5,6 +5,14 @@ from db.tables.cases import CaseEvent, SupportCase, Technician
 from db.tables.catalog import Branch, Fitment, Product, Stock, StockLot
 from db.tables.channels import InboundMedia, InboundMessage, Outbox
 from db.tables.conversations import ChatSession, Interaction, Lead, PaymentLink
+from db.tables.inventory import (
+    ForecastRow,
+    ForecastRun,
+    InventoryAlert,
+    ReorderSuggestion,
+    StaffMember,
+    StockTransfer,
+)
 from db.tables.logistics import Delivery, Driver, FleetVehicle
 from db.tables.orders import Order, OrderInvoice, OrderLine, Reservation
 from db.tables.parties import Customer, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPrice
@@ -22,10 +30,13 @@ __all__ = [
     "Driver",
     "Fitment",
     "FleetVehicle",
+    "ForecastRow",
+    "ForecastRun",
     "IdempotencyRecord",
     "InboundMedia",
     "InboundMessage",
     "Interaction",
+    "InventoryAlert",
     "Lead",
     "Order",
     "OrderInvoice",
@@ -35,11 +46,14 @@ __all__ = [
     "Product",
     "PurchaseOrder",
     "PurchaseOrderLine",
+    "ReorderSuggestion",
     "Reservation",
     "SalesDaily",
     "ServiceBay",
+    "StaffMember",
     "Stock",
     "StockLot",
+    "StockTransfer",
     "Supplier",
     "SupplierPrice",
     "SupportCase",

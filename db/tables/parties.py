@@ -42,6 +42,8 @@ class Supplier(SQLModel, table=True):
     email: str = Field(default="", sa_type=sa.String(120))
     phone: str = Field(default="", sa_type=sa.String(20))
     lead_time_days: int = 7
+    # the smallest order the supplier accepts (net cents); 0 = no minimum
+    min_order_cents: int = 0
     brands: list[str] = Field(default_factory=list, sa_type=sa.JSON)
 
 
