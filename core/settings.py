@@ -185,6 +185,28 @@ class KbSettings(BaseModel):
     )
 
 
+class InventorySettings(BaseModel):
+    """Inventory intelligence: the nightly forecast, the reorder policy and its alerts."""
+
+    nightly_enabled: bool | None = Field(
+        default=None,
+        description="Run the nightly job in the server's sweep; unset = on, except in the test "
+        "environment (a separate worker runs `topllantas inventory nightly` instead)",
+    )
+    nightly_hour: int = Field(default=2, ge=0, le=23, description="Mexico City hour it runs")
+    horizon_weeks: int = Field(default=12, ge=2, le=52)
+    history_weeks: int = Field(default=104, ge=8, le=520, description="Weeks of sales it reads")
+    age_limit_years: float = Field(default=3.0, gt=0, le=10, description="DOT age policy")
+    slow_days: int = Field(default=180, ge=30, description="Days of supply = slow / obsolete")
+    budget_cents: int | None = Field(default=None, ge=0, description="Nightly purchase budget")
+    order_cost_cents: int = Field(default=50_000, ge=0, description="Our cost of one order")
+    notify_urgencies: list[str] = Field(
+        default_factory=lambda: ["crítico", "alto", "oportunidad"],
+        description="Alert urgencies sent to staff through the outbox (all are kept and listed)",
+    )
+    max_messages_per_branch: int = Field(default=20, ge=1, le=500)
+
+
 class Settings(BaseSettings):
     """Every setting of the service; see the README table."""
 
@@ -231,6 +253,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     demo: DemoSettings = DemoSettings()
     kb: KbSettings = KbSettings()
+    inventory: InventorySettings = InventorySettings()
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
@@ -255,6 +278,12 @@ class Settings(BaseSettings):
     def resolved_cache_dir(self) -> Path:
         """Where caches (the trained intent classifier) live."""
         return self.cache_dir or self.data_dir / "cache"
+
+    @property
+    def inventory_nightly(self) -> bool:
+        """Whether the server's sweep runs the nightly inventory job."""
+        enabled = self.inventory.nightly_enabled
+        return self.environment != "test" if enabled is None else enabled
 
     @property
     def is_sqlite(self) -> bool:
