@@ -69,6 +69,20 @@ SUPPLIERS = (
 )  # fmt: skip
 
 
+# Minimum order value per supplier (net cents); the importer ships only full pallets.
+MIN_ORDER_CENTS = {"Corporación Tornel": 2_000_000, "Importadora Llantera del Bajío": 5_000_000}
+# Who gets each branch's inventory alerts, and by which channel (no rng: the rest of the demo
+# data does not move when this list changes).
+STAFF = (
+    ("CDMX", "Gabriela Torres Ruiz", "compras", "+525550101010", "compras.cdmx@topllantas.mx", "whatsapp"),
+    ("CDMX", "Raúl Medina Cruz", "almacén", "+525550202020", "almacen.cdmx@topllantas.mx", "email"),
+    ("GDL", "Lucía Ramírez Ortiz", "compras", "+523330303030", "compras.gdl@topllantas.mx", "whatsapp"),
+    ("GDL", "Héctor Juárez Díaz", "almacén", "+523330404040", "almacen.gdl@topllantas.mx", "sms"),
+    ("MTY", "Sergio Salazar Rivera", "compras", "+528180505050", "compras.mty@topllantas.mx", "whatsapp"),
+    ("MTY", "Diana Herrera Moreno", "almacén", "+528180606060", "almacen.mty@topllantas.mx", "email"),
+)  # fmt: skip
+
+
 @dataclass
 class SeedReport:
     """Counts of what the seed wrote (or that it skipped an already seeded database)."""
@@ -131,6 +145,7 @@ def seed_demo(
         customers = _customers(session, rng, branches)
         suppliers = _suppliers(session, rng, specs, products)
         _fleet(session, rng, branches)
+        _staff(session, branches)
         report.products, report.customers = len(products), len(customers)
     report.orders = _orders(engine, rng, specs, products, customers, branches, anchor)
     with session_scope(engine, write=True) as session:
@@ -336,6 +351,7 @@ def _suppliers(
             email=f"ventas@{people.fold_domain(name)}.mx",
             phone=f"+5255{rng.randrange(10**8):08d}",
             lead_time_days=lead,
+            min_order_cents=MIN_ORDER_CENTS.get(name, 0),
             brands=list(brands),
         )
         session.add(supplier)
@@ -358,6 +374,16 @@ def _suppliers(
             )
     session.flush()
     return rows
+
+
+def _staff(session: Session, branches: dict[str, t.Branch]) -> None:
+    for code, name, job, phone, email, channel in STAFF:
+        session.add(
+            t.StaffMember(
+                name=name, branch_id=branches[code].id, job=job, phone=phone, email=email,
+                notify_channel=channel,
+            )
+        )  # fmt: skip
 
 
 def _fleet(session: Session, rng: random.Random, branches: dict[str, t.Branch]) -> None:

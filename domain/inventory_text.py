@@ -1,0 +1,141 @@
+"""Spanish (es-MX) texts of inventory alerts and the weekly report: the one home of their words."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+from domain.pricing import format_mxn
+from domain.spanish import WEEKDAYS, day_month
+
+URGENCY_TITLE = {
+    "crítico": "Crítico",
+    "alto": "Alto",
+    "medio": "Medio",
+    "sobreinventario": "Sobreinventario",
+    "antigüedad": "Antigüedad",
+    "oportunidad": "Oportunidad",
+}
+
+
+def supplier_short(name: str) -> str:
+    """``Michelin México (incl. BFGoodrich)`` → ``Michelin México``."""
+    return re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
+
+
+def arrival(today: date, day: date) -> str:
+    """``el jueves`` within the coming week, else ``el jueves 10 de diciembre``."""
+    gap = (day - today).days
+    if gap <= 0:
+        return "hoy"
+    if gap == 1:
+        return "mañana"
+    name = WEEKDAYS[day.weekday()]
+    return f"el {name}" if gap < 7 else f"el {name} {day_month(day)}"
+
+
+def units(n: float) -> str:
+    """A weekly demand as people say it: ``15`` or ``0.5``."""
+    return str(int(round(n))) if n >= 1.5 else f"{n:.1f}".rstrip("0").rstrip(".") or "0"
+
+
+def stock_alert(
+    urgency: str,
+    *,
+    label: str,
+    branch: str,
+    available: int,
+    weekly: float,
+    reorder_point: int,
+    quantity: int,
+    supplier: str,
+    today: date,
+    arrives: date,
+    transfer_from: str | None = None,
+    transfer_quantity: int = 0,
+) -> tuple[str, str]:
+    """(text, action) of a crítico, alto or medio alert."""
+    head = f"{URGENCY_TITLE[urgency]}: {label} — {available} unidades en {branch}"
+    if transfer_from and transfer_quantity > 0:
+        action = f"Traspasa {transfer_quantity} desde {transfer_from} hoy"
+        if quantity > 0:
+            action += f" y pide {quantity} a {supplier_short(supplier)}"
+    elif urgency == "crítico":
+        action = (
+            f"Pide {quantity} hoy a {supplier_short(supplier)} (llegan {arrival(today, arrives)})"
+        )
+    elif urgency == "alto":
+        action = (
+            f"Pide {quantity} a {supplier_short(supplier)} esta semana "
+            f"(si pides hoy llegan {arrival(today, arrives)})"
+        )
+    else:
+        action = f"Planea pedir {quantity} a {supplier_short(supplier)} en los próximos días"
+    if urgency == "medio":
+        body = (
+            f"{head}, demanda proyectada {units(weekly)}/semana: cruza el punto de reorden "
+            f"({reorder_point}) en las próximas dos semanas."
+        )
+    elif urgency == "alto":
+        body = (
+            f"{head}, bajo el punto de reorden ({reorder_point}), demanda proyectada "
+            f"{units(weekly)}/semana."
+        )
+    else:
+        body = f"{head}, demanda proyectada {units(weekly)}/semana."
+    return f"{body} {action}.", f"{action}."
+
+
+def overstock_alert(
+    *, label: str, branch: str, on_hand: int, days: float, value_cents: int
+) -> tuple[str, str]:
+    """(text, action) of a sobreinventario alert."""
+    cover = "sin venta proyectada" if math.isinf(days) else f"cubren {int(days)} días de venta"
+    action = "Traspásalas a otra sucursal con demanda o promuévelas"
+    text = (
+        f"Sobreinventario: {label} — {on_hand} unidades en {branch} {cover} "
+        f"({format_mxn(value_cents)} a costo). {action}."
+    )
+    return text, f"{action}."
+
+
+def age_alert(
+    *, label: str, branch: str, quantity: int, week: int, year: int, age_days: int
+) -> tuple[str, str]:
+    """(text, action) of an antigüedad alert."""
+    years = age_days / 365.25
+    action = "Véndelas primero (promoción o precio especial) antes de que pierdan valor"
+    text = (
+        f"Antigüedad: {label} — {quantity} unidades en {branch} con DOT {week:02d}{year % 100:02d} "
+        f"({years:.1f} años). {action}."
+    )
+    return text, f"{action}."
+
+
+def opportunity_alert(
+    *,
+    label: str,
+    branch: str,
+    supplier: str,
+    quantity: int,
+    need: int,
+    unit_cost_cents: int,
+    savings_cents: int,
+) -> tuple[str, str]:
+    """(text, action) of an oportunidad alert: a price break worth taking."""
+    action = f"Pide {quantity} a {supplier_short(supplier)} en vez de {need}"
+    text = (
+        f"Oportunidad: {label} en {branch} — comprando {quantity} en lugar de {need} el costo "
+        f"baja a {format_mxn(unit_cost_cents)} por llanta y ahorras {format_mxn(savings_cents)} "
+        f"(ya descontado lo que cuesta guardarlas). {action}."
+    )
+    return text, f"{action}."
+
+
+def summary_line(branch: str, more: int) -> str:
+    """The one line that stands for the alerts beyond a night's message limit."""
+    return (
+        f"TopLlantas inventario {branch}: {more} alertas más esta noche. "
+        "Consúltalas en /api/v1/alerts o pregúntale al asistente de inventario."
+    )
