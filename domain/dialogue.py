@@ -69,6 +69,8 @@ class Awaiting(StrEnum):
     SYMPTOM_DETAIL = "symptom_detail"  # "¿A qué velocidad vibra?": the diagnosis's question
     RATING = "rating"  # the satisfaction survey after a technician resolved the case (1-5)
     APPOINTMENT_TIME = "appointment_time"  # "¿a qué hora te queda?" (free slots offered)
+    PURCHASE_CONFIRM = "purchase_confirm"  # staff: "¿Genero la orden de compra?"
+    TRANSFER_CONFIRM = "transfer_confirm"  # staff: "¿Hago el traspaso?"
 
 
 class OptionKey(StrEnum):
@@ -163,6 +165,60 @@ class InvoiceSlot(_Slot):
         return [n for n in names if not getattr(self, n)]
 
 
+class StaffReport(StrEnum):
+    """The staff question being answered (a follow-up repeats it with what changed)."""
+
+    STOCK = "stock"
+    LOW = "low"
+    BEST = "best"
+    WORST = "worst"
+    SALES = "sales"
+    VALUE = "value"
+    LEADS = "leads"
+    ALERTS = "alerts"
+    REORDER = "reorder"
+    FORECAST = "forecast"
+    TRENDING = "trending"
+    SLOW = "slow"
+    TRANSFERS = "transfers"
+
+
+class PendingTransfer(_Slot):
+    """A transfer proposed to the staff member, waiting for their yes."""
+
+    sku: str | None = None  # None until the product is resolved from what was named
+    product: str | None = None
+    from_branch: str
+    to_branch: str
+    quantity: int | None = None  # None: still to ask
+    available: int | None = None  # at the origin when proposed
+
+
+class PendingPurchase(_Slot):
+    """A purchase order proposed to the staff member, waiting for their yes."""
+
+    branch: str | None = None
+    supplier_id: int | None = None
+    supplier: str | None = None
+    lines: dict[str, int] = Field(default_factory=dict)  # SKU -> units
+    draft: str | None = None  # the draft's id or folio, when the back end drafted one
+
+
+class StaffSlots(_Slot):
+    """What a staff conversation has established: the question and its filters."""
+
+    report: StaffReport | None = None
+    size: str | None = None
+    brand: str | None = None
+    line: str | None = None
+    branch: str | None = None
+    period: str | None = None  # a domain.periods value
+    days: int | None = None
+    group_by: str | None = None
+    transfer: PendingTransfer | None = None
+    purchase: PendingPurchase | None = None
+
+
 class Slots(_Slot):
     """Everything the conversation has established."""
 
@@ -199,6 +255,7 @@ class Slots(_Slot):
         None  # the staff question being answered: "stock", "best", "worst", "leads"
     )
     report_days: int | None = None  # its period
+    staff: StaffSlots = Field(default_factory=StaffSlots)  # the staff question and its filters
     invoice: InvoiceSlot = Field(default_factory=InvoiceSlot)
 
     def offer(self, sku: str | None) -> Offer | None:

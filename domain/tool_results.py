@@ -373,9 +373,12 @@ class StockResult(Result):
 
     size: str | None = None
     brand: str | None = None
+    line: str | None = None
     branch: str | None = None
-    products: list[StockRow]
-    total_available: int
+    products: list[StockRow]  # the products with the most units (a short list, not all)
+    total_available: int  # over every matching product (SQL aggregate, never a page)
+    by_branch: dict[str, int] = Field(default_factory=dict)  # available units per branch
+    product_count: int = 0  # matching products
 
 
 class LowStockRow(Result):
@@ -413,6 +416,9 @@ class SalesRanking(Result):
     since: date
     until: date
     branch: str | None = None
+    brand: str | None = None
+    size: str | None = None
+    period: str | None = None  # the period asked for (domain.periods), when one was
     items: list[RankedProduct]
 
 

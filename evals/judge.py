@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from core.settings import Settings
 from evals.models import CaseExpect, Task
+from evals.purchasing import purchasing_problems
 from evals.refs import Created, Resolver, Unresolved
 from evals.scoring import Check, TurnRecord
 from evals.state import (
@@ -164,6 +165,11 @@ class StateJudge:
             problems.append(
                 f"{len(created.cases)} support cases opened ({numbers or 'none'}), "
                 f"expected {task.db.cases}"
+            )
+        if not self.from_trace and self.target_engine is None:
+            # Purchase orders and transfers carry no conversation id: only in process.
+            problems += purchasing_problems(
+                task.db.purchase_orders, task.db.transfers, world.engine, baseline_ids, resolver
             )
         if task.db.case is not None and not self.from_trace:
             problems += self._case(task.db.case, world, created, resolver)

@@ -14,7 +14,16 @@ from domain.diagnosis import BY_CODE
 from domain.dialogue import TimeWindow
 
 Suite = Literal[
-    "sales", "routing", "safety", "repair", "support", "inventory", "logistics", "blind", "blind2"
+    "sales",
+    "routing",
+    "safety",
+    "repair",
+    "support",
+    "inventory",
+    "logistics",
+    "blind",
+    "blind2",
+    "staff",
 ]
 Agent = Literal["supervisor", "sales", "support", "inventory", "logistics"]
 Role = Literal["customer", "staff", "technician"]
@@ -307,6 +316,36 @@ class CaseExpect(Strict):
         return self
 
 
+class PurchaseLineExpect(Strict):
+    """One expected line of a purchase order (only the fields given are checked)."""
+
+    quantity: int | None = Field(None, ge=1)
+    sku: str | Ref | None = None
+    brand: str | None = None
+    size: str | None = None
+
+
+class PurchaseOrderExpect(Strict):
+    """A purchase order to a supplier the staff member confirmed in chat (only the fields given
+    are checked). ``status`` may list several (a draft confirmed becomes ``sent`` or another
+    status the purchasing rules use)."""
+
+    branch: str | None = None
+    status: str | list[str] | None = None
+    lines: list[PurchaseLineExpect] | None = None
+
+
+class TransferExpect(Strict):
+    """A stock transfer between branches created in chat (only the fields given are checked)."""
+
+    from_branch: str | None = None
+    to_branch: str | None = None
+    quantity: int | None = Field(None, ge=1)
+    sku: str | Ref | None = None
+    size: str | None = None
+    status: str | list[str] | None = None
+
+
 class DbCriteria(Strict):
     """The end state. ``replay``: equal to the state the reference write actions produce.
 
@@ -325,6 +364,12 @@ class DbCriteria(Strict):
     cases: int | None = Field(None, ge=0)
     case: CaseExpect | None = None
     appointments: int | None = Field(None, ge=0)
+    purchase_orders: list[PurchaseOrderExpect] | None = Field(
+        None, description="Exactly these purchase orders were created ([] for none)"
+    )
+    transfers: list[TransferExpect] | None = Field(
+        None, description="Exactly these stock transfers were created ([] for none)"
+    )
     nothing_written: bool = False
 
 

@@ -191,13 +191,15 @@ class World:
     def max_ids(self) -> dict[str, int]:
         """The highest order, lead, case and appointment ids (what the agent creates comes
         after them)."""
+        from evals.purchasing import max_ids as purchase_ids  # evals.refs imports this module
+
         with self.engine.connect() as conn:
             return {
                 table: int(
                     conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one()
                 )
                 for table in ("orders", "lead", "customer", "support_case", "appointment")
-            }
+            } | purchase_ids(self.engine)
 
     def close(self) -> None:
         """Release the database file."""

@@ -134,6 +134,13 @@ class ToolRefused(Exception):
     """The tool will not do this for this caller; the message (Spanish) is shown as it is."""
 
 
+def require_staff(ctx: ToolContext) -> None:
+    """Refuse anyone but staff, inside the tool itself (``run_tool`` checks the spec's roles
+    first; a tool called some other way must not leak stock, sales or cost data)."""
+    if ctx.role not in STAFF_ONLY:
+        raise ToolRefused(messages.not_for_role(ctx.role, staff_tool=True))
+
+
 @dataclass(frozen=True)
 class ToolSpec:
     """A tool: name, the model-facing docstring, an arguments model and the implementation."""

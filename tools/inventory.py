@@ -1,5 +1,6 @@
-"""Staff tools: stock by size/brand/branch, low stock, best and worst sellers, and who asked
-for a person. Customers are refused; none of these writes anything."""
+"""Staff tools: stock by size/brand/line/branch (totals by SQL aggregate over every product),
+low stock, best and worst sellers, and who asked for a person. Customers are refused (the role
+is checked by ``run_tool`` and again inside each tool); none of these writes anything."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from core.errors import InvalidRequest
-from db.repositories import crm
-from domain.catalog import ProductFilter
+from db.repositories import crm, staff_reports
+from db.repositories.analytics import latest_sales_day
+from db.repositories.staff_reports import ProductScope
 from domain.clock import MEXICO_CITY, as_utc, mexico_today
+from domain.periods import PERIOD_HELP, Span, resolve
 from domain.tool_results import (
     HandoffRequests,
     LeadRow,
@@ -23,7 +26,7 @@ from domain.tool_results import (
     StockRow,
 )
 from tools import messages
-from tools.base import STAFF_ONLY, ToolContext, ToolRefused, tool
+from tools.base import STAFF_ONLY, ToolContext, ToolRefused, require_staff, tool
 from tools.identity import find_branch
 
 
@@ -32,6 +35,7 @@ class StockArgs(BaseModel):
 
     size: str | None = Field(None, max_length=30, description="Medida, p. ej. 205/55R16")
     brand: str | None = Field(None, max_length=40)
+    line: str | None = Field(None, max_length=60, description="Línea, p. ej. Primacy 4+")
     branch_code: str | None = Field(None, max_length=40, description="CDMX, GDL, MTY o la ciudad")
 
 
@@ -49,7 +53,10 @@ class RankingArgs(BaseModel):
         "best", description="best = las más vendidas; worst = las que menos se venden"
     )
     days: int = Field(30, ge=1, le=366, description="Periodo: los últimos N días")
+    period: str | None = Field(None, max_length=20, description=f"En vez de days: {PERIOD_HELP}")
     branch_code: str | None = Field(None, max_length=40)
+    brand: str | None = Field(None, max_length=40)
+    size: str | None = Field(None, max_length=30)
     limit: int = Field(10, ge=1, le=50)
 
 
@@ -61,35 +68,35 @@ class HandoffRequestsArgs(BaseModel):
 
 
 def check_stock(ctx: ToolContext, args: StockArgs) -> StockResult:
-    """Existencias disponibles (en mano menos apartadas) por medida y/o marca, por sucursal.
-    Solo personal."""
-    if not args.size and not args.brand:
-        raise ToolRefused(messages.NEED_SIZE_OR_BRAND)
+    """Existencias disponibles (en mano menos apartadas) por medida, marca y/o línea, en una
+    sucursal o en todas: el total cuenta TODOS los productos (no una página), con el desglose
+    por sucursal y los productos con más piezas. Sin filtros: todo el inventario. Solo
+    personal."""
+    require_staff(ctx)
     with ctx.transaction() as tx:
         branch = find_branch(tx, args.branch_code).code if args.branch_code else None
-        flt = ProductFilter(size=args.size, brand=args.brand, branch=branch)
+        scope = ProductScope(size=args.size, brand=args.brand, line=args.line)
         try:
-            page = tx.erp.search_products(flt, limit=50, offset=0, sort="brand")
-        except InvalidRequest as exc:
+            totals = staff_reports.stock_totals(tx.session, scope, branch=branch)
+        except (ValueError, InvalidRequest) as exc:
             raise ToolRefused(messages.bad_size(args.size or "")) from exc
         return StockResult(
             size=args.size,
             brand=args.brand,
+            line=args.line,
             branch=branch,
             products=[
-                StockRow(
-                    sku=p.sku,
-                    product=f"{p.brand} {p.line} {p.size}",
-                    stock={s.branch_code: s.available for s in p.stock},
-                )
-                for p in page.items
+                StockRow(sku=sku, product=name, stock=split) for sku, name, split in totals.top
             ],
-            total_available=sum(p.available for p in page.items),
+            total_available=totals.total,
+            by_branch=totals.by_branch,
+            product_count=totals.products,
         )
 
 
 def list_low_stock(ctx: ToolContext, args: LowStockArgs) -> LowStockResult:
     """Productos en o bajo su punto de reorden, por sucursal. Solo personal."""
+    require_staff(ctx)
     with ctx.transaction() as tx:
         branch = find_branch(tx, args.branch_code).code if args.branch_code else None
         page = tx.erp.list_inventory(branch=branch, low_stock=True, limit=args.limit)
@@ -110,28 +117,39 @@ def list_low_stock(ctx: ToolContext, args: LowStockArgs) -> LowStockResult:
 
 def get_sales_ranking(ctx: ToolContext, args: RankingArgs) -> SalesRanking:
     """Las llantas más vendidas (best) o las que menos se venden (worst: incluye las que hay en
-    existencia y no vendieron nada) en los últimos N días, por unidades, con lo disponible hoy;
-    opcionalmente de una sucursal. Solo personal."""
+    existencia y no vendieron nada) en los últimos N días o en un periodo (period: este mes,
+    el mes pasado, un mes AAAA-MM...), por unidades, con lo disponible hoy; opcionalmente de
+    una sucursal, una marca o una medida. Los periodos se cuentan hasta el último día con
+    ventas registradas. Solo personal."""
+    require_staff(ctx)
     with ctx.transaction() as tx:
         branch = find_branch(tx, args.branch_code).code if args.branch_code else None
-        ranking = tx.erp.sales_ranking(
-            order=args.order, days=args.days, branch=branch, limit=args.limit
-        )
+        reference = latest_sales_day(tx.session) or mexico_today()
+        try:
+            span = (
+                resolve(args.period, reference)
+                if args.period
+                else Span(reference - timedelta(days=args.days - 1), reference)
+            )
+            scope = ProductScope(size=args.size, brand=args.brand)
+            rows = staff_reports.ranking(
+                tx.session, scope, span.start, span.end,
+                order=args.order, branch=branch, limit=args.limit,
+            )  # fmt: skip
+        except (ValueError, InvalidRequest) as exc:
+            raise ToolRefused(str(exc)) from exc
         return SalesRanking(
-            order=ranking.order,
-            days=args.days,
-            since=ranking.date_from,
-            until=ranking.date_to,
-            branch=ranking.branch,
+            order=args.order,
+            days=span.days,
+            since=span.start,
+            until=span.end,
+            branch=branch,
+            brand=args.brand,
+            size=args.size,
+            period=args.period,
             items=[
-                RankedProduct(
-                    sku=r.sku,
-                    product=r.product,
-                    units=r.units,
-                    revenue_cents=r.revenue_cents,
-                    available=r.available,
-                )
-                for r in ranking.items
+                RankedProduct(sku=sku, product=name, units=u, revenue_cents=r, available=a)
+                for sku, name, u, r, a in rows
             ],
         )
 
@@ -141,6 +159,7 @@ def list_handoff_requests(ctx: ToolContext, args: HandoffRequestsArgs) -> Handof
     desde el inicio del día de hoy (hora de CDMX) o de los últimos N días, el más nuevo
     primero, con nombre, teléfono, canal y motivo. Solo consulta: no crea nada. Solo
     personal."""
+    require_staff(ctx)
     since = mexico_today() - timedelta(days=args.days - 1)
     start = datetime.combine(since, time(0), tzinfo=MEXICO_CITY).astimezone(UTC)
     with ctx.transaction() as tx:

@@ -20,6 +20,7 @@ from tools.orders import CANCEL_RESERVATION, CHANGE_RESERVATION, CREATE_RESERVAT
 from tools.payments import GET_PAYMENT_OPTIONS, RESEND_PAYMENT_LINK
 from tools.people import HANDOFF_TO_HUMAN
 from tools.sales import GET_CUSTOMER_TERMS, QUOTE_TIRES
+from tools.sales_analytics import SALES_ANALYTICS_TOOLS
 from tools.support import DIAGNOSE_PROBLEM, SEARCH_KNOWLEDGE_BASE
 from tools.warranty import CHECK_WARRANTY
 
@@ -48,6 +49,7 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     LIST_LOW_STOCK,
     GET_SALES_RANKING,
     LIST_HANDOFF_REQUESTS,
+    *SALES_ANALYTICS_TOOLS,
     *CASE_TOOLS,
     *APPOINTMENT_TOOLS,
 )

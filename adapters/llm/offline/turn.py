@@ -24,6 +24,7 @@ from domain.dialogue import (
     Topic,
     TurnContext,
 )
+from domain.staff_results import InventoryValue, SalesSummary
 from domain.tool_results import (
     Branches,
     BranchStock,
@@ -73,6 +74,8 @@ RESULT_TYPES: dict[str, type[Result]] = {
     "list_low_stock": LowStockResult,
     "get_sales_ranking": SalesRanking,
     "list_handoff_requests": HandoffRequests,
+    "get_sales_summary": SalesSummary,
+    "get_inventory_value": InventoryValue,
     "diagnose_problem": Diagnosis,
     "list_my_cases": CaseList,
     "get_case": CaseDetail,

@@ -238,6 +238,7 @@ def understand(
     bare_number = acts.BARE_NUMBER.match(text)
     if quantity is None and bare_number and aw in (
         Awaiting.QUANTITY, Awaiting.RESERVE_CONFIRM, Awaiting.OPTION, Awaiting.CHANGE_CONFIRM,
+        Awaiting.PURCHASE_CONFIRM, Awaiting.TRANSFER_CONFIRM,
     ):  # fmt: skip
         quantity = _number(bare_number[1])
     if quantity is not None and 1 <= quantity <= 500:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from langchain_core.messages import AIMessage
 
-from adapters.llm.offline.flows import others, sales, supervisor
+from adapters.llm.offline.flows import others, sales, staff, supervisor
 from adapters.llm.offline.turn import Turn
 
 Flow = Callable[[Turn], AIMessage]
@@ -13,7 +13,7 @@ FLOWS: dict[str, Flow] = {
     "supervisor": supervisor.supervise,
     "sales": sales.sell,
     "support": others.support,
-    "inventory": others.staff,
+    "inventory": staff.staff,
     "logistics": others.logistics,
 }
 

@@ -11,7 +11,6 @@ from adapters.llm.offline.flows.state import apply_commands
 from adapters.llm.offline.flows.technician import technician
 from adapters.llm.offline.nlu import acts
 from adapters.llm.offline.templates import common as t
-from adapters.llm.offline.templates import staff as tst
 from adapters.llm.offline.templates import support as ts
 from adapters.llm.offline.turn import Turn, call, say
 from adapters.llm.offline.understand import asks_price
@@ -28,14 +27,10 @@ from domain.dialogue import (
 )
 from domain.tool_results import (
     Diagnosis,
-    HandoffRequests,
     HandoffResult,
     KbAnswer,
-    LowStockResult,
     OrderStatus,
-    SalesRanking,
     ServicePrices,
-    StockResult,
 )
 from domain.warranty_causes import EXCLUDED, RULES, deciding, problem_codes
 from domain.warranty_results import WarrantyCheck
@@ -385,115 +380,3 @@ def logistics(turn: Turn) -> AIMessage:
         folio = state.slots.order_folio  # "¿y ese de cuánto es?": the order we just talked about
     state.task = Task.ORDER_STATUS
     return call("get_order_status", folio=folio)
-
-
-_LEADS = re.compile(
-    r"\b(?:asesor\w*|prospect\w*|leads?|pidieron hablar|pidio hablar|quieren hablar|"
-    r"casos pendientes|pendientes de llamar|devolver la llamada)\b"
-)
-_DAYS = (
-    (re.compile(r"\bultimos? (\d{1,3}) dias\b"), None),
-    (re.compile(r"\b(?:toda la semana|esta semana|la semana|semanal|7 dias)\b"), 7),
-    (re.compile(r"\b(?:este mes|el mes|del mes|mensual|30 dias)\b"), 30),
-    (re.compile(r"\b(?:ayer)\b"), 2),
-    (re.compile(r"\b(?:hoy)\b"), 1),
-)
-
-
-def _days(text: str) -> int | None:
-    for pattern, days in _DAYS:
-        match = pattern.search(text)
-        if match:
-            return days if days is not None else int(match[1])
-    return None
-
-
-def staff(turn: Turn) -> AIMessage:
-    """Staff questions: stock, low stock, best/worst sellers, who asked for a person, orders.
-
-    A follow-up ("¿y en MTY?", "¿y en toda la semana?", "¿y las que más salen?") repeats the
-    last question with what changed.
-    """
-    if turn.outcomes:
-        return _staff_answer(turn)
-    state = turn.state
-    apply_commands(state, turn.commands)
-    intent, e, text = turn.intent, turn.entities, turn.text
-    slots = state.slots
-    branch = e.branches[0] if e.branches else None
-    days = _days(text)
-    state.task = Task.STAFF_QUERY
-    worst = bool(acts.WORST_SELLERS.search(text))
-    best = bool(acts.BEST_SELLERS.search(text)) and not worst
-    low = bool(acts.LOW_STOCK.search(text)) and not worst
-    if intent == "leads_report" or (_LEADS.search(text) and intent != "sales_report"):
-        report = "leads"
-    elif low:
-        report = "low"
-    elif worst or best or intent == "sales_report":
-        report = "worst" if worst else "best"
-    elif intent == "low_stock":
-        report = "low"
-    elif e.sizes or e.brands:
-        report = "stock"
-    elif e.folios:
-        return call("get_order_status", folio=e.folios[0])
-    elif intent in ("reorder", "demand_forecast"):
-        return say(tst.NOT_YET)
-    elif intent == "route_planning":
-        return say(tst.ROUTES_NOT_YET)
-    elif slots.report and (branch or days):
-        report = slots.report  # the same question, another branch or period
-    else:
-        return say(tst.ASK_STOCK)
-    if report != slots.report:
-        slots.report_days = None
-    slots.report = report
-    if days:
-        slots.report_days = days
-    if branch:
-        slots.branch = branch
-    if report == "leads":
-        return call("list_handoff_requests", days=slots.report_days or 1)
-    if report in ("worst", "best"):
-        return call(
-            "get_sales_ranking",
-            order=report,
-            days=slots.report_days or 30,
-            branch_code=branch or (slots.branch if not e.sizes else None),
-        )
-    if report == "low":
-        return call("list_low_stock", branch_code=branch)
-    follow_up = text.startswith(("y ", "e ", "ahora ", "nomas ", "solo ")) and not e.sizes
-    return call(
-        "check_stock",
-        size=e.sizes[0] if e.sizes else slots.size,
-        brand=e.brands[0] if e.brands else (None if e.sizes else slots.brand),
-        # "¿y de Michelin nomás?" after Monterrey: still Monterrey.
-        branch_code=branch or (slots.branch if follow_up else None),
-    )
-
-
-def _staff_answer(turn: Turn) -> AIMessage:
-    outcome = turn.last
-    assert outcome is not None
-    if outcome.error is not None:
-        return say(ts.tool_error(outcome.tool, outcome.error))
-    stock = outcome.get(StockResult)
-    if stock is not None:
-        return say(tst.stock(stock))
-    low = outcome.get(LowStockResult)
-    if low is not None:
-        return say(tst.low_stock(low))
-    ranking = outcome.get(SalesRanking)
-    if ranking is not None:
-        return say(tst.ranking(ranking))
-    leads = outcome.get(HandoffRequests)
-    if leads is not None:
-        return say(tst.handoff_requests(leads))
-    status = outcome.get(OrderStatus)
-    if status is not None:
-        from adapters.llm.offline.templates import orders as to
-
-        return say(to.order_status(status).replace("Tu pedido", "El pedido"))
-    return say(t.ASK_AGAIN)

@@ -12,7 +12,7 @@ import re
 from langchain_core.messages import AIMessage
 
 from adapters.llm.offline.flows import appointments
-from adapters.llm.offline.nlu import acts
+from adapters.llm.offline.nlu import acts, staff_terms
 from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.turn import Turn, call, say
 from adapters.llm.offline.understand import asks_price
@@ -114,6 +114,8 @@ def _answers_pending(turn: Turn) -> bool:
         Awaiting.INVOICE_DATA: {"invoice.rfc", "invoice.name", "invoice.regime", "invoice.use",
                                 "invoice.zip_code"},
         Awaiting.ORDER_CHOICE: {"order_folio"},
+        Awaiting.PURCHASE_CONFIRM: {"quantity"},
+        Awaiting.TRANSFER_CONFIRM: {"quantity"},
         Awaiting.FOLIO: {"order_folio"},
     }.get(aw, set())  # fmt: skip
     if slots & answers:
@@ -271,7 +273,12 @@ def _route_staff(turn: Turn) -> AIMessage:
         and not (e.vehicle is not None and e.vehicle.model)
     ):
         return _transfer(turn, AgentName.INVENTORY)  # "¿y en MTY?", "¿y en toda la semana?"
-    if intent in STAFF_QUERIES or intent == "order_status" or _STAFF_ANALYTICS.search(turn.text):
+    if (
+        intent in STAFF_QUERIES
+        or intent == "order_status"
+        or _STAFF_ANALYTICS.search(turn.text)
+        or staff_terms.report_of(turn.text, "") is not None
+    ):
         return _transfer(turn, AgentName.INVENTORY)
     if e.vehicle is not None and e.vehicle.model:
         return _transfer(turn, AgentName.SALES)  # "¿qué medida lleva un Tiguan 2020?"
