@@ -26,7 +26,15 @@ from db.tables import (
     SupplierPrice,
 )
 from domain.enums import PurchaseOrderStatus
-from engines.replenishment import ItemState, Lot, PriceBreak, SupplierTerms, WeeklyForecast
+from engines.replenishment import (
+    ItemState,
+    Lot,
+    Policy,
+    PriceBreak,
+    SupplierTerms,
+    WeeklyForecast,
+)
+from engines.replenishment.replenish import compute_policies
 
 OPEN_PO = (PurchaseOrderStatus.DRAFT.value, PurchaseOrderStatus.SENT.value)
 IN_TRANSIT = "in_transit"
@@ -272,3 +280,15 @@ def snapshot(
         branches=branches,
         products={p.sku: p for p in products.values()},
     )
+
+
+def current_state(
+    session: Session, *, order_cost_cents: int, weeks: int = 12
+) -> tuple[Snapshot, dict[tuple[str, str], Policy], date | None]:
+    """Today's snapshot with the latest run's forecasts and the policy of every item (no
+    purchase optimisation): what the stock-health and transfer questions need. Without a run
+    every item has zero forecast demand."""
+    run = latest_run(session)
+    forecasts = run_forecasts(session, run.id or 0) if run else {}
+    snap = snapshot(session, forecasts, order_cost_cents=order_cost_cents, weeks=weeks)
+    return snap, compute_policies(snap.items, snap.suppliers), run.run_date if run else None
