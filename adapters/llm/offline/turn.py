@@ -49,6 +49,7 @@ from domain.tool_results import (
     TireOptions,
 )
 from domain.warranty_results import WarrantyCheck
+from tools import replenishment as rp
 from tools.history import TechnicalHistory
 
 R = TypeVar("R", bound=Result)
@@ -76,6 +77,15 @@ RESULT_TYPES: dict[str, type[Result]] = {
     "list_handoff_requests": HandoffRequests,
     "get_sales_summary": SalesSummary,
     "get_inventory_value": InventoryValue,
+    "list_inventory_alerts": rp.InventoryAlerts,
+    "suggest_reorders": rp.ReorderSuggestions,
+    "draft_purchase_order": rp.PurchaseOrderDraft,
+    "confirm_purchase_order": rp.PurchaseOrderMade,
+    "get_demand_forecast": rp.DemandForecast,
+    "list_trending_products": rp.TrendingProducts,
+    "list_slow_and_aged_stock": rp.SlowAndAgedStock,
+    "suggest_transfers": rp.TransferSuggestions,
+    "create_transfer": rp.TransferMade,
     "diagnose_problem": Diagnosis,
     "list_my_cases": CaseList,
     "get_case": CaseDetail,

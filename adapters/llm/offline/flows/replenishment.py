@@ -8,14 +8,29 @@ What waits for the yes is typed state (``awaiting`` and ``slots.staff.transfer``
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from langchain_core.messages import AIMessage
 
 from adapters.llm.offline.nlu import staff_terms as st
+from adapters.llm.offline.templates import replenishment as tr
 from adapters.llm.offline.templates import staff as tst
 from adapters.llm.offline.turn import Turn, call, say
-from domain.dialogue import Awaiting, CommandKind, PendingTransfer, StaffReport, StaffSlots
+from domain.dialogue import (
+    Awaiting,
+    CommandKind,
+    PendingPurchase,
+    PendingTransfer,
+    StaffReport,
+    StaffSlots,
+)
 from domain.tool_results import StockResult
 
+# "pasa 10 tornel real ...", "manda 8 de las firestone ...": the count right after the verb.
+_MOVE_COUNT = re.compile(
+    r"\b(?:pasa\w*|manda\w*|mueve\w*|traspasa\w*|envia\w*|lleva\w*) (\d{1,4})\b"
+)
 TOOLS = {
     StaffReport.ALERTS: "list_inventory_alerts",
     StaffReport.REORDER: "suggest_reorders",
@@ -34,20 +49,29 @@ def ask(turn: Turn, slots: StaffSlots) -> AIMessage:
         route = st.route_of(turn.text, turn.entities.branches)
         if route and (slots.size or slots.brand):
             # "pasa 10 tornel real 205/55r16 de mty a gdl": which product, from the origin's stock.
+            said = _MOVE_COUNT.search(turn.text)
             slots.transfer = PendingTransfer(
-                from_branch=route[0], to_branch=route[1], quantity=turn.entities.quantity
+                from_branch=route[0],
+                to_branch=route[1],
+                quantity=int(said[1]) if said else turn.entities.quantity,
             )
             return call("check_stock", size=slots.size, brand=slots.brand, line=slots.line,
                         branch_code=route[0])  # fmt: skip
     tool = TOOLS[report]
     if not turn.can(tool):
         return say(tst.NOT_YET)
-    args: dict[str, object] = {"branch_code": slots.branch}
-    if report in (StaffReport.REORDER, StaffReport.FORECAST):
-        args.update(size=slots.size, brand=slots.brand)
+    branch = slots.branch
+    if report == StaffReport.ALERTS:
+        urgent = bool(re.search(r"\bcritic", turn.text))
+        return call(tool, branch_code=branch, urgency="crítico" if urgent else None)
     if report == StaffReport.FORECAST:
-        args["weeks"] = st.weeks_ahead(turn.text)
-    return call(tool, **args)
+        return call(tool, size=slots.size, brand=slots.brand, line=slots.line, branch_code=branch,
+                    weeks=st.weeks_ahead(turn.text) or 4)  # fmt: skip
+    if report == StaffReport.TRENDING:
+        direction = "decline" if re.search(r"\b(?:baj|cay|declin|a la baja)", turn.text) else None
+        growth = "growth" if re.search(r"\b(?:crec|sub|al alza|aumento)", turn.text) else None
+        return call(tool, branch_code=branch, direction=direction or growth)
+    return call(tool, branch_code=branch)
 
 
 def after_stock(turn: Turn, stock: StockResult) -> AIMessage | None:
@@ -85,8 +109,8 @@ def answer_pending(turn: Turn) -> AIMessage | None:
             return call(
                 "create_transfer",
                 sku=pending.sku,
-                from_branch_code=pending.from_branch,
-                to_branch_code=pending.to_branch,
+                from_branch=pending.from_branch,
+                to_branch=pending.to_branch,
                 quantity=pending.quantity,
             )
         if turn.has(CommandKind.DENY) or turn.has(CommandKind.CANCEL):
@@ -103,13 +127,12 @@ def answer_pending(turn: Turn) -> AIMessage | None:
             if sku is not None and purchase.lines[sku] != quantity:
                 purchase.lines[sku] = int(quantity)
                 return say(tst.purchase_proposal(purchase))
-        if turn.has(CommandKind.CONFIRM):
+        if turn.has(CommandKind.CONFIRM) and purchase.draft and turn.can("confirm_purchase_order"):
             turn.expect(Awaiting.NOTHING)
             return call(
-                "draft_purchase_order",
-                branch_code=purchase.branch,
-                supplier_id=purchase.supplier_id,
-                lines=[{"sku": s, "quantity": q} for s, q in purchase.lines.items()],
+                "confirm_purchase_order",
+                suggestion_id=int(purchase.draft),
+                quantities=dict(purchase.lines),
             )
         if turn.has(CommandKind.DENY) or turn.has(CommandKind.CANCEL):
             slots.purchase = None
@@ -121,12 +144,70 @@ def answer_pending(turn: Turn) -> AIMessage | None:
 
 
 def _line_for(turn: Turn, skus: list[str]) -> str | None:
-    """The purchase line a new quantity is for: the only one, or the size named."""
+    """The purchase line a new quantity is for: the only one, or the one of the size named."""
     if len(skus) == 1:
         return skus[0]
+    for size in turn.entities.sizes:
+        digits = re.sub(r"\D", "", size)
+        hits = [s for s in skus if digits in re.sub(r"\D", "", s)]
+        if len(hits) == 1:
+            return hits[0]
     return None
 
 
 def answer(turn: Turn) -> AIMessage | None:
     """Replies to the replenishment tools' results (None: not one of them)."""
+    from tools import replenishment as r  # the back end's typed results
+
+    result = turn.last.result if turn.last is not None else None
+    slots = turn.state.slots.staff
+    if isinstance(result, r.ReorderSuggestions):
+        return _suggestions(turn, result)
+    if isinstance(result, r.PurchaseOrderMade):
+        slots.purchase = None
+        return say(tr.purchase_made(result))
+    if isinstance(result, r.TransferMade):
+        slots.transfer = None
+        return say(tr.transfer_made(result))
+    if isinstance(result, r.InventoryAlerts):
+        return say(tr.alerts(result))
+    if isinstance(result, r.DemandForecast):
+        return say(tr.forecast(result))
+    if isinstance(result, r.TrendingProducts):
+        return say(tr.trending(result))
+    if isinstance(result, r.SlowAndAgedStock):
+        return say(tr.slow_and_aged(result))
+    if isinstance(result, r.TransferSuggestions):
+        return say(tr.transfer_suggestions(result))
     return None
+
+
+def _suggestions(turn: Turn, result: Any) -> AIMessage:
+    """The first suggestion (narrowed to the size or brand asked) becomes a proposal that waits
+    for the staff member's yes; nothing is written yet."""
+    slots = turn.state.slots.staff
+    for suggestion in result.suggestions:
+        lines = {
+            line.sku: line.quantity
+            for line in suggestion.lines
+            if _wanted(line.sku, slots.size, slots.brand)
+        }
+        if lines:
+            slots.purchase = PendingPurchase(
+                branch=suggestion.branch, supplier_id=suggestion.supplier_id,
+                supplier=suggestion.supplier, lines=lines, draft=str(suggestion.id),
+            )  # fmt: skip
+            turn.expect(Awaiting.PURCHASE_CONFIRM)
+            others = len(result.suggestions) - 1
+            more = f"\n(Hay {others} sugerencias más de otros proveedores.)" if others > 0 else ""
+            return say(tst.purchase_proposal(slots.purchase) + more)
+    note = result.note or "No hay sugerencias de compra abiertas con ese criterio."
+    return say(note)
+
+
+def _wanted(sku: str, size: str | None, brand: str | None) -> bool:
+    """Whether a suggested SKU is of the size and brand asked (SKUs carry both)."""
+    squeezed = sku.upper()
+    if size and re.sub(r"\D", "", size) not in re.sub(r"\D", "", squeezed):
+        return False
+    return not brand or squeezed.startswith(brand[:3].upper())
