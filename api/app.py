@@ -33,6 +33,7 @@ from api.routes import (
 )
 from core.settings import Settings, get_settings
 from db.engine import make_engine, session_scope
+from db.inventory_job import nightly_due, run_nightly
 from db.repositories.appointments import queue_reminders
 from db.repositories.orders import expire_reservations
 from domain.clock import mexico_today
@@ -113,6 +114,9 @@ async def _sweep(engine: Engine, settings: Settings, notifier: Notifier) -> None
             reminded = await asyncio.to_thread(_remind_once, engine)
             if reminded:
                 log.info("queued %d appointment reminders", reminded)
+            day = await asyncio.to_thread(nightly_due, engine, settings)
+            if day is not None:  # once a day from TOPLLANTAS_INVENTORY__NIGHTLY_HOUR
+                await asyncio.to_thread(run_nightly, engine, settings, day)
             sent = await asyncio.to_thread(notifier.deliver_queued)
             if sent:
                 log.info("sent %d queued outbox messages", sent)

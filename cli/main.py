@@ -15,6 +15,7 @@ from sqlmodel import Session
 from adapters.erp.csv_import import ImportReport
 from cli.appointments import appointments_app
 from cli.forecast import forecast_app
+from cli.inventory import inventory_app
 from cli.kb import kb_app
 from cli.prompt import prompt_loop
 from cli.routes import routes_app
@@ -41,6 +42,7 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(appointments_app, name="appointments")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(routes_app, name="routes")
+app.add_typer(inventory_app, name="inventory")
 CLI_ACTOR = "cli"
 
 
