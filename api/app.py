@@ -29,6 +29,7 @@ from api.routes import (
     parties,
     payments,
     products,
+    replenishment,
     whatsapp,
 )
 from core.settings import Settings, get_settings
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         payments,
         cases,
         appointments,
+        replenishment,
         chat,
         whatsapp,
     ):
