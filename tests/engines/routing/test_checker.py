@@ -60,12 +60,13 @@ def test_missing_and_duplicate_clients_are_rejected() -> None:
 def test_shift_end_and_fleet_size_are_checked() -> None:
     builder = ProblemBuilder(scale=Scale.dimacs()).add_depot("d", Point(0, 0))
     builder.add_vehicle_type("v", depot="d", capacity_tires=10, shift_end=50)
-    builder.add_client("far", Point(30, 0), tires=1)
-    builder.add_client("near", Point(1, 0), tires=1)
+    builder.add_client("east", Point(20, 0), tires=1)  # 40 there and back: fits the shift alone
+    builder.add_client("north", Point(0, 20), tires=1)
     problem = builder.build()
-    assert ViolationKind.SHIFT_END in _kinds(evaluate(problem, [("v", ["far"])]).violations)
-    two = evaluate(problem, [("v", ["near"]), ("v", ["far"])])
-    assert ViolationKind.FLEET in _kinds(two.violations)
+    both = evaluate(problem, [("v", ["east", "north"])])  # 20 + 28.2 + 20 > 50
+    assert ViolationKind.SHIFT_END in _kinds(both.violations)
+    two = evaluate(problem, [("v", ["east"]), ("v", ["north"])])
+    assert _kinds(two.violations) == {ViolationKind.FLEET}  # one vehicle, two routes
 
 
 def test_tampered_stated_times_are_caught() -> None:
