@@ -207,6 +207,36 @@ class InventorySettings(BaseModel):
     max_messages_per_branch: int = Field(default=20, ge=1, le=500)
 
 
+class RecoverySettings(BaseModel):
+    """Crash recovery of inbound messages: a turn holds a renewed lease on its message."""
+
+    lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="A running turn's lease on its inbound message, renewed every third of it; "
+        "a message whose lease ran out (its worker died) is run again or its reply re-sent",
+    )
+    max_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="Runs of one message before it is answered with the trouble reply instead",
+    )
+
+
+class BackupSettings(BaseModel):
+    """Scheduled backups (`topllantas backup create` by the server's sweep) and their retention."""
+
+    dir: Path | None = Field(default=None, description="Where archives go; default DATA_DIR/backups")
+    interval_hours: float = Field(
+        default=0.0,
+        ge=0,
+        description="The server's sweep makes a backup this often; 0 = never (the default)",
+    )
+    keep: int = Field(default=7, ge=1, le=1000, description="Newest archives kept; older deleted")
+
+
 class Settings(BaseSettings):
     """Every setting of the service; see the README table."""
 
@@ -254,6 +284,8 @@ class Settings(BaseSettings):
     demo: DemoSettings = DemoSettings()
     kb: KbSettings = KbSettings()
     inventory: InventorySettings = InventorySettings()
+    recovery: RecoverySettings = RecoverySettings()
+    backup: BackupSettings = BackupSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
