@@ -3,10 +3,12 @@ values, a fixed cost per order and an optional budget, in one model.
 
 Each item gets a few candidate quantities (nothing, just enough to clear the reorder point,
 what the policy asks for, and every price-break threshold above that within the cover limit),
-each with its exact cost computed here: purchase at the break it reaches, holding (average
-stock of the order x unit cost x weekly holding rate x the weeks it lasts), a credit for units
-beyond the need (they replace a later purchase at the normal price) and a shortage cost (the
-selling price of the expected units short) when it leaves the item below what the policy asks.
+each with its exact cost computed here: purchase at the break it reaches, less a credit of the
+normal price (the cost at the needed quantity) for every unit, since every unit bought within
+the cover limit sells and would otherwise be bought later at that price, so only a break's
+saving counts; holding (average stock of the order x unit cost x weekly holding rate x the
+weeks it lasts); and a shortage cost (the selling price of the expected units short over
+the lead time and a review period, by the normal loss function: the revenue lost) when it leaves the item below what the policy asks.
 CP-SAT then picks one candidate per item under the coupling constraints that make this a
 combinatorial problem rather than a per-item formula: an order to a supplier must reach its
 minimum value or not be placed, each order placed costs its fixed cost, and all orders together
@@ -19,6 +21,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from statistics import NormalDist
 
 from ortools.sat.python import cp_model
 
@@ -51,6 +54,16 @@ class _Candidate:
         return self.purchase + self.holding + self.shortage - self.credit
 
 
+def expected_short(mean: float, sd: float, stock: float) -> float:
+    """Expected units short when demand ~ Normal(mean, sd) meets ``stock`` (the normal loss
+    function), so safety stock is worth something even when the mean is covered."""
+    if sd <= 1e-9:
+        return max(0.0, mean - stock)
+    z = (stock - mean) / sd
+    n = NormalDist()
+    return sd * (n.pdf(z) - z * (1 - n.cdf(z)))
+
+
 def unit_cost_at(breaks: Sequence[PriceBreak], quantity: int, list_cost: int) -> int:
     """The unit cost of the best break ``quantity`` reaches (the list cost below every break)."""
     best = None
@@ -65,26 +78,27 @@ def _candidates(need: Need, holding_rate_year: float, max_cover_weeks: int) -> l
     list_cost = unit_cost_at(need.breaks, 1, item.unit_cost_cents) or item.unit_cost_cents
     weekly = max(policy.weekly_mean, 0.05)
     ref_cost = unit_cost_at(need.breaks, need.need, list_cost)
-    mean_cycle, _ = demand_over(item.forecast, policy.lead_time_days + WEEK_DAYS)
+    mean_cycle, sd_cycle = demand_over(item.forecast, policy.lead_time_days + WEEK_DAYS)
     price = item.price_cents or math.ceil(list_cost * 1.3)
     h_week = holding_rate_year / 52
     cap = max(need.need, math.floor(weekly * max_cover_weeks))
     qs = {0, need.need}
-    if need.must:
+    if need.must:  # partial orders, for when the budget cannot cover every need
         qs.add(max(1, min(need.need, policy.reorder_point - item.position + 1)))
+        qs |= {max(1, round(need.need * f)) for f in (0.25, 0.5, 0.75)}
     qs |= {b.min_quantity for b in need.breaks if need.need < b.min_quantity <= cap}
     out = []
     for q in sorted(qs):
         unit = unit_cost_at(need.breaks, q, list_cost) if q else 0
         weeks = min(52.0, q / (2 * weekly))
-        short = max(0.0, mean_cycle - item.position - q) if need.must else 0.0
+        short = expected_short(mean_cycle, sd_cycle, item.position + q) if need.must else 0.0
         out.append(
             _Candidate(
                 quantity=q,
                 unit_cost=unit,
                 purchase=q * unit,
                 holding=round(h_week * unit * q * weeks),
-                credit=max(0, q - need.need) * ref_cost,
+                credit=q * ref_cost,
                 shortage=round(short * price),
             )
         )
