@@ -15,7 +15,8 @@ class InboundMessage(SQLModel, table=True):
     """A customer message as the provider delivered it; its sid makes retried webhooks no-ops.
 
     ``status``: processing → replied (answer went back in the webhook's TwiML) or
-    deferred → queued (answer sent later through the outbox).
+    deferred → queued (answer written to the outbox in the same transaction, sent from there).
+    processing and deferred rows carry a lease (``lease_owner``, ``lease_until``).
     """
 
     __tablename__ = "inbound_message"
@@ -36,6 +37,14 @@ class InboundMessage(SQLModel, table=True):
     reply: str | None = Field(default=None, sa_type=sa.Text)
     received_at: datetime = Field(default_factory=utcnow, index=True)
     answered_at: datetime | None = None
+    # What the agents read (text plus attachment and location notes), kept so that another
+    # worker can run the turn again after a crash.
+    turn_text: str | None = Field(default=None, sa_type=sa.Text)
+    # The lease of the worker running the turn: renewed while it runs; once it has run out
+    # (the worker died) the sweep or Twilio's retry takes the message over.
+    lease_owner: str | None = Field(default=None, sa_type=sa.String(80))
+    lease_until: datetime | None = Field(default=None, index=True)
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class InboundMedia(SQLModel, table=True):

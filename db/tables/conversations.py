@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -25,6 +26,9 @@ class ChatSession(SQLModel, table=True):
     branch_code: str | None = Field(default=None, sa_type=sa.String(8))
     active_agent: str | None = Field(default=None, sa_type=sa.String(20))
     turns: int = 0
+    # The dialogue state as the last write tool committed it, in that tool's transaction: a
+    # turn cut short by a crash after a write resumes from it (its checkpoint never came).
+    dialogue: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
