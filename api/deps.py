@@ -23,7 +23,7 @@ from core.errors import PermissionDenied, Unauthenticated
 from core.security import KEY_PREFIX, Principal, Scope, read_token
 from core.settings import Settings
 from db.engine import session_scope
-from db.repositories.api_keys import verify_key
+from db.repositories.api_keys import key_is_active, verify_key
 
 
 def container_of(app: Starlette) -> Container:
@@ -114,6 +114,13 @@ async def get_principal(
             container.key_cache.put(token, principal)
     else:
         principal = read_token(token, secret=container.jwt_secret)
+        active = container.key_cache.key_active(principal.key_prefix)
+        if active is None:
+            with session_scope(container.engine) as session:
+                active = key_is_active(session, principal.key_prefix)
+            container.key_cache.put_key_active(principal.key_prefix, active)
+        if not active:
+            raise Unauthenticated("the access token's key was revoked")
     wait = container.rate_limiter.acquire(principal.key_prefix)
     if wait > 0:
         raise RateLimited(wait)

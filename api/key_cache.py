@@ -15,6 +15,7 @@ class KeyCache:
     def __init__(self, ttl_s: float) -> None:
         self.ttl_s = ttl_s
         self._entries: dict[str, tuple[Principal, float]] = {}
+        self._prefixes: dict[str, tuple[bool, float]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Principal | None:
@@ -32,3 +33,17 @@ class KeyCache:
             digest = hashlib.sha256(key.encode()).hexdigest()
             with self._lock:
                 self._entries[digest] = (principal, time.monotonic() + self.ttl_s)
+
+    def key_active(self, prefix: str) -> bool | None:
+        """Whether the key behind an access token was active a moment ago; None = look it up."""
+        if self.ttl_s <= 0:
+            return None
+        with self._lock:
+            hit = self._prefixes.get(prefix)
+        return hit[0] if hit and hit[1] > time.monotonic() else None
+
+    def put_key_active(self, prefix: str, active: bool) -> None:
+        """Remember whether a token's key is active (a revocation shows within the TTL)."""
+        if self.ttl_s > 0:
+            with self._lock:
+                self._prefixes[prefix] = (active, time.monotonic() + self.ttl_s)

@@ -90,6 +90,8 @@ def issue_token(principal: Principal, *, secret: str, ttl_seconds: int) -> str:
     now = utcnow()
     claims = {
         "sub": principal.key_prefix,
+        # The key id: a token dies with its key (checked on every request, cached like keys).
+        "kid": principal.key_prefix,
         "name": principal.name,
         "role": principal.role.value,
         "scope": " ".join(sorted(s.value for s in principal.scopes)),
@@ -112,8 +114,10 @@ def read_token(token: str, *, secret: str) -> Principal:
             secret,
             algorithms=["HS256"],
             issuer="topllantas",
-            options={"require": ["exp", "sub", "role"]},
+            options={"require": ["exp", "sub", "kid", "role"]},
         )
+        if claims["kid"] != claims["sub"]:
+            raise Unauthenticated("invalid access token")
         return Principal(
             key_prefix=str(claims["sub"]),
             name=str(claims.get("name", "")),

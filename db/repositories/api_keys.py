@@ -88,3 +88,9 @@ def verify_key(session: Session, key: str) -> Principal:
     if row is None or row.revoked_at is not None or not secret_matches(secret, row.secret_hash):
         raise Unauthenticated("invalid or revoked API key")
     return Principal(key_prefix=row.prefix, name=row.name, role=Role(row.role))
+
+
+def key_is_active(session: Session, prefix: str) -> bool:
+    """Whether the key with this prefix exists and is not revoked (tokens die with their key)."""
+    row = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    return row is not None and row.revoked_at is None

@@ -81,6 +81,7 @@ def test_expired_or_forged_tokens_are_401(client: TestClient, settings: Settings
     now = int(time.time())
     claims = {
         "sub": "abcd1234",
+        "kid": "abcd1234",
         "role": "admin",
         "iss": "topllantas",
         "iat": now - 1000,
@@ -107,6 +108,70 @@ def test_revoked_keys_stop_working(
     assert (
         client.get("/api/v1/products", params={"limit": 1}, headers=bearer(key)).status_code == 401
     )
+
+
+def _token(c: TestClient, key: str) -> str:
+    r = c.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": prefix(key), "client_secret": key},
+    )
+    assert r.status_code == 200, r.text
+    token: str = r.json()["access_token"]
+    return token
+
+
+def test_access_tokens_die_with_their_key(
+    client: TestClient, keys: dict[Role, str], engine: Engine, settings: Settings
+) -> None:
+    key = keys[Role.INTEGRATION]
+    token = _token(client, key)
+    claims = jwt.decode(token, settings.jwt_secret(), algorithms=["HS256"], issuer="topllantas")
+    assert claims["kid"] == prefix(key)
+    order = {"customer_id": 1, "lines": [{"sku": "NOPE", "quantity": 1}]}
+    assert client.get("/api/v1/products", headers=bearer(token)).status_code == 200
+    with session_scope(engine, write=True) as session:
+        revoke_key(session, prefix(key), actor="test")
+    r = client.get("/api/v1/products", params={"limit": 1}, headers=bearer(token))
+    assert r.status_code == 401 and "revoked" in r.json()["message"]
+    # Writes too, before anything is read from the body.
+    assert client.post("/api/v1/orders", json=order, headers=bearer(token)).status_code == 401
+    # A token whose key id was never issued (or was deleted) is refused as well.
+    now = int(time.time())
+    ghost = jwt.encode(
+        {"sub": "ffff0000", "kid": "ffff0000", "role": "admin", "iss": "topllantas",
+         "iat": now, "exp": now + 600},
+        settings.jwt_secret(),
+        algorithm="HS256",
+    )  # fmt: skip
+    assert client.get("/api/v1/products", headers=bearer(ghost)).status_code == 401
+    # A token without a key id (issued before tokens carried one) is not accepted.
+    old = jwt.encode(
+        {"sub": prefix(keys[Role.ADMIN]), "role": "admin", "iss": "topllantas",
+         "iat": now, "exp": now + 600},
+        settings.jwt_secret(),
+        algorithm="HS256",
+    )  # fmt: skip
+    assert client.get("/api/v1/products", headers=bearer(old)).status_code == 401
+
+
+def test_a_revoked_keys_tokens_die_within_the_key_cache_window(
+    settings: Settings, engine: Engine, keys: dict[Role, str]
+) -> None:
+    window = settings.model_copy(
+        update={"auth": settings.auth.model_copy(update={"key_cache_seconds": 0.3})}
+    )
+    key = keys[Role.ADMIN]
+    with TestClient(create_app(window, engine=engine)) as c:
+        token = _token(c, key)
+        assert (
+            c.get("/api/v1/products", params={"limit": 1}, headers=bearer(token)).status_code == 200
+        )
+        with session_scope(engine, write=True) as session:
+            revoke_key(session, prefix(key), actor="test")
+        time.sleep(0.35)
+        for credential in (token, key):
+            r = c.get("/api/v1/products", params={"limit": 1}, headers=bearer(credential))
+            assert r.status_code == 401, r.text
 
 
 def test_roles_are_enforced_per_route(client: TestClient, keys: dict[Role, str]) -> None:
