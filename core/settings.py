@@ -237,6 +237,45 @@ class BackupSettings(BaseModel):
     keep: int = Field(default=7, ge=1, le=1000, description="Newest archives kept; older deleted")
 
 
+class DashboardSettings(BaseModel):
+    """People's sign-in and the executive dashboard's KPI thresholds (a card turns red outside)."""
+
+    session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Browser sign-in lifetime")
+    login_link_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="A one-time sign-in link is valid this long"
+    )
+    target_attainment_min: float = Field(default=0.9, ge=0, description="Sales / target")
+    growth_min: float = Field(default=-0.1, description="Sales vs same period last year")
+    critical_alerts_max: int = Field(default=0, ge=0)
+    rotation_min: float = Field(default=4.0, ge=0, description="Inventory turns per year")
+    capital_over_optimum_max: float = Field(
+        default=0.15, ge=0, description="Capital invested above the engine's optimum, share"
+    )
+    on_time_min: float = Field(default=0.9, ge=0, le=1)
+    resolved_without_handoff_min: float = Field(default=0.8, ge=0, le=1)
+    satisfaction_min: float = Field(default=4.0, ge=1, le=5)
+    handoffs_waiting_max: int = Field(default=5, ge=0)
+
+
+class ReportSettings(BaseModel):
+    """Scheduled reports by e-mail through the outbox, and the CRM follow-up of open quotes."""
+
+    schedule_enabled: bool | None = Field(
+        default=None,
+        description="The server's sweep e-mails the daily/weekly/monthly reports to their "
+        "subscribers; unset = on, except in the test environment",
+    )
+    hour: int = Field(default=7, ge=0, le=23, description="Mexico City hour the reports go out")
+    followup_enabled: bool | None = Field(
+        default=None,
+        description="The sweep follows up abandoned quotes and new leads; unset = on except in "
+        "the test environment",
+    )
+    abandoned_quote_hours: int = Field(
+        default=4, ge=1, le=23, description="A quote with no reservation after this is followed up"
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of the service; see the README table."""
 
@@ -284,6 +323,8 @@ class Settings(BaseSettings):
     demo: DemoSettings = DemoSettings()
     kb: KbSettings = KbSettings()
     inventory: InventorySettings = InventorySettings()
+    dashboard: DashboardSettings = DashboardSettings()
+    reports: ReportSettings = ReportSettings()
     recovery: RecoverySettings = RecoverySettings()
     backup: BackupSettings = BackupSettings()
 
@@ -316,6 +357,18 @@ class Settings(BaseSettings):
         """Whether the server's sweep runs the nightly inventory job."""
         enabled = self.inventory.nightly_enabled
         return self.environment != "test" if enabled is None else enabled
+
+    @property
+    def reports_scheduled(self) -> bool:
+        """Whether the server's sweep e-mails the scheduled reports."""
+        on = self.reports.schedule_enabled
+        return self.environment != "test" if on is None else on
+
+    @property
+    def followups_enabled(self) -> bool:
+        """Whether the server's sweep follows up abandoned quotes and leads."""
+        on = self.reports.followup_enabled
+        return self.environment != "test" if on is None else on
 
     @property
     def is_sqlite(self) -> bool:
