@@ -26,6 +26,9 @@ class Scope(StrEnum):
     CUSTOMERS_READ = "customers:read"
     SUPPLIERS_READ = "suppliers:read"
     ANALYTICS_READ = "analytics:read"
+    LOGISTICS_READ = "logistics:read"
+    LOGISTICS_WRITE = "logistics:write"
+    DRIVER_ROUTE = "driver:route"  # a driver's own route: events and pings
 
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
@@ -36,6 +39,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
         {Scope.CATALOG_READ, Scope.INVENTORY_READ, Scope.ORDERS_READ, Scope.CUSTOMERS_READ}
     ),
     Role.EVALUATOR: frozenset({Scope.CATALOG_READ, Scope.INVENTORY_READ}),
+    Role.DRIVER: frozenset({Scope.DRIVER_ROUTE}),
 }
 
 KEY_PREFIX = "tl"

@@ -276,6 +276,27 @@ class ReportSettings(BaseModel):
     )
 
 
+class LogisticsSettings(BaseModel):
+    """Daily delivery plans, live ETAs and the driver and tracking pages."""
+
+    plan_enabled: bool | None = Field(
+        default=None,
+        description="The server's sweep plans tomorrow's routes each evening; unset = on except "
+        "in the test environment",
+    )
+    plan_hour: int = Field(default=19, ge=0, le=23, description="Mexico City hour of that run")
+    solver_seconds: float = Field(default=5.0, gt=0, le=300, description="PyVRP time per branch")
+    late_tolerance_minutes: int = Field(
+        default=15, ge=0, le=240, description="Predicted lateness that warns customer and dispatch"
+    )
+    ping_seconds: int = Field(default=10, ge=2, le=300, description="Driver page GPS ping period")
+    map_tile_url: str = Field(
+        default="",
+        description="Tile URL template for the tracking map ({z}/{x}/{y}); empty = plain drawing",
+    )
+    driver_session_hours: int = Field(default=14, ge=1, le=72)
+
+
 class Settings(BaseSettings):
     """Every setting of the service; see the README table."""
 
@@ -327,6 +348,7 @@ class Settings(BaseSettings):
     reports: ReportSettings = ReportSettings()
     recovery: RecoverySettings = RecoverySettings()
     backup: BackupSettings = BackupSettings()
+    logistics: LogisticsSettings = LogisticsSettings()
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
@@ -351,6 +373,12 @@ class Settings(BaseSettings):
     def resolved_cache_dir(self) -> Path:
         """Where caches (the trained intent classifier) live."""
         return self.cache_dir or self.data_dir / "cache"
+
+    @property
+    def logistics_planning(self) -> bool:
+        """Whether the server's sweep plans tomorrow's delivery routes each evening."""
+        enabled = self.logistics.plan_enabled
+        return self.environment != "test" if enabled is None else enabled
 
     @property
     def inventory_nightly(self) -> bool:

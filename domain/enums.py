@@ -106,3 +106,4 @@ class Role(StrEnum):
     TECHNICIAN = "technician"
     EVALUATOR = "evaluator"
     INTEGRATION = "integration"
+    DRIVER = "driver"  # a delivery driver: only their own route

@@ -13,7 +13,15 @@ from db.tables.inventory import (
     StaffMember,
     StockTransfer,
 )
-from db.tables.logistics import Delivery, Driver, FleetVehicle
+from db.tables.logistics import (
+    Delivery,
+    DeliveryEvent,
+    DeliveryRoute,
+    Driver,
+    FleetVehicle,
+    GpsPing,
+    RouteStop,
+)
 from db.tables.orders import Order, OrderInvoice, OrderLine, Reservation
 from db.tables.parties import Customer, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPrice
 from db.tables.system import ApiKey, AuditLog, IdempotencyRecord, SalesDaily
@@ -27,11 +35,14 @@ __all__ = [
     "ChatSession",
     "Customer",
     "Delivery",
+    "DeliveryEvent",
+    "DeliveryRoute",
     "Driver",
     "Fitment",
     "FleetVehicle",
     "ForecastRow",
     "ForecastRun",
+    "GpsPing",
     "IdempotencyRecord",
     "InboundMedia",
     "InboundMessage",
@@ -48,6 +59,7 @@ __all__ = [
     "PurchaseOrderLine",
     "ReorderSuggestion",
     "Reservation",
+    "RouteStop",
     "SalesDaily",
     "ServiceBay",
     "StaffMember",
