@@ -33,6 +33,7 @@ from api.routes import (
     whatsapp,
 )
 from core.settings import Settings, get_settings
+from db.delivery_planning import evening_plan_due, run_evening_plan
 from db.engine import make_engine, session_scope
 from db.inventory_job import nightly_due, run_nightly
 from db.repositories.appointments import queue_reminders
@@ -119,6 +120,9 @@ async def _sweep(engine: Engine, settings: Settings, notifier: Notifier) -> None
             day = await asyncio.to_thread(nightly_due, engine, settings)
             if day is not None:  # once a day from TOPLLANTAS_INVENTORY__NIGHTLY_HOUR
                 await asyncio.to_thread(run_nightly, engine, settings, day)
+            tomorrow = await asyncio.to_thread(evening_plan_due, engine, settings)
+            if tomorrow is not None:  # TOPLLANTAS_LOGISTICS__PLAN_HOUR, once per day
+                await asyncio.to_thread(run_evening_plan, engine, settings, tomorrow)
             sent = await asyncio.to_thread(notifier.deliver_queued)
             if sent:
                 log.info("sent %d queued outbox messages", sent)

@@ -77,13 +77,16 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from db.demo.deliveries import seed_delivery_day
     from db.demo.seed import is_seeded, seed_demo
+    from domain.clock import mexico_today
 
     settings = get_settings()
     engine = _engine(settings)
     if seed_if_empty and not is_seeded(engine):
         typer.echo("Loading the demo data (first start only)...")
         report = seed_demo(engine, seed=settings.demo.seed, history_days=settings.demo.history_days)
+        seed_delivery_day(engine, mexico_today(), seed=settings.demo.seed)
         typer.echo(
             f"Demo data: {report.products} products, {report.orders} orders, "
             f"{report.sales_rows} sales rows."
@@ -146,7 +149,9 @@ def seed(
     history_days: Annotated[int | None, typer.Option(help="Days of sales history")] = None,
 ) -> None:
     """Load the deterministic demo data; does nothing on an already seeded database."""
+    from db.demo.deliveries import seed_delivery_day
     from db.demo.seed import seed_demo
+    from domain.clock import mexico_today
 
     settings = get_settings()
     try:
@@ -164,6 +169,10 @@ def seed(
     if report.skipped:
         typer.echo("The database already has data; nothing done (use --reset to reload).")
         return
+    day = seed_delivery_day(
+        _engine(settings), anchor_day or mexico_today(), seed=settings.demo.seed
+    )
+    typer.echo(f"Demo delivery day {day.day}: {day.deliveries} deliveries.")
     typer.echo(
         f"Seeded: {report.products} products, {report.fitment} fitment rows, "
         f"{report.customers} customers, "

@@ -63,3 +63,45 @@ def solve_instance(
         typer.echo(
             f"  violation: {violation.kind.value} {violation.client or ''} {violation.detail}"
         )
+
+
+@routes_app.command("plan")
+def plan_routes(
+    date_: Annotated[str, typer.Option("--date", help="The delivery day, YYYY-MM-DD")],
+    branch: Annotated[
+        str | None, typer.Option(help="A branch code (CDMX, GDL, MTY); all if omitted")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for PyVRP's search")] = 1,
+) -> None:
+    """Plan (or re-plan) a day's delivery routes; trucks already on the road keep their load."""
+    from datetime import date
+
+    from core.errors import NotFound
+    from core.settings import get_settings
+    from db.delivery_planning import plan_day
+    from db.engine import make_engine
+    from db.migrate import upgrade
+
+    try:
+        day = date.fromisoformat(date_)
+    except ValueError:
+        _fail(f"--date must look like 2026-11-30, got {date_!r}")
+        return
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    try:
+        outcomes = plan_day(engine, day, branch=branch, settings=settings, seed=seed)
+    except NotFound as exc:
+        _fail(str(exc))
+        return
+    finally:
+        engine.dispose()
+    for o in outcomes:
+        typer.echo(
+            f"{o.branch} {o.day}: {o.routes} routes, {o.deliveries} deliveries, {o.km:.1f} km, "
+            f"{o.hours:.1f} h, ${o.cost_cents / 100:,.2f}, {o.late_stops} late stops"
+            + (f", {o.kept_routes} on the road re-sequenced" if o.kept_routes else "")
+        )
+        for line in o.unplanned:
+            typer.echo(f"  not planned: {line}")

@@ -386,16 +386,31 @@ def _staff(session: Session, branches: dict[str, t.Branch]) -> None:
         )  # fmt: skip
 
 
+# Vehicle kinds: tires, payload kg, cost per km (diesel/gasoline, tires, maintenance) and per hour
+# (driver and helper wages with benefits), in cents.
+FLEET = (
+    ("Nissan NP300 Estacas", 40, 1_100, 650, 18_000),
+    ("Isuzu ELF 400", 120, 3_500, 950, 22_000),
+    ("Chevrolet Tornado Van", 24, 650, 450, 16_000),
+)
+
+
 def _fleet(session: Session, rng: random.Random, branches: dict[str, t.Branch]) -> None:
-    kinds = (("Nissan NP300 Estacas", 40), ("Isuzu ELF 400", 120), ("Chevrolet Tornado Van", 24))
     for code, branch in branches.items():
-        for n, (kind, capacity) in enumerate(kinds[: 3 if code == "CDMX" else 2]):
+        for n, (kind, capacity, kg, per_km, per_hour) in enumerate(
+            FLEET[: 3 if code == "CDMX" else 2]
+        ):
             session.add(
                 t.FleetVehicle(
                     plate=f"{code[:2]}-{rng.randrange(100, 999)}-{n}{rng.choice('ABCDEFGH')}",
                     branch_id=branch.id or 0,
                     kind=kind,
                     capacity_tires=capacity,
+                    capacity_kg=kg,
+                    shift_start=time(8, 0),
+                    shift_end=time(19, 0),
+                    cost_per_km_cents=per_km,
+                    cost_per_hour_cents=per_hour,
                 )
             )
         for _ in range(3 if code == "CDMX" else 2):
