@@ -13,8 +13,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from adapters.channels.notifier import Notifier
-from api.container import open_container
+from api.container import Container, open_container
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.routes import (
@@ -53,9 +52,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         async with open_container(settings, db_engine) as container:
             app.state.container = container
             await _warm_up(app)
+            await asyncio.to_thread(_recover, container)  # what a crashed predecessor left
             sweeper = None
             if settings.reservation_sweep_seconds > 0:
-                sweeper = asyncio.create_task(_sweep(db_engine, settings, container.notifier))
+                sweeper = asyncio.create_task(_sweep(db_engine, settings, container))
             try:
                 yield
             finally:
@@ -105,12 +105,28 @@ async def _warm_up(app: FastAPI) -> None:
         await client.post("/v1/chat", json={"message": ""})
 
 
-async def _sweep(engine: Engine, settings: Settings, notifier: Notifier) -> None:
+def _recover(container: Container) -> None:
+    """Crash recovery: run again the WhatsApp messages whose worker died (expired lease), then
+    send outbox rows written but never sent (stored replies included)."""
+    log = logging.getLogger("topllantas.recovery")
+    taken = container.whatsapp.recover(container.chat)
+    if taken:
+        log.warning("took over %d WhatsApp messages whose worker died", taken)
+    sent = container.notifier.deliver_queued()
+    if sent:
+        log.info("sent %d queued outbox messages", sent)
+
+
+async def _sweep(engine: Engine, settings: Settings, container: Container) -> None:
     """The in-process scheduler: release expired holds, queue tomorrow's appointment reminders
-    (once each), send outbox messages left unsent."""
+    (once each), re-run messages whose worker died, send outbox messages left unsent."""
     log = logging.getLogger("topllantas.sweeper")
+    notifier = container.notifier
     while True:
         try:
+            taken = await asyncio.to_thread(container.whatsapp.recover, container.chat)
+            if taken:
+                log.warning("took over %d WhatsApp messages whose worker died", taken)
             folios = await asyncio.to_thread(_expire_once, engine)
             if folios:
                 log.info("released expired reservations: %s", ", ".join(folios))

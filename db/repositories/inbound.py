@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from db.engine import session_scope
 from db.repositories.audit import record
 from db.repositories.chat import customer_by_phone, start_session
+from db.repositories.outbox import queue_message
 from db.tables import ChatSession, Customer, InboundMedia, InboundMessage
 from domain.clock import as_utc, utcnow
 
@@ -39,6 +40,7 @@ class InboundFields:
     latitude: float | None = None
     longitude: float | None = None
     media: list[tuple[str, str]] = field(default_factory=list)  # (url, content type)
+    turn_text: str | None = None  # what the agents read (kept to run the turn again)
 
 
 @dataclass
@@ -125,12 +127,15 @@ def claim_inbound(
     *,
     reply_now: str | None = None,
     consent: bool | None = None,
+    lease: tuple[str, float] | None = None,
 ) -> Claim:
     """Record a message once and bind it to its customer and conversation.
 
     A retried webhook (same sid or token) returns the first claim with ``duplicate=True``.
     ``consent`` (False = BAJA, True = ALTA) changes the customer's flags in the same
     transaction, and ``reply_now`` stores the answer at once (no turn runs for it).
+    ``lease`` (owner, seconds): the worker that will run the turn holds the message that long
+    (renewed while the turn runs; see db.repositories.inbound_leases).
     """
     for _ in range(2):
         try:
@@ -144,14 +149,19 @@ def claim_inbound(
                         earlier.id or 0, True, earlier.status, earlier.reply, chat,
                         earlier.customer_id,
                     )  # fmt: skip
-                return _claim(session, fields, reply_now=reply_now, consent=consent)
+                return _claim(session, fields, reply_now=reply_now, consent=consent, lease=lease)
         except sa.exc.IntegrityError:
             continue  # a concurrent copy of this message (or first contact) won: look again
     raise RuntimeError(f"could not claim inbound message {fields.provider_sid}")
 
 
 def _claim(
-    session: Session, fields: InboundFields, *, reply_now: str | None, consent: bool | None
+    session: Session,
+    fields: InboundFields,
+    *,
+    reply_now: str | None,
+    consent: bool | None,
+    lease: tuple[str, float] | None = None,
 ) -> Claim:
     actor = owner_of(fields.phone)
     name = (fields.profile_name or "Cliente WhatsApp")[:120]
@@ -175,7 +185,11 @@ def _claim(
         reply=reply_now,
         received_at=now,
         answered_at=now if reply_now is not None else None,
+        turn_text=fields.turn_text,
     )
+    if reply_now is None and lease is not None:
+        owner, seconds = lease
+        row.lease_owner, row.lease_until, row.attempts = owner, now + timedelta(seconds=seconds), 1
     session.add(row)
     session.flush()
     assert row.id is not None
@@ -212,24 +226,49 @@ def set_consent(session: Session, customer: Customer, *, subscribed: bool, actor
     )
 
 
-def finish_inbound(engine: Engine, inbound_id: int, reply: str) -> str:
-    """Store the turn's reply. Returns "replied" when the webhook is still waiting for it
-    (TwiML), "queued" when the webhook already gave up waiting (send it through the outbox)."""
+def finish_inbound(
+    engine: Engine,
+    inbound_id: int,
+    reply: str,
+    *,
+    owner: str | None = None,
+    bubbles: list[str] | None = None,
+) -> tuple[str, list[int]]:
+    """Store the turn's reply: ("replied", []) when the webhook is still waiting for it (TwiML);
+    ("queued", outbox ids) when the webhook already gave up waiting: the reply's ``bubbles``
+    are written to the outbox in the same transaction, so a crash before they are sent leaves
+    them for the sweep, never a stored reply that nobody sends. ("lost", []) when ``owner`` no
+    longer holds the message's lease (another worker took it over and answers it)."""
     now = utcnow()
+    mine = col(InboundMessage.id) == inbound_id
+    if owner is not None:
+        mine = sa.and_(mine, col(InboundMessage.lease_owner) == owner)
+    done_values = {"reply": reply, "answered_at": now, "lease_until": None}
     with session_scope(engine, write=True) as session:
         done = session.execute(
             sa.update(InboundMessage)
-            .where(col(InboundMessage.id) == inbound_id, col(InboundMessage.status) == "processing")
-            .values(status="replied", reply=reply, answered_at=now)
+            .where(mine, col(InboundMessage.status) == "processing")
+            .values(status="replied", **done_values)
         )
         if done.rowcount == 1:  # type: ignore[attr-defined]
-            return "replied"
-        session.execute(
+            return "replied", []
+        queued = session.execute(
             sa.update(InboundMessage)
-            .where(col(InboundMessage.id) == inbound_id)
-            .values(status="queued", reply=reply, answered_at=now)
+            .where(mine, col(InboundMessage.status).in_(("processing", "deferred")))
+            .values(status="queued", **done_values)
         )
-        return "queued"
+        if queued.rowcount != 1:  # type: ignore[attr-defined]
+            return "lost", []
+        row = session.get(InboundMessage, inbound_id)
+        assert row is not None
+        ids = [
+            queue_message(
+                session, kind="reply", channel="whatsapp", to=row.phone,
+                customer_id=row.customer_id, body=bubble,
+            ).id
+            for bubble in (bubbles if bubbles is not None else [reply])
+        ]  # fmt: skip
+        return "queued", [i for i in ids if i is not None]
 
 
 def defer_inbound(engine: Engine, inbound_id: int) -> str | None:
