@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 from core.errors import InvalidRequest
 from db.repositories import crm, staff_reports
 from db.repositories.analytics import latest_sales_day
-from db.repositories.staff_reports import ProductScope
+from db.repositories.staff_reports import ProductScope, StockTotals
+from domain.catalog import ProductFilter
 from domain.clock import MEXICO_CITY, as_utc, mexico_today
 from domain.periods import PERIOD_HELP, Span, resolve
 from domain.tool_results import (
@@ -26,7 +27,7 @@ from domain.tool_results import (
     StockRow,
 )
 from tools import messages
-from tools.base import STAFF_ONLY, ToolContext, ToolRefused, require_staff, tool
+from tools.base import STAFF_ONLY, ToolContext, ToolRefused, ToolTx, require_staff, tool
 from tools.identity import find_branch
 
 
@@ -77,7 +78,11 @@ def check_stock(ctx: ToolContext, args: StockArgs) -> StockResult:
         branch = find_branch(tx, args.branch_code).code if args.branch_code else None
         scope = ProductScope(size=args.size, brand=args.brand, line=args.line)
         try:
-            totals = staff_reports.stock_totals(tx.session, scope, branch=branch)
+            totals = (
+                staff_reports.stock_totals(tx.session, scope, branch=branch)
+                if tx.erp.shares_database
+                else _totals_from_erp(tx, args, branch)
+            )
         except (ValueError, InvalidRequest) as exc:
             raise ToolRefused(messages.bad_size(args.size or "")) from exc
         return StockResult(
@@ -92,6 +97,33 @@ def check_stock(ctx: ToolContext, args: StockArgs) -> StockResult:
             by_branch=totals.by_branch,
             product_count=totals.products,
         )
+
+
+def _totals_from_erp(tx: ToolTx, args: StockArgs, branch: str | None) -> StockTotals:
+    """Another ERP is the store of record: every page of its products through the Protocol
+    (never just the first), summed here."""
+    flt = ProductFilter(size=args.size, brand=args.brand, line=args.line, branch=branch)
+    products, offset = [], 0
+    while True:
+        page = tx.erp.search_products(flt, limit=50, offset=offset, sort="brand")
+        products += page.items
+        offset += len(page.items)
+        if not page.items or offset >= page.total:
+            break
+    by_branch: dict[str, int] = {}
+    rows = []
+    for p in products:
+        split = {s.branch_code: s.available for s in p.stock if branch in (None, s.branch_code)}
+        for code, units in split.items():
+            by_branch[code] = by_branch.get(code, 0) + units
+        rows.append((sum(split.values()), p.sku, f"{p.brand} {p.line} {p.size}", split))
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    return StockTotals(
+        total=sum(by_branch.values()),
+        by_branch=dict(sorted(by_branch.items())),
+        products=len(products),
+        top=[(sku, name, split) for units, sku, name, split in rows[:8] if units > 0],
+    )
 
 
 def list_low_stock(ctx: ToolContext, args: LowStockArgs) -> LowStockResult:

@@ -21,7 +21,7 @@ from api.app import create_app
 from core.settings import Settings
 from db.engine import make_engine, session_scope
 from db.repositories.api_keys import create_key
-from db.tables import Customer, Order, Product, Stock
+from db.tables import Branch, Customer, Order, Product, Stock
 from domain.enums import Role
 from domain.tool_results import (
     Branches,
@@ -127,7 +127,14 @@ def test_read_tools_answer_from_the_other_erp(
     assert {b.code for b in call(GET_BRANCHES, ctx, Branches).branches} == {"CDMX", "GDL", "MTY"}
     staff = on_other(make_ctx("staff"), erp)
     stock = call(CHECK_STOCK, staff, StockResult, size="205/55R16", branch_code="MTY")
-    assert any(row.sku == product.sku and row.stock == {"MTY": 37} for row in stock.products)
+    with Session(remote) as s:  # the total is the other ERP's, over every 205/55R16 in MTY
+        remote_total = s.exec(
+            select(sa.func.sum(col(Stock.on_hand) - col(Stock.reserved)))
+            .join(Product, col(Product.id) == Stock.product_id)
+            .join(Branch, col(Branch.id) == Stock.branch_id)
+            .where(Product.size == "205/55R16", Branch.code == "MTY", col(Product.active))
+        ).one()
+    assert stock.by_branch == {"MTY": int(remote_total)} and stock.total_available == remote_total
     assert call(LIST_LOW_STOCK, staff, LowStockResult, limit=3).items
     assert call(GET_SALES_RANKING, staff, SalesRanking, order="worst").items
     dealer = customer_of(engine, "dealer")
