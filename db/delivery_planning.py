@@ -32,6 +32,7 @@ from engines.routing import (
     City,
     HaversineMatrix,
     Point,
+    Problem,
     ProblemBuilder,
     ProblemError,
     RoutePlan,
@@ -153,17 +154,14 @@ class Start:
     minute: float
 
 
-def build_and_solve(
+def build_problem(
     branch: t.Branch,
     vehicles: Sequence[tuple[t.FleetVehicle, Start | None]],
     deliveries: Sequence[t.Delivery],
     *,
-    seconds: float,
-    seed: int,
-    max_iterations: int | None,
     unplanned: dict[int, str],
-) -> RoutePlan | None:
-    """Solve; clients the builder proves unreachable are dropped into ``unplanned``."""
+) -> Problem | None:
+    """The routing problem; clients the builder proves unreachable go to ``unplanned``."""
     todo = [d for d in deliveries if d.id not in unplanned]
     while todo:
         builder = ProblemBuilder()
@@ -198,16 +196,31 @@ def build_and_solve(
                     window_end=minute_of(_day_of(d), d.window_end),
                     service_minutes=d.service_minutes,
                 )
-            problem = builder.build(HaversineMatrix(city_of(branch), start_hour=8.0, end_hour=19.0))
+            return builder.build(HaversineMatrix(city_of(branch), start_hour=8.0, end_hour=19.0))
         except ProblemError as exc:
             culprit = _client_of(exc.field)
             if culprit is None:
                 raise
             unplanned[culprit] = exc.reason
             todo = [d for d in todo if d.id != culprit]
-            continue
-        return solve(problem, time_limit_s=seconds, seed=seed, max_iterations=max_iterations)
     return None
+
+
+def build_and_solve(
+    branch: t.Branch,
+    vehicles: Sequence[tuple[t.FleetVehicle, Start | None]],
+    deliveries: Sequence[t.Delivery],
+    *,
+    seconds: float,
+    seed: int,
+    max_iterations: int | None,
+    unplanned: dict[int, str],
+) -> RoutePlan | None:
+    """Build and solve; ``None`` when no delivery can be planned."""
+    problem = build_problem(branch, vehicles, deliveries, unplanned=unplanned)
+    if problem is None:
+        return None
+    return solve(problem, time_limit_s=seconds, seed=seed, max_iterations=max_iterations)
 
 
 def _day_of(delivery: t.Delivery) -> date:
