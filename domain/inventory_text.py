@@ -56,11 +56,12 @@ def stock_alert(
     transfer_quantity: int = 0,
 ) -> tuple[str, str]:
     """(text, action) of a crítico, alto or medio alert."""
-    head = f"{URGENCY_TITLE[urgency]}: {label} — {available} unidades en {branch}"
+    noun = "unidad" if available == 1 else "unidades"
+    head = f"{URGENCY_TITLE[urgency]}: {label} — {available} {noun} en {branch}"
     if transfer_from and transfer_quantity > 0:
         action = f"Traspasa {transfer_quantity} desde {transfer_from} hoy"
         if quantity > 0:
-            action += f" y pide {quantity} a {supplier_short(supplier)}"
+            action += f" y pide {quantity} a {supplier_short(supplier)} (llegan {arrival(today, arrives)})"
     elif urgency == "crítico":
         action = (
             f"Pide {quantity} hoy a {supplier_short(supplier)} (llegan {arrival(today, arrives)})"
