@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.ratelimit import RateLimited, RateLimiter
@@ -75,6 +76,17 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         body["errors"] = errors
         return JSONResponse(body, status_code=422)
+
+    # The root fix is validation at the edge (domain/bounds.py); this net keeps an integer that
+    # slipped past it (too big for the driver or the column) a 422, not a 500.
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("value out of range on %s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(
+            error_body("validation_error", "a value is out of range (integers: 0 to 2147483647)"),
+            status_code=422,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

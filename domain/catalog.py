@@ -7,6 +7,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
+from domain.bounds import Cents
 from domain.enums import Terrain, Tier, VehicleType
 
 T = TypeVar("T")
@@ -130,8 +131,8 @@ class ProductFilter(BaseModel):
     vehicle_year: int | None = Field(None, ge=1950, le=2100)
     in_stock: bool = False
     branch: str | None = None
-    min_price_cents: int | None = Field(None, ge=0)
-    max_price_cents: int | None = Field(None, ge=0)
+    min_price_cents: Cents | None = None
+    max_price_cents: Cents | None = None
     vehicle_type: VehicleType | None = None
     run_flat: bool | None = None
     include_inactive: bool = False

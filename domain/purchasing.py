@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from domain.bounds import DbId
 from domain.enums import PurchaseOrderStatus
 
 
@@ -19,7 +20,7 @@ class PurchaseOrderLineCreate(BaseModel):
 class PurchaseOrderCreate(BaseModel):
     """A draft purchase order for one branch from one supplier."""
 
-    supplier_id: int = Field(gt=0)
+    supplier_id: DbId
     branch_code: str = Field(min_length=2, max_length=8)
     lines: list[PurchaseOrderLineCreate] = Field(min_length=1, max_length=200)
 

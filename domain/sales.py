@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from domain.bounds import Cents, DbId
 from domain.dialogue import FulfillmentMode, TimeWindow
 from domain.enums import Channel, OrderStatus
 from domain.phone import Phone
@@ -18,7 +19,7 @@ LinkPurpose = Literal["deposit", "balance"]
 class OrderLineCreate(BaseModel):
     """One product and quantity; give ``product_id`` or ``sku``."""
 
-    product_id: int | None = Field(None, gt=0)
+    product_id: DbId | None = None
     sku: str | None = Field(None, min_length=1, max_length=40)
     quantity: int = Field(gt=0, le=200)
 
@@ -32,7 +33,7 @@ class OrderLineCreate(BaseModel):
 class OrderCreate(BaseModel):
     """A new order. ``reserved`` (the default) holds the stock at the branch until it expires."""
 
-    customer_id: int = Field(gt=0)
+    customer_id: DbId
     branch_code: str = Field(min_length=2, max_length=8)
     lines: list[OrderLineCreate] = Field(min_length=1, max_length=50)
     status: Literal["quote", "reserved"] = "reserved"
@@ -41,7 +42,7 @@ class OrderCreate(BaseModel):
     fulfillment_day: date | None = None
     fulfillment_window: TimeWindow | None = None
     fulfillment_address: str | None = Field(None, min_length=5, max_length=200)
-    deposit_cents: int = Field(0, ge=0)
+    deposit_cents: Cents = 0
     hold_hours: int | None = Field(None, ge=1, le=336)
     notes: str = Field("", max_length=500)
     with_deposit_link: bool = Field(
@@ -54,7 +55,7 @@ class OrderUpdate(BaseModel):
 
     status: OrderStatus | None = None
     notes: str | None = Field(None, max_length=500)
-    paid_cents: int | None = Field(
+    paid_cents: Cents | None = Field(
         None,
         ge=1,
         description="A payment received outside the payment links (cash or card at the "

@@ -32,6 +32,7 @@ from db.repositories import cases as repo
 from db.repositories import technicians
 from db.repositories.cases import CaseFilter, Staffer, ToCustomer
 from db.tables import SupportCase
+from domain.bounds import Offset
 from domain.case_results import CaseDetail, CaseSummary, TechnicianPublic
 from domain.cases import CaseStatus, NotifyChannel, ResolutionCode
 from domain.catalog import Page
@@ -70,7 +71,7 @@ async def list_cases(
     created_from: Annotated[datetime | None, Query(description="ISO 8601, inclusive")] = None,
     created_to: Annotated[datetime | None, Query(description="ISO 8601, exclusive")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> Page[CaseSummary]:
     """Cases, most urgent first (priority, then SLA due time), filtered by status, assignee
     (or ``unassigned``), customer phone and creation time."""

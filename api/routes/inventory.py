@@ -11,6 +11,7 @@ from api.responses import json_response
 from core.errors import InvalidRequest
 from core.security import Scope
 from db.repositories import catalog
+from domain.bounds import Offset
 from domain.catalog import BranchPublic, FitmentPublic, InventoryItem, Page
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
@@ -29,7 +30,7 @@ async def list_inventory(
     low_stock: bool = False,
     sku: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> Response:
     """Stock per product and branch with DOT lots; ``low_stock=true`` keeps rows at or below
     their reorder point."""

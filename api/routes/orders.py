@@ -27,6 +27,7 @@ from db.engine import session_scope
 from db.repositories import order_changes, orders
 from db.repositories.idempotency import create_order_once
 from db.repositories.payments import LinkRules, link_for
+from domain.bounds import DbId
 from domain.enums import OrderStatus
 from domain.sales import (
     FulfillmentUpdate,
@@ -90,7 +91,7 @@ async def create_order(
 async def list_orders(
     session: SessionDep,
     provider: PaymentProviderDep,
-    customer_id: Annotated[int | None, Query(gt=0)] = None,
+    customer_id: Annotated[DbId | None, Query()] = None,
     status: Annotated[list[OrderStatus] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[OrderPublic]:
@@ -104,7 +105,7 @@ async def list_orders(
     "/{order_id}", dependencies=[Depends(require(Scope.ORDERS_READ))], summary="Order status"
 )
 async def get_order(
-    order_id: int, session: SessionDep, provider: PaymentProviderDep
+    order_id: DbId, session: SessionDep, provider: PaymentProviderDep
 ) -> OrderPublic:
     """An order with lines, totals, what has been paid and is still due, reservations, payment
     links (newest first), fulfilment, delivery and invoice data."""
@@ -126,7 +127,7 @@ async def _write(request: Request, engine: Engine, work: Callable[[Session], T])
 )
 async def update_order(
     request: Request,
-    order_id: int,
+    order_id: DbId,
     change: OrderUpdate,
     principal: PrincipalDep,
     engine: EngineDep,
@@ -155,7 +156,7 @@ async def update_order(
 )
 async def change_order(
     request: Request,
-    order_id: int,
+    order_id: DbId,
     change: OrderChange,
     principal: PrincipalDep,
     engine: EngineDep,
@@ -187,7 +188,7 @@ async def change_order(
 )
 async def create_payment_link(
     request: Request,
-    order_id: int,
+    order_id: DbId,
     body: PaymentLinkRequest,
     principal: PrincipalDep,
     engine: EngineDep,
@@ -213,7 +214,7 @@ async def create_payment_link(
 )
 async def set_fulfillment(
     request: Request,
-    order_id: int,
+    order_id: DbId,
     update: FulfillmentUpdate,
     principal: PrincipalDep,
     engine: EngineDep,
@@ -237,7 +238,7 @@ async def set_fulfillment(
 )
 async def set_invoice(
     request: Request,
-    order_id: int,
+    order_id: DbId,
     body: InvoiceRequest,
     principal: PrincipalDep,
     engine: EngineDep,

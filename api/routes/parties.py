@@ -11,6 +11,7 @@ from core.security import Scope
 from db.engine import session_scope
 from db.repositories import credit, parties, purchasing
 from db.tables import Customer
+from domain.bounds import DbId, Offset
 from domain.catalog import Page
 from domain.enums import CustomerKind, PurchaseOrderStatus
 from domain.parties import CustomerPublic, SupplierPublic
@@ -31,7 +32,7 @@ def list_customers(
     q: Annotated[str | None, Query(max_length=80, description="Text in the name or e-mail")] = None,
     phone: Annotated[str | None, Query(pattern=E164_PATTERN, description="E.164")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> Page[CustomerPublic]:
     """Retail customers, dealers (discount and credit limit) and fleets."""
     return parties.list_customers(
@@ -49,7 +50,7 @@ def list_customers(
     dependencies=[Depends(require(Scope.CUSTOMERS_READ))],
     summary="One customer",
 )
-def get_customer(customer_id: int, session: SessionDep) -> CustomerPublic:
+def get_customer(customer_id: DbId, session: SessionDep) -> CustomerPublic:
     """A customer: kind, contact, RFC, discount and credit limit."""
     return parties.get_customer(session, customer_id)
 
@@ -59,7 +60,7 @@ def get_customer(customer_id: int, session: SessionDep) -> CustomerPublic:
     dependencies=[Depends(require(Scope.CUSTOMERS_READ))],
     summary="A customer's credit line",
 )
-def get_customer_credit(customer_id: int, session: SessionDep) -> CreditPublic:
+def get_customer_credit(customer_id: DbId, session: SessionDep) -> CreditPublic:
     """Limit, used (unpaid balance of open orders) and available credit of a dealer or fleet."""
     customer = session.get(Customer, customer_id)
     if customer is None:
@@ -114,7 +115,7 @@ def list_purchase_orders(
     settings: SettingsDep,
     status: PurchaseOrderStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> Page[PurchaseOrderPublic]:
     """Purchase orders to suppliers, newest first."""
     return purchasing.list_purchase_orders(

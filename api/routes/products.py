@@ -12,6 +12,7 @@ from api.responses import json_response
 from core.security import Scope
 from db.engine import data_version
 from db.repositories import catalog
+from domain.bounds import DbId, Offset
 from domain.catalog import Page, ProductFilter, ProductPublic
 from domain.tire_size import parse_tire_size
 
@@ -29,7 +30,7 @@ async def search_products(
     settings: SettingsDep,
     flt: Annotated[ProductFilter, Query()],
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
     sort: Literal["price", "-price", "brand", "size"] = "price",
 ) -> Response:
     """Products by size (any format: ``205/55R16``, ``205 55 16``, ``P205/55R16 91V``...), brand,
@@ -55,6 +56,6 @@ async def search_products(
 @router.get(
     "/{product_id}", summary="One product with stock per branch", response_model=ProductPublic
 )
-async def get_product(product_id: int, session: SessionDep) -> Response:
+async def get_product(product_id: DbId, session: SessionDep) -> Response:
     """A product with its price (IVA explicit) and stock at every branch."""
     return json_response(catalog.get_product(session, product_id))

@@ -30,6 +30,7 @@ from db.repositories.reorder import SuggestionPublic
 from db.repositories.replenishment import current_state
 from db.repositories.transfers import TransferPublic
 from db.tables import Branch, InventoryAlert, PurchaseOrder, Supplier
+from domain.bounds import DbId, Offset
 from domain.clock import MEXICO_CITY, mexico_today, utcnow
 from domain.enums import PurchaseOrderStatus, Role
 from domain.icalendar import CalendarEvent, calendar
@@ -137,7 +138,7 @@ async def list_alerts(
     branch: Annotated[str | None, Query(max_length=8)] = None,
     state: Annotated[Literal["live", "open", "acknowledged", "resolved"], Query()] = "live",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> AlertPage:
     """``state=live`` (default) = open and acknowledged: the situations that still hold."""
     rows, total = alerts_repo.list_alerts(
@@ -151,7 +152,7 @@ async def list_alerts(
 
 
 @router.post("/api/v1/alerts/{alert_id}/acknowledge", summary="Acknowledge an alert")
-def acknowledge_alert(alert_id: int, engine: EngineDep, principal: Actor) -> AlertPublic:
+def acknowledge_alert(alert_id: DbId, engine: EngineDep, principal: Actor) -> AlertPublic:
     """Seen: it stays live (and is not sent again) until the situation ends. 409 unless open."""
     with session_scope(engine, write=True) as session:
         row = alerts_repo.acknowledge(session, alert_id, actor=principal.actor)
@@ -165,7 +166,7 @@ def acknowledge_alert(alert_id: int, engine: EngineDep, principal: Actor) -> Ale
 async def list_reorder_suggestions(
     session: SessionDep,
     branch: Annotated[str | None, Query(max_length=8)] = None,
-    supplier_id: Annotated[int | None, Query(gt=0)] = None,
+    supplier_id: Annotated[DbId | None, Query()] = None,
     status: Annotated[Literal["open", "confirmed", "dismissed", "superseded"], Query()] = "open",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[SuggestionPublic]:
@@ -191,7 +192,7 @@ class ConfirmBody(BaseModel):
     summary="Confirm a suggestion into a draft purchase order",
 )
 def confirm_reorder_suggestion(
-    suggestion_id: int, engine: EngineDep, principal: Actor, body: ConfirmBody | None = None
+    suggestion_id: DbId, engine: EngineDep, principal: Actor, body: ConfirmBody | None = None
 ) -> PurchaseOrderPublic:
     """A draft purchase order through the purchase-order code (priced with the supplier's
     breaks); the suggestion becomes confirmed. 409 unless it is open."""
