@@ -11,17 +11,21 @@ from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
 from api.container import Container, open_container
 from api.docs import install_docs
 from api.errors import install_error_handlers
+from api.pages import dashboard_pages, signin
+from api.pages.render import STATIC_DIR
 from api.routes import (
     analytics,
     appointments,
     auth,
     cases,
     chat,
+    dashboard,
     health,
     inventory,
     orders,
@@ -90,8 +94,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         replenishment,
         chat,
         whatsapp,
+        dashboard,
+        signin,
+        dashboard_pages,
     ):
         app.include_router(module.router)
+    # The pages' own assets (charts included): nothing is loaded from a CDN.
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     logging.getLogger("topllantas").setLevel(settings.log_level)
     return app
 

@@ -26,12 +26,14 @@ def sales_report(
     date_to: date | None = None,
     group_by: SalesGroup = "branch",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    branch: Annotated[str | None, Query(max_length=8)] = None,
 ) -> SalesReport:
     """Units and net revenue in a period (default: the last 30 days of history), grouped by
-    branch, brand, size, month or day."""
+    branch, brand, size, month or day; ``branch`` keeps one branch's sales."""
     return analytics.sales_report(
-        session, date_from=date_from, date_to=date_to, group_by=group_by, limit=limit
-    )
+        session, date_from=date_from, date_to=date_to, group_by=group_by, limit=limit,
+        branch=branch,
+    )  # fmt: skip
 
 
 @router.get("/inventory", summary="Inventory report")

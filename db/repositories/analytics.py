@@ -35,8 +35,10 @@ def sales_report(
     date_to: date | None,
     group_by: SalesGroup,
     limit: int,
+    branch: str | None = None,
 ) -> SalesReport:
-    """Units and net revenue in a period (default: the last 30 days of history), grouped."""
+    """Units and net revenue in a period (default: the last 30 days of history), grouped;
+    ``branch`` (a code) keeps one branch's sales."""
     end = date_to or latest_sales_day(session) or date.today()
     start = date_from or end - timedelta(days=29)
     if start > end:
@@ -64,6 +66,8 @@ def sales_report(
         .where(col(SalesDaily.day) >= start, col(SalesDaily.day) <= end)
         .group_by(key)
     )
+    if branch:
+        query = query.where(col(SalesDaily.branch_id) == branch_by_code(session, branch).id)
     order = key.asc() if group_by in ("month", "day") else revenue.desc()
     rows = session.execute(query.order_by(order)).all()
     total_units = sum(int(r[1] or 0) for r in rows)

@@ -5,6 +5,7 @@ from db.tables.cases import CaseEvent, SupportCase, Technician
 from db.tables.catalog import Branch, Fitment, Product, Stock, StockLot
 from db.tables.channels import InboundMedia, InboundMessage, Outbox
 from db.tables.conversations import ChatSession, Interaction, Lead, PaymentLink
+from db.tables.dashboard import LoginLink, ReportSubscription, SalesTarget, WebSession
 from db.tables.inventory import (
     ForecastRow,
     ForecastRun,
@@ -49,6 +50,7 @@ __all__ = [
     "Interaction",
     "InventoryAlert",
     "Lead",
+    "LoginLink",
     "Order",
     "OrderInvoice",
     "OrderLine",
@@ -58,9 +60,11 @@ __all__ = [
     "PurchaseOrder",
     "PurchaseOrderLine",
     "ReorderSuggestion",
+    "ReportSubscription",
     "Reservation",
     "RouteStop",
     "SalesDaily",
+    "SalesTarget",
     "ServiceBay",
     "StaffMember",
     "Stock",
@@ -70,4 +74,5 @@ __all__ = [
     "SupplierPrice",
     "SupportCase",
     "Technician",
+    "WebSession",
 ]

@@ -1,0 +1,1 @@
+"""Server-rendered pages: templates and static assets served by us (no CDN)."""
