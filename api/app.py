@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
+from adapters.reports.schedule import sweep_once as reports_sweep
 from api.container import Container, open_container
 from api.docs import install_docs
 from api.errors import install_error_handlers
@@ -145,6 +146,8 @@ async def _sweep(engine: Engine, settings: Settings, container: Container) -> No
             day = await asyncio.to_thread(nightly_due, engine, settings)
             if day is not None:  # once a day from TOPLLANTAS_INVENTORY__NIGHTLY_HOUR
                 await asyncio.to_thread(run_nightly, engine, settings, day)
+            # scheduled reports to subscribers, CRM follow-up of open quotes and leads
+            await asyncio.to_thread(reports_sweep, engine, settings)
             tomorrow = await asyncio.to_thread(evening_plan_due, engine, settings)
             if tomorrow is not None:  # TOPLLANTAS_LOGISTICS__PLAN_HOUR, once per day
                 await asyncio.to_thread(run_evening_plan, engine, settings, tomorrow)

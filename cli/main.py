@@ -18,6 +18,7 @@ from cli.forecast import forecast_app
 from cli.inventory import inventory_app
 from cli.kb import kb_app
 from cli.prompt import prompt_loop
+from cli.report import report_app
 from cli.routes import routes_app
 from cli.whatsapp import whatsapp_app
 from core.errors import DomainError
@@ -43,6 +44,7 @@ app.add_typer(appointments_app, name="appointments")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(routes_app, name="routes")
 app.add_typer(inventory_app, name="inventory")
+app.add_typer(report_app, name="report")
 CLI_ACTOR = "cli"
 
 
