@@ -38,7 +38,7 @@ def queue_scheduled_reports(engine: Engine, settings: Settings, day: date) -> in
         for sub in subs:
             if sub.kind not in kinds_due(day):
                 continue
-            kind = cast(ReportKind, sub.kind)
+            kind = sub.kind
             role = cast(ReportRole, sub.role)
             subject = f"Reporte {KIND_LABEL[kind]} de {ROLE_LABEL[role]} — {day:%d/%m/%Y}"
             seen = session.exec(
