@@ -19,6 +19,7 @@ from api.container import Container, open_container
 from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.pages import dashboard_pages, signin
+from api.pages import logistics as logistics_pages
 from api.pages.render import STATIC_DIR
 from api.routes import (
     analytics,
@@ -27,8 +28,10 @@ from api.routes import (
     cases,
     chat,
     dashboard,
+    driver,
     health,
     inventory,
+    logistics,
     orders,
     parties,
     payments,
@@ -100,6 +103,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         dashboard_pages,
     ):
         app.include_router(module.router)
+    for module in (logistics, driver):
+        app.include_router(module.router)
+    logistics_pages.install(app)
     # The pages' own assets (charts included): nothing is loaded from a CDN.
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     logging.getLogger("topllantas").setLevel(settings.log_level)

@@ -37,3 +37,9 @@ def local_moment(at: datetime) -> str:
 def local_day(at: datetime) -> str:
     """The Mexico City day of a stored instant: ``martes 1 de diciembre``."""
     return weekday_day_month(to_mexico(at).date())
+
+
+def clock_12h(at: datetime) -> str:
+    """``2:15 PM`` (the 12-hour clock customers read in delivery messages)."""
+    hour = at.hour % 12 or 12
+    return f"{hour}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"

@@ -1,0 +1,85 @@
+"""Spanish (es-MX) delivery messages: out for delivery, delayed, delivered, survey, dispatch."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.clock import to_mexico
+from domain.spanish import clock_12h
+
+SURVEY_KIND = "delivery_survey"
+KINDS = {
+    "out": "delivery_on_the_way",
+    "delayed": "delivery_delayed",
+    "delivered": "delivery_delivered",
+    "failed": "delivery_failed",
+    "survey": SURVEY_KIND,
+    "dispatch": "dispatch_alert",
+}
+STATUS_TEXT = {
+    "scheduled": "Programado",
+    "out_for_delivery": "En camino",
+    "delivered": "Entregado",
+    "failed": "No entregado",
+    "cancelled": "Cancelado",
+}
+
+
+def first_name(name: str | None) -> str:
+    parts = (name or "").split()
+    return parts[0] if parts else ""
+
+
+def window_text(start: datetime, end: datetime) -> str:
+    """``1:55 PM – 2:35 PM`` in Mexico City time."""
+    return f"{clock_12h(to_mexico(start))} – {clock_12h(to_mexico(end))}"
+
+
+def out_for_delivery(
+    name: str, folio: str, departed: datetime, eta: datetime, window: tuple[datetime, datetime],
+    driver: str, url: str,
+) -> str:  # fmt: skip
+    return (
+        f"¡Hola, {first_name(name) or 'cliente'}! Tu pedido #{folio} salió del almacén a las "
+        f"{clock_12h(to_mexico(departed))} 🚚\n"
+        f"Llegada estimada: {clock_12h(to_mexico(eta))} (entre {window_text(*window)})\n"
+        f"Conductor: {first_name(driver) or 'nuestro equipo'}\n"
+        f"Sigue tu entrega: {url}\n"
+        "¿Necesitas reprogramar? Responde CAMBIAR HORA"
+    )
+
+
+def delayed(name: str, folio: str, window: tuple[datetime, datetime], url: str) -> str:
+    return (
+        f"Hola, {first_name(name) or 'cliente'}. Tu pedido #{folio} viene con retraso 🙏. "
+        f"Nueva llegada estimada: entre {window_text(*window)}.\n"
+        f"Sigue tu entrega: {url}\n¿Necesitas reprogramar? Responde CAMBIAR HORA"
+    )
+
+
+def delivered(name: str, folio: str, recipient: str) -> str:
+    return (
+        f"¡Listo, {first_name(name) or 'cliente'}! Entregamos tu pedido #{folio}"
+        f"{f' (recibió {recipient})' if recipient else ''}. Gracias por comprar en TopLlantas."
+    )
+
+
+def failed(name: str, folio: str) -> str:
+    return (
+        f"Hola, {first_name(name) or 'cliente'}. No pudimos entregar tu pedido #{folio} hoy. "
+        "Responde a este mensaje y lo reprogramamos."
+    )
+
+
+def survey(folio: str, driver: str) -> str:
+    return (
+        f"¿Cómo calificas la entrega de tu pedido #{folio} con {first_name(driver) or 'nosotros'}? "
+        "Responde con un número del 1 (mala) al 5 (excelente) y, si quieres, un comentario."
+    )
+
+
+def dispatch_alert(folio: str, minutes: int, driver: str, window: tuple[datetime, datetime]) -> str:
+    return (
+        f"Alerta de despacho: el pedido #{folio} (conductor {first_name(driver) or '-'}) llegaría "
+        f"{minutes} min tarde; nueva ventana {window_text(*window)}."
+    )
