@@ -173,7 +173,9 @@ def search_products(
     if flt.brand:
         conds.append(sa.func.lower(Product.brand) == flt.brand.strip().lower())
     if flt.line:
-        conds.append(sa.func.lower(Product.line).contains(flt.line.strip().lower()))
+        conds.append(
+            sa.func.lower(Product.line).contains(flt.line.strip().lower(), autoescape=True)
+        )
     if flt.min_price_cents is not None:
         conds.append(col(Product.price_cents) >= flt.min_price_cents)
     if flt.max_price_cents is not None:

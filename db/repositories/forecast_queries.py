@@ -94,7 +94,9 @@ def forecast_answer(
     if brand:
         where.append(sa.func.lower(col(Product.brand)) == brand.strip().lower())
     if line:
-        where.append(sa.func.lower(col(Product.line)).contains(line.strip().lower()))
+        where.append(
+            sa.func.lower(col(Product.line)).contains(line.strip().lower(), autoescape=True)
+        )
     if category:
         c = category.strip().lower()
         where.append(

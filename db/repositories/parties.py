@@ -73,11 +73,11 @@ def list_customers(
     if kind is not None:
         conds.append(col(Customer.kind) == kind.value)
     if q:
-        pattern = f"%{q.strip().lower()}%"
+        text = q.strip().lower()  # autoescape: "%" and "_" are text, not wildcards
         conds.append(
             sa.or_(
-                sa.func.lower(Customer.name).like(pattern),
-                sa.func.lower(Customer.email).like(pattern),
+                sa.func.lower(Customer.name).contains(text, autoescape=True),
+                sa.func.lower(Customer.email).contains(text, autoescape=True),
             )
         )
     if phone:

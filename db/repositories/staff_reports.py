@@ -41,7 +41,9 @@ class ProductScope:
         if self.brand:
             conds.append(sa.func.lower(Product.brand) == self.brand.strip().lower())
         if self.line:
-            conds.append(sa.func.lower(Product.line).contains(self.line.strip().lower()))
+            conds.append(
+                sa.func.lower(Product.line).contains(self.line.strip().lower(), autoescape=True)
+            )
         return conds
 
 
