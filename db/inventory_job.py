@@ -60,33 +60,35 @@ def run_nightly(engine: Engine, settings: Settings, today: date) -> NightlyRepor
     t0 = time.perf_counter()
     result = forecast(frame, horizon=cfg.horizon_weeks, freq="W") if len(frame) else None
     fc_seconds = time.perf_counter() - t0
+    if result is not None:
+        fc = result.forecasts
+        models = dict(zip(result.models["unique_id"], result.models["model"], strict=True))
+        strategy = result.strategy
+    else:
+        fc = pd.DataFrame(columns=["unique_id", "ds", "mean", "p10", "p50", "p90"])
+        models, strategy = {}, {}
+    # read and compute outside the write transaction: on SQLite it holds the one writer lock,
+    # and reservations must not wait for the optimiser
+    with Session(engine) as session:
+        snap = repo.snapshot(
+            session, repo.forecasts_from_frame(fc), order_cost_cents=cfg.order_cost_cents,
+            weeks=cfg.horizon_weeks,
+        )  # fmt: skip
+    plan = replenish(
+        snap.items, snap.suppliers, snap.breaks, today=today, budget_cents=cfg.budget_cents,
+        plan_weeks=cfg.horizon_weeks,
+    )  # fmt: skip
+    drafts = build_alerts(snap, plan, settings, today)
+    branch_ids = {code: b.id or 0 for code, b in snap.branches.items()}
     with session_scope(engine, write=True) as session:
-        if result is not None:
-            fc = result.forecasts
-            models = dict(zip(result.models["unique_id"], result.models["model"], strict=True))
-            strategy = result.strategy
-        else:
-            fc = pd.DataFrame(columns=["unique_id", "ds", "mean", "p10", "p50", "p90"])
-            models, strategy = {}, {}
         run = repo.save_forecast(
             session, run_date=today, horizon=cfg.horizon_weeks, forecasts=fc,
             models=models, strategy=strategy, seconds=fc_seconds,
         )  # fmt: skip
         run_id = run.id or 0
-        session.flush()
-        forecasts = repo.run_forecasts(session, run_id)
-        snap = repo.snapshot(
-            session, forecasts, order_cost_cents=cfg.order_cost_cents, weeks=cfg.horizon_weeks
-        )
-        plan = replenish(
-            snap.items, snap.suppliers, snap.breaks, today=today, budget_cents=cfg.budget_cents,
-            plan_weeks=cfg.horizon_weeks,
-        )  # fmt: skip
-        branch_ids = {code: b.id or 0 for code, b in snap.branches.items()}
         suggestion_ids = save_suggestions(
             session, list(plan.purchases.suggestions), run_id=run_id, branch_ids=branch_ids
         )
-        drafts = build_alerts(snap, plan, settings, today)
         sync = alerts_repo.sync_alerts(session, drafts, run_id=run_id, now=utcnow())
         messages = alerts_repo.queue_alert_messages(
             session, sync.opened, urgencies=cfg.notify_urgencies,

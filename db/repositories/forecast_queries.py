@@ -107,11 +107,11 @@ def forecast_answer(
     if branch:
         where.append(col(Branch.code) == branch.strip().upper())
     keys = {
-        "total": sa.literal("total"),
+        "total": sa.literal_column("'total'"),
         "sku": col(Product.sku),
         "size": col(Product.size),
         "brand": col(Product.brand),
-        "line": col(Product.brand) + sa.literal(" ") + col(Product.line),
+        "line": col(Product.brand) + sa.literal_column("' '") + col(Product.line),
         "category": col(Product.vehicle_type),
         "branch": col(Branch.code),
     }

@@ -14,7 +14,9 @@ from db.repositories.purchasing import create_purchase_order
 from db.tables import Branch, ReorderSuggestion, Supplier
 from domain.clock import utcnow
 from domain.purchasing import PurchaseOrderCreate, PurchaseOrderLineCreate, PurchaseOrderPublic
-from engines.replenishment import PurchaseSuggestion
+from engines.replenishment import PurchaseLine, PurchaseSuggestion
+
+MAX_LINES = 200  # PurchaseOrderCreate.lines takes at most this many
 
 
 class SuggestionLine(BaseModel):
@@ -57,30 +59,45 @@ def save_suggestions(
         old.status, old.updated_at = "superseded", utcnow()
         session.add(old)
     ids = []
-    for s in suggestions:
-        row = ReorderSuggestion(
-            run_id=run_id,
-            supplier_id=s.supplier_id,
-            branch_id=branch_ids[s.branch],
-            order_by=s.order_by,
-            arrives_on=s.arrives_on,
-            lines=[
-                {
-                    "sku": line.sku,
-                    "quantity": line.quantity,
-                    "need": line.need,
-                    "unit_cost_cents": line.unit_cost_cents,
-                    "list_cost_cents": line.list_cost_cents,
-                }
-                for line in s.lines
-            ],  # fmt: skip
-            total_cents=s.total_cents,
-            savings_cents=s.savings_cents,
-        )
-        session.add(row)
-        session.flush()
-        ids.append(row.id or 0)
+    for whole in suggestions:
+        # a purchase order takes at most MAX_LINES lines: a larger basket becomes several
+        # suggestions to the same supplier (each far above any minimum order value)
+        for start in range(0, len(whole.lines), MAX_LINES):
+            ids.append(
+                _save(session, whole, whole.lines[start : start + MAX_LINES], run_id, branch_ids)
+            )
     return ids
+
+
+def _save(
+    session: Session,
+    s: PurchaseSuggestion,
+    lines: tuple[PurchaseLine, ...],
+    run_id: int | None,
+    branch_ids: dict[str, int],
+) -> int:
+    row = ReorderSuggestion(
+        run_id=run_id,
+        supplier_id=s.supplier_id,
+        branch_id=branch_ids[s.branch],
+        order_by=s.order_by,
+        arrives_on=s.arrives_on,
+        lines=[
+            {
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "need": line.need,
+                "unit_cost_cents": line.unit_cost_cents,
+                "list_cost_cents": line.list_cost_cents,
+            }
+            for line in lines
+        ],  # fmt: skip
+        total_cents=sum(line.total_cents for line in lines),
+        savings_cents=sum(line.savings_cents for line in lines),
+    )
+    session.add(row)
+    session.flush()
+    return row.id or 0
 
 
 def suggestion_public(session: Session, row: ReorderSuggestion) -> SuggestionPublic:

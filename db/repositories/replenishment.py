@@ -118,6 +118,19 @@ def save_forecast(
     return run
 
 
+def forecasts_from_frame(fc: pd.DataFrame) -> dict[tuple[int, int], WeeklyForecast]:
+    """The engine's forecast frame as weekly forecasts per (product_id, branch_id), rounded as
+    ``save_forecast`` stores them (so tonight's policy is what tomorrow reads back)."""
+    out: dict[tuple[int, int], WeeklyForecast] = {}
+    if fc.empty:
+        return out
+    ordered = fc.sort_values(["unique_id", "ds"])
+    for uid, g in ordered.groupby("unique_id", sort=False):
+        cols = [tuple(round(float(v), 3) for v in g[c]) for c in ("mean", "p10", "p50", "p90")]
+        out[parse_series_id(str(uid))] = WeeklyForecast(*cols)
+    return out
+
+
 def latest_run(session: Session) -> ForecastRun | None:
     """The newest forecast run."""
     return session.exec(select(ForecastRun).order_by(col(ForecastRun.id).desc())).first()
