@@ -27,7 +27,9 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# The browser tests drive Debian's chromium through Playwright (its own download cannot work here).
 pytest: $(VENV)/.installed-dev
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
