@@ -68,8 +68,7 @@ def build_graph(
 
     def supervisor(state: State, runtime: Runtime[ToolContext]) -> Command[str]:
         ctx = runtime.context
-        ctx.dialogue = DialogueState.load(state.get("dialogue"))
-        ctx.dialogue.turns += 1
+        ctx.dialogue = ctx.resume_dialogue(DialogueState.load(state.get("dialogue")))
         # The conversation so far, for a hand-off's summary (read from the state the graph
         # already loaded, not from a second checkpoint read).
         ctx.transcript = transcript(state["messages"])

@@ -8,15 +8,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import sqlalchemy as sa
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from adapters.erp.base import ErpClient
 from core.errors import DomainError, ExternalServiceError
 from core.settings import Settings
 from db.engine import session_scope
+from db.tables import ChatSession
 from domain.dialogue import DialogueState, PersonaRole
 from domain.tool_results import Result
 from knowledge_base.documents import Hit
@@ -84,6 +86,19 @@ class ToolContext:
         """How the audit log names what tools do in this conversation."""
         return f"chat:{self.session_id}"
 
+    def resume_dialogue(self, checkpointed: DialogueState) -> DialogueState:
+        """This turn's starting state: the checkpoint's, one turn on; or, when an earlier run
+        committed a write but never finished its turn (a crash before the checkpoint, a
+        failure after the write), the state that write committed, so a message run again sees
+        the reservation it made instead of making a twin."""
+        with session_scope(self.engine) as session:
+            pending = session.exec(
+                select(ChatSession.dialogue).where(ChatSession.id == self.session_id)
+            ).first()
+        state = DialogueState.load(pending) if pending is not None else checkpointed
+        state.turns = checkpointed.turns + 1
+        return state
+
     def store(self) -> ErpClient:
         """The store of record (built from the settings the first time)."""
         if self.erp is None:
@@ -108,6 +123,12 @@ class ToolContext:
                 dialogue=staged,
             )
             yield tx
+            if write:  # with the tool's rows; log_turn clears it when the turn ends
+                session.execute(
+                    sa.update(ChatSession)
+                    .where(col(ChatSession.id) == self.session_id)
+                    .values(dialogue=staged.dump())
+                )
         self.dialogue = staged
         if tx.bound_customer_id is not None and self.customer_id is None:
             self.bound_customer_id = tx.bound_customer_id

@@ -160,6 +160,7 @@ def log_turn(
     )
     chat.turns += 1
     chat.active_agent = agent
+    chat.dialogue = None  # the turn ended: its checkpoint holds the state its tools committed
     chat.updated_at = utcnow()
     if customer_id and chat.customer_id is None:
         chat.customer_id = customer_id
