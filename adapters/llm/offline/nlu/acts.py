@@ -243,7 +243,8 @@ LATER = re.compile(
     r"al rato te escribo|luego le escribo|te marco (?:luego|despues)|lo veo (?:luego|despues))\b|"
     r"\b(?:dejame pensarlo|lo pienso|lo voy a pensar|lo voy a checar|luego te (?:digo|aviso|confirmo)|"
     r"despues te (?:digo|aviso|confirmo)|al rato te (?:digo|aviso|confirmo)|te aviso|lo consulto|"
-    r"lo platico|deja lo (?:checo|veo|pienso)|dejame (?:checar|ver|consultar)lo)\b"
+    r"lo platico|deja lo (?:checo|veo|pienso)|dejame (?:checar|ver|consultar)lo|"
+    r"lo (?:checo|checamos|consulto|platico|comento|veo) con (?:mi|la|el|los|mis)\b)"
 )
 VISIT = re.compile(
     r"\b(?:paso|pasamos|me paso|voy|vamos|llego|caigo|me lanzo|me doy una vuelta)\s+"

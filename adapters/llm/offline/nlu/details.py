@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from domain.dialogue import TerrainPreference, TimeWindow
 
 # --- tire preferences --------------------------------------------------------------------------
@@ -339,6 +341,19 @@ def extract_trim(
         alone = expected and len(words) <= 4
         if upper or cued or alone:
             return name
+    return _misspelt_trim(words, trim_names(trims))
+
+
+def _misspelt_trim(words: Sequence[str], names: Sequence[str]) -> str | None:
+    """A one-word trim of five letters or more written with one slipped key ("cojfortline",
+    "limitdd", "spott"), when exactly one of the model's trims is that close."""
+    singles = {_fold(n): n for n in names if len(_fold(n)) >= 5 and " " not in _fold(n)}
+    for word in words:
+        if len(word) < 5 or not word.isalpha() or word in singles:
+            continue
+        near = {n for key, n in singles.items() if DamerauLevenshtein.distance(word, key) == 1}
+        if len(near) == 1:
+            return near.pop()
     return None
 
 
