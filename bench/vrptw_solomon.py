@@ -12,6 +12,7 @@ Targets (PyVRP): mean gap <= 0.3%, max gap <= 1.5%, every plan feasible. Time-li
 depend on the CPU share they get: the load average is printed at start and end.
 
     python bench/vrptw_solomon.py [--seconds 10] [--instances C101,R1] [--seed 1] [--no-ortools]
+                                 [--workers 2]
 """
 
 from __future__ import annotations
@@ -45,10 +46,18 @@ class Run:
     seconds: float
 
 
-def _run(path: Path, bks: float, backend: Backend, seconds: float, seed: int) -> Run:
+def _run(
+    path: Path, bks: float, backend: Backend, seconds: float, seed: int, workers: int = 1
+) -> Run:
     problem = read_solomon(path).problem
     started = time.perf_counter()
-    plan = solve(problem, time_limit_s=seconds, seed=seed, backend=backend)
+    plan = solve(
+        problem,
+        time_limit_s=seconds,
+        seed=seed,
+        backend=backend,
+        workers=workers if backend == "pyvrp" else 1,
+    )
     elapsed = time.perf_counter() - started
     feasible = plan.feasible and not check_plan(problem, plan)
     gap = 100.0 * (plan.distance - bks) / bks
@@ -82,6 +91,12 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-ortools", action="store_true", help="PyVRP only")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="PyVRP seeds run side by side in processes within the same wall-clock limit",
+    )
     parser.add_argument("--data", type=Path, default=None, help="the solomon folder")
     args = parser.parse_args()
     folder = args.data or _solomon_dir()
@@ -98,6 +113,7 @@ def main() -> None:
     backends: list[Backend] = ["pyvrp"] if args.no_ortools else ["pyvrp", "ortools"]
     print(
         f"{len(names)} instances, {args.seconds:g} s each, seed {args.seed}, "
+        f"PyVRP workers {args.workers}, "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start"
     )
     header = f"{'instance':<9} {'BKS':>8}"
@@ -108,7 +124,8 @@ def main() -> None:
     for name in names:
         row = f"{name:<9} {bks[name]:8.1f}"
         for b in backends:
-            run = _run(folder / "instances" / f"{name}.txt", bks[name], b, args.seconds, args.seed)
+            path = folder / "instances" / f"{name}.txt"
+            run = _run(path, bks[name], b, args.seconds, args.seed, args.workers)
             runs[b].append(run)
             row += f" | {run.distance:8.1f} {run.gap:6.2f} {run.vehicles:3d} {'y ' if run.feasible else 'NO'}"
         print(row, flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,14 @@ def solve_instance(
     fmt: Annotated[str, typer.Option("--format", help="solomon or vrplib")] = "solomon",
     seconds: Annotated[float, typer.Option(help="Time limit for the solver, in seconds")] = 10.0,
     seed: Annotated[int, typer.Option(help="Seed for PyVRP's search")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="PyVRP seeds side by side in processes, best plan kept (default: the "
+            "machine's cores, up to 4)",
+        ),
+    ] = None,
     backend: Annotated[str, typer.Option(help="pyvrp (default) or ortools")] = "pyvrp",
     as_json: Annotated[
         bool,
@@ -44,7 +53,9 @@ def solve_instance(
     except ValueError as exc:  # InstanceFormatError and the builder's ProblemError
         _fail(str(exc).replace("\n", " "))
         return
-    plan = solve(problem, time_limit_s=seconds, seed=seed, backend=backend)  # type: ignore[arg-type]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    plan = solve(problem, time_limit_s=seconds, seed=seed, backend=backend, workers=workers)  # type: ignore[arg-type]
     feasible = plan.feasible and not check_plan(problem, plan)
     routes = [[int(cid) for cid in route.client_ids] for route in plan.routes]
     if as_json:

@@ -39,7 +39,7 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
         {Scope.CATALOG_READ, Scope.INVENTORY_READ, Scope.ORDERS_READ, Scope.CUSTOMERS_READ}
     ),
     Role.EVALUATOR: frozenset({Scope.CATALOG_READ, Scope.INVENTORY_READ}),
-    Role.DRIVER: frozenset({Scope.DRIVER_ROUTE}),
+    Role.DRIVER: frozenset({Scope.CATALOG_READ, Scope.DRIVER_ROUTE}),  # the catalogue is public
 }
 
 KEY_PREFIX = "tl"

@@ -45,6 +45,17 @@ def test_same_seed_same_plan(city_problem: Problem) -> None:
     assert runs[0].distance_ticks == runs[1].distance_ticks
 
 
+def test_several_seeds_in_processes_keep_the_best(city_problem: Problem) -> None:
+    """Seeds 11 and 12 side by side: the result is feasible and never worse than seed 11 alone
+    (with an iteration budget each seed's run is the same in or out of a worker process)."""
+    alone = solve(city_problem, time_limit_s=30.0, seed=11, max_iterations=300)
+    both = solve(city_problem, time_limit_s=30.0, seed=11, max_iterations=300, workers=2)
+    assert both.feasible and not check_plan(city_problem, both)
+    assert (both.cost, both.distance_ticks) <= (alone.cost, alone.distance_ticks)
+    with pytest.raises(ValueError, match="workers"):
+        solve(city_problem, time_limit_s=1.0, workers=0)
+
+
 def test_tight_capacity_needs_more_vehicles(city_problem: Problem) -> None:
     """112 tires of demand: no single vehicle (40 or 24) can carry it; several routes, all legal."""
     plan = solve(city_problem, time_limit_s=0.5, seed=1)
