@@ -29,6 +29,7 @@ class Scope(StrEnum):
     LOGISTICS_READ = "logistics:read"
     LOGISTICS_WRITE = "logistics:write"
     DRIVER_ROUTE = "driver:route"  # a driver's own route: events and pings
+    COST_READ = "cost:read"  # unit cost, margin and value at cost in any answer
 
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {

@@ -102,7 +102,11 @@ class InventoryItem(BaseModel):
     reorder_point: int
     max_level: int
     low_stock: bool
-    value_cents: int = Field(description="on_hand x unit cost (net)")
+    value_cents: int | None = Field(
+        None,
+        description="on_hand x unit cost (net); only for roles with cost:read "
+        "(admin, staff, integration), left out for the others",
+    )
     lots: list[DotLot]
     updated_at: datetime
 

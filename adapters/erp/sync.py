@@ -58,7 +58,12 @@ def sync_catalog(source: ErpClient, engine: Engine, *, actor: str) -> SyncReport
     """
     products = _all_products(source)
     inventory = _all_inventory(source)
-    unit_cost = {i.sku: i.value_cents // i.on_hand for i in inventory if i.on_hand > 0}
+    # value_cents comes only to keys that may read cost (admin, staff, integration).
+    unit_cost = {
+        i.sku: i.value_cents // i.on_hand
+        for i in inventory
+        if i.on_hand > 0 and i.value_cents is not None
+    }
     report = SyncReport()
     with session_scope(engine, write=True) as session:
         local = {p.sku: p for p in session.exec(select(Product)).all()}

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from api.deps import SessionDep, SettingsDep, require
 from api.responses import json_response
 from core.errors import InvalidRequest
-from core.security import Scope
+from core.security import Principal, Scope
 from db.repositories import catalog
 from domain.bounds import Offset
 from domain.catalog import BranchPublic, FitmentPublic, InventoryItem, Page
@@ -17,13 +17,9 @@ from domain.catalog import BranchPublic, FitmentPublic, InventoryItem, Page
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
 
 
-@router.get(
-    "/inventory",
-    dependencies=[Depends(require(Scope.INVENTORY_READ))],
-    summary="Stock levels",
-    response_model=Page[InventoryItem],
-)
+@router.get("/inventory", summary="Stock levels", response_model=Page[InventoryItem])
 async def list_inventory(
+    principal: Annotated[Principal, Depends(require(Scope.INVENTORY_READ))],
     session: SessionDep,
     settings: SettingsDep,
     branch: str | None = None,
@@ -33,7 +29,7 @@ async def list_inventory(
     offset: Annotated[Offset, Query()] = 0,
 ) -> Response:
     """Stock per product and branch with DOT lots; ``low_stock=true`` keeps rows at or below
-    their reorder point."""
+    their reorder point. ``value_cents`` (at cost) only for roles with ``cost:read``."""
     page = catalog.list_inventory(
         session,
         branch=branch,
@@ -42,7 +38,9 @@ async def list_inventory(
         limit=min(limit, settings.max_page_size),
         offset=offset,
     )
-    return json_response(page)
+    if Scope.COST_READ in principal.scopes:
+        return json_response(page)
+    return json_response(page, exclude={"items": {"__all__": {"value_cents"}}})
 
 
 @router.get("/branches", dependencies=[Depends(require(Scope.CATALOG_READ))], summary="Branches")
