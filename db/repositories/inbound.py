@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from core.errors import Conflict
 from db.engine import session_scope
 from db.repositories.audit import record
 from db.repositories.chat import customer_by_phone, start_session
@@ -96,12 +97,32 @@ def conversation_lock(engine: Engine, phone: str) -> Iterator[None]:
             yield
 
 
-def find_inbound(session: Session, provider_sid: str, token: str | None) -> InboundMessage | None:
-    """An earlier delivery of the same message (same MessageSid or idempotency token)."""
-    cond = col(InboundMessage.provider_sid) == provider_sid
-    if token:
-        cond = sa.or_(cond, col(InboundMessage.idempotency_token) == token)
-    return session.exec(select(InboundMessage).where(cond)).first()
+def find_inbound(session: Session, provider_sid: str, phone: str) -> InboundMessage | None:
+    """An earlier delivery of the same message: the same MessageSid from the same sender.
+
+    The idempotency token is not a key of its own (the signature does not cover it): a retry
+    carries the same sid and sender anyway, so it is a duplicate with or without the token.
+
+    Raises:
+        Conflict: the sid was already received from another number (a replay re-signed with
+            another ``From``); nothing of the first message is returned.
+    """
+    earlier = session.exec(
+        select(InboundMessage).where(col(InboundMessage.provider_sid) == provider_sid)
+    ).first()
+    if earlier is not None and earlier.phone != phone:
+        raise Conflict("MessageSid was already received from another number", field="MessageSid")
+    return earlier
+
+
+def _token_free(session: Session, token: str | None) -> str | None:
+    """The idempotency token to store: None when another message already holds it."""
+    if not token:
+        return None
+    taken = session.exec(
+        select(InboundMessage.id).where(col(InboundMessage.idempotency_token) == token)
+    ).first()
+    return None if taken is not None else token
 
 
 def whatsapp_session(
@@ -141,7 +162,7 @@ def claim_inbound(
         try:
             with session_scope(engine, write=True) as session:
                 _advisory_xact_lock(session, CLAIM_LOCK, fields.phone)
-                earlier = find_inbound(session, fields.provider_sid, fields.idempotency_token)
+                earlier = find_inbound(session, fields.provider_sid, fields.phone)
                 if earlier is not None:
                     chat = session.get(ChatSession, earlier.session_id or "")
                     assert chat is not None
@@ -149,6 +170,7 @@ def claim_inbound(
                         earlier.id or 0, True, earlier.status, earlier.reply, chat,
                         earlier.customer_id,
                     )  # fmt: skip
+                fields.idempotency_token = _token_free(session, fields.idempotency_token)
                 return _claim(session, fields, reply_now=reply_now, consent=consent, lease=lease)
         except sa.exc.IntegrityError:
             continue  # a concurrent copy of this message (or first contact) won: look again
