@@ -108,7 +108,10 @@ def _update_filters(turn: Turn, slots: StaffSlots, report: StaffReport, period: 
         keep_branch = follow_up and not e.branches
         fresh = StaffSlots(branch=slots.branch if keep_branch else None,
                            transfer=slots.transfer, purchase=slots.purchase)  # fmt: skip
-        if follow_up and not (e.sizes or e.brands):
+        # "y cuales se vendieron mas?" keeps the product; "y cual se vendio mas en mty este
+        # mes?" names its own branch and period: a question of its own, on every product.
+        elliptical = not (e.branches or period)
+        if follow_up and elliptical and not (e.sizes or e.brands):
             fresh.size, fresh.brand, fresh.line = slots.size, slots.brand, slots.line
         for name in StaffSlots.model_fields:
             setattr(slots, name, getattr(fresh, name))

@@ -129,7 +129,8 @@ LOW_STOCK = re.compile(
 )
 BEST_SELLERS = re.compile(
     r"\b(?:mas se vend\w*|mas vendid\w*|mejor(?:es)? vendid\w*|mas salen|mas salida|"
-    r"mas se mueve\w*|top|mas rotacion|mas desplaz\w*|lo que mas sale)\b"
+    r"mas se mueve\w*|top|mas rotacion|mas desplaz\w*|lo que mas sale|"
+    r"se vend(?:io|e|en|ieron|ia|ian) mas|vend(?:imos|emos) mas)\b"
 )
 APART = re.compile(
     r"\baparta(?:r|me|mela|melas|melo|melos|la|las|lo|los|n|nme|nmelas|s)?\b|\bapartarm\w*|"

@@ -11,6 +11,7 @@ SLANG: dict[str, str] = {
     "ocupo": "necesito", "ocupamos": "necesitamos", "ocupa": "necesita", "ocupas": "necesitas",
     "ocupaba": "necesitaba", "ocuparia": "necesitaria",
     "sinco": "cinco", "dies": "diez", "dps": "dos", "kuatro": "cuatro", "trez": "tres", "ceis": "seis",
+    "mez": "mes", "mess": "mes",
     "pa": "para", "pal": "para el", "xa": "para", "pra": "para",
     "porfa": "por favor", "porfis": "por favor", "porfavor": "por favor", "xfa": "por favor",
     "xfavor": "por favor", "plis": "por favor", "pls": "por favor", "plz": "por favor",
