@@ -360,6 +360,13 @@ class Settings(BaseSettings):
                 )
             if len(key.get_secret_value()) < 32:
                 raise ValueError("TOPLLANTAS_AUTH__SECRET_KEY must be at least 32 characters")
+            if "public_base_url" not in self.model_fields_set:
+                # Without it, webhook signatures would be checked against the Host and
+                # X-Forwarded-* headers the caller chose.
+                raise ValueError(
+                    "TOPLLANTAS_PUBLIC_BASE_URL must be set in production (the https URL Twilio "
+                    "and customers reach us at, e.g. https://api.topllantas.mx)"
+                )
         return self
 
     @property

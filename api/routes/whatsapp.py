@@ -28,12 +28,14 @@ router = APIRouter(tags=["whatsapp"])
 
 
 def webhook_urls(request: Request, settings: Settings) -> list[str]:
-    """The URLs Twilio may have signed: TOPLLANTAS_PUBLIC_BASE_URL + path + query; when that
-    setting is left at its default, also the URL as the request arrived, rebuilt from
-    X-Forwarded-Proto / X-Forwarded-Host (a tunnel such as ngrok on a laptop)."""
+    """The URLs Twilio may have signed: TOPLLANTAS_PUBLIC_BASE_URL + path + query; outside
+    production, when that setting is left at its default, also the URL as the request arrived,
+    rebuilt from X-Forwarded-Proto / X-Forwarded-Host (a tunnel such as ngrok on a laptop).
+    Production never trusts those headers (and refuses to start without the setting)."""
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     urls = [settings.public_base_url.rstrip("/") + path]
-    if "public_base_url" not in settings.model_fields_set:
+    forwarded_ok = settings.environment != "production"
+    if forwarded_ok and "public_base_url" not in settings.model_fields_set:
         headers = request.headers
         proto = headers.get("x-forwarded-proto", request.url.scheme).split(",")[0].strip()
         host = headers.get("x-forwarded-host") or headers.get("host") or request.url.netloc

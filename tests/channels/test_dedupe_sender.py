@@ -8,15 +8,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from adapters.channels.twilio_whatsapp import parse_twiml
 from api.app import create_app
 from conversation.service import TurnResult
-from core.settings import Settings
+from core.settings import AuthSettings, Settings
 from db.tables import InboundMessage
-from tests.channels.support import counts, form, post_signed, use_chat, with_twilio
+from tests.channels.support import counts, form, post_signed, signature, use_chat, with_twilio
 
 IDEMPOTENCY = "I-Twilio-Idempotency-Token"
 VICTIM = "+5215590000101"
@@ -97,3 +98,29 @@ def test_another_messages_idempotency_token_does_not_replay_its_reply(
             select(InboundMessage).where(InboundMessage.idempotency_token == "tok-victim")
         ).all()
     assert [m.phone for m in holders] == [VICTIM]
+
+
+def test_production_never_trusts_forwarded_hosts_for_signatures(
+    signed: Settings, engine: Engine
+) -> None:
+    prod = signed.model_copy(
+        update={
+            "environment": "production",
+            "auth": AuthSettings(secret_key=SecretStr("p" * 40), key_cache_seconds=0),
+        }
+    )
+    # model_copy skips validation: the public URL is left unset here on purpose, to show the
+    # webhook alone does not fall back to forwarded headers in production.
+    assert "public_base_url" not in prod.model_fields_set
+    params = form(ATTACKER, "hola")
+    forged_host = "https://evil.example"
+    headers = {
+        "X-Twilio-Signature": signature(params, forged_host + "/webhooks/twilio/whatsapp"),
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "evil.example",
+    }
+    with TestClient(create_app(prod, engine=engine)) as c:
+        use_chat(c, NumberedService())
+        before = counts(engine)
+        assert c.post("/webhooks/twilio/whatsapp", data=params, headers=headers).status_code == 403
+        assert counts(engine) == before

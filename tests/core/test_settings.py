@@ -42,5 +42,22 @@ def test_production_refuses_placeholder_secrets() -> None:
         Settings(environment="production")
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         Settings(environment="production", auth=AuthSettings(secret_key=SecretStr("changethis")))
-    ok = Settings(environment="production", auth=AuthSettings(secret_key=SecretStr("s" * 40)))
+    ok = Settings(
+        environment="production",
+        auth=AuthSettings(secret_key=SecretStr("s" * 40)),
+        public_base_url="https://api.topllantas.mx",
+    )
     assert ok.jwt_secret() == "s" * 40
+
+
+def test_production_refuses_to_start_without_a_public_base_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secret = AuthSettings(secret_key=SecretStr("s" * 40))
+    with pytest.raises(ValidationError, match="TOPLLANTAS_PUBLIC_BASE_URL must be set"):
+        Settings(environment="production", auth=secret)
+    monkeypatch.setenv("TOPLLANTAS_PUBLIC_BASE_URL", "https://api.topllantas.mx")
+    assert Settings(environment="production", auth=secret).public_base_url.startswith("https")
+    # Outside production the default (and the tunnel's forwarded URL) still serve a laptop.
+    monkeypatch.delenv("TOPLLANTAS_PUBLIC_BASE_URL")
+    assert Settings(environment="development").public_base_url
