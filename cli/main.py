@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from adapters.erp.csv_import import ImportReport
 from cli.appointments import appointments_app
+from cli.backup import backup_app
 from cli.forecast import forecast_app
 from cli.inventory import inventory_app
 from cli.kb import kb_app
@@ -45,6 +46,7 @@ app.add_typer(forecast_app, name="forecast")
 app.add_typer(routes_app, name="routes")
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(report_app, name="report")
+app.add_typer(backup_app, name="backup")
 CLI_ACTOR = "cli"
 
 
