@@ -40,6 +40,7 @@ from api.routes import (
     whatsapp,
 )
 from core.settings import Settings, get_settings
+from db.backup import scheduled_backup
 from db.delivery_planning import evening_plan_due, run_evening_plan
 from db.engine import make_engine, session_scope
 from db.inventory_job import nightly_due, run_nightly
@@ -160,6 +161,9 @@ async def _sweep(engine: Engine, settings: Settings, container: Container) -> No
             sent = await asyncio.to_thread(notifier.deliver_queued)
             if sent:
                 log.info("sent %d queued outbox messages", sent)
+            archive = await asyncio.to_thread(scheduled_backup, settings)  # when due (off: 0 h)
+            if archive is not None:
+                log.info("backup written: %s", archive)
         except Exception:  # a failed sweep must not stop the next one
             log.exception("sweep failed")
         await asyncio.sleep(settings.reservation_sweep_seconds)
