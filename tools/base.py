@@ -95,7 +95,7 @@ class ToolContext:
             pending = session.exec(
                 select(ChatSession.dialogue).where(ChatSession.id == self.session_id)
             ).first()
-        state = DialogueState.load(pending) if pending is not None else checkpointed
+        state = DialogueState.load(dict(pending)) if pending is not None else checkpointed
         state.turns = checkpointed.turns + 1
         return state
 
