@@ -163,8 +163,8 @@ def test_killed_mid_turn_every_message_is_answered_once_and_the_data_stays_whole
     kills_planned = {(0, 1), (1, 0)}  # (WhatsApp conversation, message) killed mid-turn
     twiml: dict[str, list[str]] = {}  # inbound MessageSid -> first bubble answered in TwiML
     web_replies: list[str] = []
-    server.start()
     try:
+        server.start()
         with httpx.Client() as client:
             for n in range(3):  # WhatsApp conversations (the third is not killed)
                 phone = f"+52155977000{n}"
