@@ -15,6 +15,7 @@ Create Date: 2026-11-29
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 
@@ -28,7 +29,7 @@ def upgrade() -> None:
     # Plain ADD COLUMN (no batch): other rows reference both tables.
     op.add_column('inbound_message', sa.Column('turn_text', sa.Text(), nullable=True))
     op.add_column('inbound_message', sa.Column('lease_owner', sa.String(length=80), nullable=True))
-    op.add_column('inbound_message', sa.Column('lease_until', sa.DateTime(), nullable=True))
+    op.add_column('inbound_message', sa.Column('lease_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
     op.add_column('inbound_message', sa.Column('attempts', sa.Integer(), nullable=False, server_default='0'))
     op.create_index(op.f('ix_inbound_message_lease_until'), 'inbound_message', ['lease_until'], unique=False)
     op.add_column('chat_session', sa.Column('dialogue', sa.JSON(), nullable=True))
