@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
 from fastapi import FastAPI
@@ -139,6 +141,7 @@ async def _sweep(engine: Engine, settings: Settings, container: Container) -> No
     (once each), re-run messages whose worker died, send outbox messages left unsent."""
     log = logging.getLogger("topllantas.sweeper")
     notifier = container.notifier
+    attempted: dict[str, date] = {}
     while True:
         try:
             taken = await asyncio.to_thread(container.whatsapp.recover, container.chat)
@@ -151,13 +154,18 @@ async def _sweep(engine: Engine, settings: Settings, container: Container) -> No
             if reminded:
                 log.info("queued %d appointment reminders", reminded)
             day = await asyncio.to_thread(nightly_due, engine, settings)
-            if day is not None:  # once a day from TOPLLANTAS_INVENTORY__NIGHTLY_HOUR
-                await asyncio.to_thread(run_nightly, engine, settings, day)
+            # once a day from TOPLLANTAS_INVENTORY__NIGHTLY_HOUR; a failed run is not retried
+            # by this process the same day (a minute of CPU every pass would starve the chat)
+            if day is not None and attempted.get("nightly") != day:
+                attempted["nightly"] = day
+                await _heavy_job(engine, settings, "nightly", day)
             # scheduled reports to subscribers, CRM follow-up of open quotes and leads
             await asyncio.to_thread(reports_sweep, engine, settings)
             tomorrow = await asyncio.to_thread(evening_plan_due, engine, settings)
-            if tomorrow is not None:  # TOPLLANTAS_LOGISTICS__PLAN_HOUR, once per day
-                await asyncio.to_thread(run_evening_plan, engine, settings, tomorrow)
+            # TOPLLANTAS_LOGISTICS__PLAN_HOUR, once per day
+            if tomorrow is not None and attempted.get("evening_plan") != tomorrow:
+                attempted["evening_plan"] = tomorrow
+                await _heavy_job(engine, settings, "evening_plan", tomorrow)
             sent = await asyncio.to_thread(notifier.deliver_queued)
             if sent:
                 log.info("sent %d queued outbox messages", sent)
@@ -167,6 +175,35 @@ async def _sweep(engine: Engine, settings: Settings, container: Container) -> No
         except Exception:  # a failed sweep must not stop the next one
             log.exception("sweep failed")
         await asyncio.sleep(settings.reservation_sweep_seconds)
+
+
+def run_job(settings: Settings, job: str, day: date) -> None:
+    """A scheduled job in a process of its own (the nightly forecast, tomorrow's routes)."""
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        if job == "nightly":
+            run_nightly(engine, settings, day)
+        else:
+            run_evening_plan(engine, settings, day)
+    finally:
+        engine.dispose()
+
+
+async def _heavy_job(engine: Engine, settings: Settings, job: str, day: date) -> None:
+    """Run a job of a minute's CPU (the demo's nightly forecast takes about 50 s) in a fresh
+    interpreter, so the chat keeps this process's GIL and the job takes the other core; an
+    in-memory database (tests) cannot be shared, so there it runs in a thread."""
+    url = settings.resolved_database_url
+    if url.startswith("sqlite") and (url.endswith(":memory:") or url.rstrip("/") == "sqlite:"):
+        if job == "nightly":
+            await asyncio.to_thread(run_nightly, engine, settings, day)
+        else:
+            await asyncio.to_thread(run_evening_plan, engine, settings, day)
+        return
+    loop = asyncio.get_running_loop()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        await loop.run_in_executor(pool, run_job, settings, job, day)
 
 
 def _remind_once(engine: Engine) -> int:
