@@ -7,7 +7,6 @@ import contextlib
 import logging
 import multiprocessing
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
@@ -200,10 +199,19 @@ async def _heavy_job(engine: Engine, settings: Settings, job: str, day: date) ->
         else:
             await asyncio.to_thread(run_evening_plan, engine, settings, day)
         return
-    loop = asyncio.get_running_loop()
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
-        await loop.run_in_executor(pool, run_job, settings, job, day)
+    process = multiprocessing.get_context("spawn").Process(
+        target=run_job, args=(settings, job, day), name=f"topllantas-{job}", daemon=True
+    )
+    process.start()
+    try:
+        while process.is_alive():
+            await asyncio.sleep(0.5)
+    except asyncio.CancelledError:  # the server is stopping: the job goes with it
+        process.terminate()
+        await asyncio.to_thread(process.join, 10)
+        raise
+    if process.exitcode != 0:
+        raise RuntimeError(f"scheduled job {job} for {day} exited with {process.exitcode}")
 
 
 def _remind_once(engine: Engine) -> int:
