@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from db.engine import session_scope
 from db.tables import AuditLog, Customer, Order, Product, Stock
 from domain.enums import CustomerKind, Role
 from tests.conftest import bearer
@@ -333,12 +334,14 @@ def _limit_dealer_credit(engine: Engine, left_cents: int) -> Customer:
                 ),
             )
         ).one()
-    with Session(engine) as s:
+    # A write transaction from its BEGIN: a read upgraded to a write fails at once on SQLite
+    # ("database is locked") when the app's background threads wrote in between.
+    with session_scope(engine, write=True) as s:
         row = s.get(Customer, dealer.id)
         assert row is not None
         row.credit_limit_cents = int(used) + left_cents
         s.add(row)
-        s.commit()
+        s.flush()
         s.refresh(row)
         return row
 
