@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 
@@ -176,14 +176,18 @@ async def _sweep(engine: Engine, settings: Settings, container: Container) -> No
         await asyncio.sleep(settings.reservation_sweep_seconds)
 
 
+# The scheduled jobs of a minute's CPU, by the name the sweep gives them.
+_HEAVY_JOBS: dict[str, Callable[[Engine, Settings, date], object]] = {
+    "nightly": run_nightly,
+    "evening_plan": run_evening_plan,
+}
+
+
 def run_job(settings: Settings, job: str, day: date) -> None:
     """A scheduled job in a process of its own (the nightly forecast, tomorrow's routes)."""
     engine = make_engine(settings.resolved_database_url)
     try:
-        if job == "nightly":
-            run_nightly(engine, settings, day)
-        else:
-            run_evening_plan(engine, settings, day)
+        _HEAVY_JOBS[job](engine, settings, day)
     finally:
         engine.dispose()
 
@@ -194,10 +198,7 @@ async def _heavy_job(engine: Engine, settings: Settings, job: str, day: date) ->
     in-memory database (tests) cannot be shared, so there it runs in a thread."""
     url = settings.resolved_database_url
     if url.startswith("sqlite") and (url.endswith(":memory:") or url.rstrip("/") == "sqlite:"):
-        if job == "nightly":
-            await asyncio.to_thread(run_nightly, engine, settings, day)
-        else:
-            await asyncio.to_thread(run_evening_plan, engine, settings, day)
+        await asyncio.to_thread(_HEAVY_JOBS[job], engine, settings, day)
         return
     process = multiprocessing.get_context("spawn").Process(
         target=run_job, args=(settings, job, day), name=f"topllantas-{job}", daemon=True
