@@ -1,14 +1,24 @@
-"""The logistics agent: the status of the customer's own orders and deliveries, and how they
-receive them (pickup or home installation)."""
+"""The logistics agent: the customer's order and its delivery (status and ETA, moving it,
+pickup instead, a new address, the fee, the survey), and staff dispatch (route plans, late
+deliveries, trucks, the day's figures)."""
 
 from agents.base import AgentSpec
+from tools.dispatch import STAFF_DELIVERY_TOOLS
 from tools.fulfillment import SET_FULFILLMENT
+from tools.logistics import CUSTOMER_DELIVERY_TOOLS
 from tools.order_status import GET_ORDER_STATUS
 from tools.people import HANDOFF_TO_HUMAN
 
 AGENT = AgentSpec(
     name="logistics",
-    description="Estado de pedidos y entregas; recoger o instalar a domicilio; lo demás, una persona.",
-    tools=(GET_ORDER_STATUS, SET_FULFILLMENT, HANDOFF_TO_HUMAN),
+    description=(
+        "Estado de pedidos y entregas, hora de llegada, reprogramar, recoger en sucursal, "
+        "cambiar dirección, costo de envío; para el personal: rutas, retrasos, camionetas e "
+        "indicadores de entrega."
+    ),
+    tools=(
+        GET_ORDER_STATUS, SET_FULFILLMENT, *CUSTOMER_DELIVERY_TOOLS, *STAFF_DELIVERY_TOOLS,
+        HANDOFF_TO_HUMAN,
+    ),
     prompt="logistics",
 )

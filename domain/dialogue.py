@@ -46,6 +46,8 @@ class Task(StrEnum):
     ORDER_STATUS = "order_status"
     SUPPORT = "support"  # a tire problem, care or warranty
     STAFF_QUERY = "staff_query"  # stock, sales, leads for staff
+    DELIVERY = "delivery"  # a home delivery: when it arrives, moving it, pickup, address
+    DISPATCH = "dispatch"  # staff: route plans, late deliveries, trucks, the day's figures
 
 
 class Awaiting(StrEnum):
@@ -71,6 +73,8 @@ class Awaiting(StrEnum):
     APPOINTMENT_TIME = "appointment_time"  # "¿a qué hora te queda?" (free slots offered)
     PURCHASE_CONFIRM = "purchase_confirm"  # staff: "¿Genero la orden de compra?"
     TRANSFER_CONFIRM = "transfer_confirm"  # staff: "¿Hago el traspaso?"
+    DELIVERY_WINDOW = "delivery_window"  # windows a delivery can move to were offered
+    DELIVERY_ADDRESS = "delivery_address"  # "¿a qué dirección la mandamos?"
 
 
 class OptionKey(StrEnum):
@@ -219,6 +223,18 @@ class StaffSlots(_Slot):
     purchase: PendingPurchase | None = None
 
 
+class DeliverySlots(_Slot):
+    """A home delivery being talked about: the windows offered, what a move replaced (for
+    "no, déjalo como estaba"), and the staff's dispatch question (for "¿y en Monterrey?")."""
+
+    offers: list[str] = Field(default_factory=list)  # "2026-12-01:morning", as offered
+    day: date | None = None  # the day asked for, before a window was chosen
+    previous: str | None = None  # "2026-11-30:afternoon": the window before this chat moved it
+    question: str | None = None  # staff: "plan", "late", "fleet", "kpis"
+    question_day: date | None = None
+    question_vehicle: str | None = None
+
+
 class Slots(_Slot):
     """Everything the conversation has established."""
 
@@ -256,6 +272,7 @@ class Slots(_Slot):
     )
     report_days: int | None = None  # its period
     staff: StaffSlots = Field(default_factory=StaffSlots)  # the staff question and its filters
+    delivery: DeliverySlots = Field(default_factory=DeliverySlots)  # a delivery being changed
     invoice: InvoiceSlot = Field(default_factory=InvoiceSlot)
 
     def offer(self, sku: str | None) -> Offer | None:

@@ -137,6 +137,13 @@ def _fold(text: str) -> str:
     return " ".join(plain.lower().split())
 
 
+def zone_of(address: str, branch_code: str) -> str | None:
+    """The neighbourhood of a branch's area an address names (the longest match), if any."""
+    folded = _fold(address)
+    names = [name for name, _, _ in GAZETTEER.get(branch_code, ()) if _fold(name) in folded]
+    return max(names, key=len, default=None)
+
+
 def geocode(address: str, branch_code: str) -> tuple[float, float] | None:
     """(lat, lon) of an address in a branch's area from the neighbourhood it names, spread by
     up to ~400 m with a hash of the address (two houses of one colonia are not one point);

@@ -15,6 +15,8 @@ KINDS = {
     "failed": "delivery_failed",
     "survey": SURVEY_KIND,
     "dispatch": "dispatch_alert",
+    "moved": "delivery_rescheduled",
+    "changed": "delivery_changed",
 }
 STATUS_TEXT = {
     "scheduled": "Programado",
@@ -83,3 +85,53 @@ def dispatch_alert(folio: str, minutes: int, driver: str, window: tuple[datetime
         f"Alerta de despacho: el pedido #{folio} (conductor {first_name(driver) or '-'}) llegaría "
         f"{minutes} min tarde; nueva ventana {window_text(*window)}."
     )
+
+
+def rescheduled(name: str, folio: str, when: str, url: str) -> str:
+    return (
+        f"Hola, {first_name(name) or 'cliente'}. Movimos la entrega de tu pedido #{folio} al "
+        f"{when} ✅\nSigue tu entrega: {url}"
+    )
+
+
+def to_pickup(name: str, folio: str, branch: str, address: str) -> str:
+    return (
+        f"Hola, {first_name(name) or 'cliente'}. Cancelamos la entrega a domicilio de tu pedido "
+        f"#{folio}: lo recoges en la sucursal {branch} ({address})."
+    )
+
+
+def address_changed(name: str, folio: str, address: str, url: str) -> str:
+    return (
+        f"Hola, {first_name(name) or 'cliente'}. Actualizamos la dirección de entrega de tu "
+        f"pedido #{folio}: {address}.\nSigue tu entrega: {url}"
+    )
+
+
+# Why a delivery cannot change (tools read these; customers see them as they are).
+ALREADY_LEFT = (
+    "Tu pedido #{folio} ya salió en la camioneta 🚚, así que ya no puedo moverlo desde aquí. "
+    "Si no vas a estar, dime y aviso al conductor y a logística para reprogramarlo."
+)
+DONE_ALREADY = "Tu pedido #{folio} ya está {status}; ya no hay entrega que mover."
+NO_DELIVERY = (
+    "Tu pedido #{folio} es para recoger en sucursal, no tiene entrega a domicilio. Si quieres "
+    "que te lo llevemos, pásame la dirección y el día."
+)
+WINDOW_FULL = (
+    "Ese horario ya no lo podemos cubrir con las camionetas de ese día. Te puedo ofrecer: {offers}"
+)
+NO_WINDOWS = "Ese día ya no tenemos espacio para entregas; ¿te sirve otro día?"
+UNKNOWN_ZONE = (
+    "No ubico esa dirección en nuestra zona de entrega 🙏 ¿Me das la colonia y la ciudad? "
+    "(p. ej. Calle Durango 120, Col. Roma Norte, CDMX)"
+)
+OUT_OF_AREA = (
+    "Esa dirección queda a {km} km de la sucursal, fuera de nuestra zona de entrega (hasta 25 km). "
+    "Puedes recogerlo en la sucursal sin costo."
+)
+OTHER_BRANCH = (
+    "Tus llantas están en la sucursal {branch}; ahí las puedes recoger. Cambiarlas de sucursal lo "
+    "ve un asesor."
+)
+NO_SURVEY = "No tengo una encuesta de entrega pendiente a tu nombre."

@@ -28,7 +28,8 @@ from sqlalchemy.engine import Engine
 from adapters.llm.offline.nlu import NLU
 from core.security import split_api_key
 from core.settings import LlmSettings, Settings
-from db.engine import make_engine
+from db.engine import make_engine, session_scope
+from db.tables import Customer
 from evals.events import EventRunner, EventUnavailable
 from evals.judge import StateJudge, TaskError
 from evals.models import Goal, Task
@@ -48,7 +49,7 @@ from evals.setup import CaseSetupRunner, SetupFailed
 from evals.state import canonical, stock_levels
 from evals.targets import Conversation, HttpConversation, InProcessConversation
 from evals.user_sim import SimulatedUser, make_user
-from evals.world import World, prepare_template
+from evals.world import World, pick_customer, prepare_template
 
 __all__ = ["DEFAULT_ANCHOR", "Harness", "RunConfig", "TaskError", "TrialResult"]
 
@@ -347,6 +348,16 @@ class Harness:
         where the server keeps them (``--target-db``), before the conversation."""
         if self.config.target is not None and world.role == "technician" and self.config.api_key:
             world.technician_prefix = split_api_key(self.config.api_key)[0]
+        if task.deliveries:
+            if self.config.target is not None:
+                raise SetupFailed("setup deliveries run in process only")
+            from evals.deliveries import run_setup
+
+            with session_scope(world.engine) as session:
+                persona = session.get(Customer, world.customer_id) if world.customer_id else None
+            world.setup_deliveries = run_setup(
+                world.engine, world.settings, list(task.deliveries), persona, pick_customer
+            )
         if not task.setup:
             return
         engine = self.judge.target_engine if self.config.target else world.engine

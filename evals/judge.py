@@ -171,6 +171,12 @@ class StateJudge:
             problems += purchasing_problems(
                 task.db.purchase_orders, task.db.transfers, world.engine, baseline_ids, resolver
             )
+        if (task.db.deliveries or task.db.plans) and not self.over_http:
+            from evals.deliveries import delivery_problems, plan_problems
+
+            problems += delivery_problems(world.engine, list(task.db.deliveries),
+                                          world.setup_deliveries)  # fmt: skip
+            problems += plan_problems(world.engine, list(task.db.plans))
         if task.db.case is not None and not self.from_trace:
             problems += self._case(task.db.case, world, created, resolver)
         if task.db.appointments is not None:

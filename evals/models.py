@@ -173,6 +173,54 @@ class CaseSetup(Strict):
         return self
 
 
+DeliveryStatusName = Literal["scheduled", "out_for_delivery", "late", "delivered", "failed"]
+
+
+class DeliverySetup(Strict):
+    """A paid order with a home delivery, before the conversation.
+
+    ``customer`` None: the task's own customer persona. ``day``: delivery days from today for a
+    scheduled one (1 = the next delivery day). ``planned``: that day of the branch is planned
+    (routes exist). ``late``: on the road and past its window; ``delivered``: today, its survey
+    sent and not answered (``on_time`` false: after its window).
+    """
+
+    customer: CustomerPick | None = None
+    branch: Literal["CDMX", "GDL", "MTY"] = "CDMX"
+    day: int = Field(1, ge=0, le=6)
+    window: TimeWindow = TimeWindow.MORNING
+    colonia: str = "Roma Norte"
+    quantity: int = Field(4, ge=1, le=40)
+    status: DeliveryStatusName = "scheduled"
+    planned: bool = False
+    on_time: bool = True
+
+
+class DeliveryExpect(Strict):
+    """The end state of a setup delivery (``setup`` indexes ``deliveries``); only the fields
+    given are checked. ``weekday``: Monday=0; ``moved``: its window differs from the setup's;
+    ``address_has``: words the address must contain (accents ignored)."""
+
+    setup: int = Field(0, ge=0)
+    status: DeliveryStatusName | Literal["cancelled"] | None = None
+    moved: bool | None = None
+    weekday: int | None = Field(None, ge=0, le=6)
+    window: TimeWindow | None = None
+    day_offset: int | None = Field(None, description="Delivery days from today, as in setup")
+    fulfillment: Literal["pickup", "delivery"] | None = None
+    address_has: str | None = None
+    routed: bool | None = Field(None, description="On a route of the plan")
+    survey_score: int | None = Field(None, ge=1, le=5)
+
+
+class PlanExpect(Strict):
+    """Routes planned for a branch on a day (delivery days from today)."""
+
+    branch: Literal["CDMX", "GDL", "MTY"]
+    day: int = Field(1, ge=0, le=6)
+    routes: bool = True  # at least one route (False: none)
+
+
 class WorldEvent(Strict):
     """Something that happens outside the chat between two customer turns of a script.
 
@@ -370,6 +418,10 @@ class DbCriteria(Strict):
     transfers: list[TransferExpect] | None = Field(
         None, description="Exactly these stock transfers were created ([] for none)"
     )
+    deliveries: list[DeliveryExpect] = Field(
+        default_factory=list, description="End states of the setup deliveries"
+    )
+    plans: list[PlanExpect] = Field(default_factory=list, description="Route plans that exist")
     nothing_written: bool = False
 
 
@@ -467,6 +519,9 @@ class Task(Strict):
     setup: list[CaseSetup] = Field(
         default_factory=list, description="Support cases opened before the conversation"
     )
+    deliveries: list[DeliverySetup] = Field(
+        default_factory=list, description="Home deliveries that exist before the conversation"
+    )
     user: UserSpec
     actions: list[Action] = Field(default_factory=list)
     db: DbCriteria = Field(default_factory=DbCriteria)
@@ -489,8 +544,11 @@ class Task(Strict):
         if self.user.events_before() and self.db.replay:
             # The replay knows the reference actions, not what happened between the turns.
             raise ValueError("a task with world events needs db.replay false and assertions")
-        if self.setup and self.db.replay:
+        if (self.setup or self.deliveries) and self.db.replay:
             raise ValueError("a task with a setup needs db.replay false and assertions")
+        wrong_deliveries = [w.setup for w in self.db.deliveries if w.setup >= len(self.deliveries)]
+        if wrong_deliveries:
+            raise ValueError(f"setup deliveries {wrong_deliveries} do not exist")
         mine = [s for s in self.setup if s.customer is None]
         if mine and self.persona.demo_customer is None and not self.persona.new_customer:
             raise ValueError("a setup case without a customer needs a customer persona")

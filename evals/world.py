@@ -28,6 +28,17 @@ NEW_CUSTOMER_NAME = "Cliente (evaluación)"  # the name /v1/chat gives a first-t
 TECHNICIAN_NAME = "Técnico (evaluación)"
 EVAL_ACTOR = "eval"
 DEMO_SOURCES = ("db/demo", "db/migrations/versions", "db/tables")
+# The nightly inventory job runs once into the template (forecasts, suggestions, alerts for the
+# staff tasks), so the code it runs is part of the template's key too.
+INVENTORY_SOURCES = (
+    "evals/world.py",
+    "db/inventory_job.py",
+    "db/repositories/replenishment.py",
+    "db/repositories/reorder.py",
+    "db/repositories/inventory_alerts.py",
+    "engines/forecasting",
+    "engines/replenishment",
+)
 
 
 def tool_registry() -> dict[str, ToolSpec]:
@@ -39,8 +50,9 @@ def _source_hash() -> str:
     """A hash of the code that shapes the demo data, so a stale cached template is not reused."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for folder in DEMO_SOURCES:
-        for path in sorted((root / folder).rglob("*")):
+    for folder in DEMO_SOURCES + INVENTORY_SOURCES:
+        base = root / folder
+        for path in [base] if base.is_file() else sorted(base.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".csv"):
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
@@ -52,8 +64,32 @@ def template_name(*, seed: int, anchor: date, history_days: int) -> str:
     return f"demo-s{seed}-{anchor.isoformat()}-h{history_days}-{_source_hash()}.db"
 
 
+def run_inventory_job(engine: Engine, *, anchor: date) -> None:
+    """The nightly inventory job once, on the day after the history ends, with the default
+    inventory settings (the environment's never change the world a task sees)."""
+    from core.settings import InventorySettings
+    from db.inventory_job import run_nightly
+
+    settings = Settings(environment="test", inventory=InventorySettings())
+    run_nightly(engine, settings, anchor)
+
+
+def with_inventory_run(source: Path, target: Path, *, anchor: date) -> Path:
+    """A copy of a seeded template with the nightly inventory job run once in it."""
+    shutil.copyfile(source, target)
+    engine = make_engine(f"sqlite:///{target}")
+    try:
+        run_inventory_job(engine, anchor=anchor)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    return target
+
+
 def prepare_template(cache_dir: Path, *, seed: int, anchor: date, history_days: int) -> Path:
-    """A migrated, seeded SQLite demo database in ``cache_dir``, made once and reused."""
+    """A migrated, seeded SQLite demo database in ``cache_dir`` with one nightly inventory run
+    (about 6 s on 120 days of history), made once and reused."""
     from db.demo.seed import seed_demo
     from db.migrate import upgrade
 
@@ -67,6 +103,7 @@ def prepare_template(cache_dir: Path, *, seed: int, anchor: date, history_days: 
     try:
         upgrade(engine)
         seed_demo(engine, seed=seed, anchor=anchor, history_days=history_days)
+        run_inventory_job(engine, anchor=anchor)
         with engine.connect() as conn:  # everything into the main file before it is copied
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -121,6 +158,8 @@ class World:
     technician_prefix: str | None = None
     # The support cases the task's setup opened (evals.setup), as a technician reads them.
     setup_cases: list[dict[str, Any]] = field(default_factory=list)
+    # The home deliveries the task's setup made (evals.deliveries.Made), in setup order.
+    setup_deliveries: list[Any] = field(default_factory=list)
 
     @classmethod
     def create(
@@ -151,9 +190,12 @@ class World:
             elif persona.new_customer:
                 phone = new_customer_phone(task_id, salt)
                 customer = customer_by_phone(
-                    session, phone, name=NEW_CUSTOMER_NAME, actor=EVAL_ACTOR
+                    session, phone, name=NEW_CUSTOMER_NAME, actor=EVAL_ACTOR, is_test=True
                 )
             if customer is not None:
+                # A persona is test data: evaluator keys speak only as test customers.
+                customer.is_test = True
+                session.add(customer)
                 self.customer_id, self.phone = customer.id, customer.phone
                 self.discount_bp = customer.discount_bp
             if persona.role == "technician":

@@ -12,9 +12,11 @@ from tools.catalog import (
     GET_SERVICE_PRICES,
     SEARCH_TIRES,
 )
+from tools.dispatch import STAFF_DELIVERY_TOOLS
 from tools.fulfillment import REQUEST_INVOICE, SET_FULFILLMENT
 from tools.history import GET_TECHNICAL_HISTORY
 from tools.inventory import CHECK_STOCK, GET_SALES_RANKING, LIST_HANDOFF_REQUESTS, LIST_LOW_STOCK
+from tools.logistics import CUSTOMER_DELIVERY_TOOLS
 from tools.order_status import GET_ORDER_STATUS
 from tools.orders import CANCEL_RESERVATION, CHANGE_RESERVATION, CREATE_RESERVATION
 from tools.payments import GET_PAYMENT_OPTIONS, RESEND_PAYMENT_LINK
@@ -52,5 +54,7 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     *SALES_ANALYTICS_TOOLS,
     *CASE_TOOLS,
     *APPOINTMENT_TOOLS,
+    *CUSTOMER_DELIVERY_TOOLS,
+    *STAFF_DELIVERY_TOOLS,
 )
 TOOLS_BY_NAME: dict[str, ToolSpec] = {spec.name: spec for spec in ALL_TOOLS}

@@ -166,6 +166,13 @@ def _notify(session: Session, delivery: t.Delivery, kind: str, body: str, out: O
         out.outbox_ids.append(row.id)
 
 
+def notify_customer(session: Session, delivery: t.Delivery, kind: str, body: str) -> Outcome:
+    """Queue a notice about this delivery to its customer's WhatsApp (none when opted out)."""
+    out = Outcome()
+    _notify(session, delivery, kind, body, out)
+    return out
+
+
 def _move_order(session: Session, order: t.Order, to: OrderStatus, actor: str) -> None:
     from db.repositories.orders import update_order
     from domain.orders import TRANSITIONS
