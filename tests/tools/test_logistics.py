@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 import db.tables as t
 from core.settings import Settings
+from domain.clock import mexico_today
 from domain.delivery_results import (
     DeliveryChanged,
     DeliveryCost,
@@ -21,7 +22,6 @@ from domain.delivery_results import (
     RoutesPlanned,
     SurveyRecorded,
 )
-from domain.clock import mexico_today
 from domain.dialogue import TimeWindow
 from domain.orders import window_of
 from evals.deliveries import delivery_day, make_delivery, plan
