@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from adapters.channels.notifier import Notifier
 from adapters.payments.base import PaymentProvider
 from adapters.payments.local import build_payment_provider
+from api.abuse import AbuseLimiters
 from api.cache import ResponseCache
 from api.key_cache import KeyCache
 from api.ratelimit import RateLimiter
@@ -30,6 +31,7 @@ class Container:
     key_cache: KeyCache
     search_cache: ResponseCache
     rate_limiter: RateLimiter
+    abuse: AbuseLimiters  # budgets of callers without a key (chat, /oauth/token, /pay)
     # SQLite takes one writer at a time anyway; letting twenty pool threads fight for the GIL
     # and the write lock made each order three times slower than running them one by one.
     write_limiter: anyio.CapacityLimiter
@@ -37,6 +39,19 @@ class Container:
     payments: PaymentProvider
     chat: ChatService
     whatsapp: WhatsAppDesk
+
+
+def abuse_limiters(settings: Settings) -> AbuseLimiters:
+    """The keyless budgets of TOPLLANTAS_ABUSE__*, built like the per-key limiter."""
+    a = settings.abuse
+    return AbuseLimiters(
+        chat_ip=RateLimiter(per_minute=a.chat_ip_per_minute, burst=a.chat_ip_burst),
+        chat_session=RateLimiter(per_minute=a.chat_session_per_minute, burst=a.chat_session_burst),
+        oauth_client=RateLimiter(per_minute=a.oauth_client_per_minute, burst=a.oauth_client_burst),
+        oauth_ip=RateLimiter(per_minute=a.oauth_ip_per_minute, burst=a.oauth_ip_burst),
+        pay_ip=RateLimiter(per_minute=a.pay_ip_per_minute, burst=a.pay_ip_burst),
+        pay_link=RateLimiter(per_minute=a.pay_link_per_minute, burst=a.pay_link_burst),
+    )
 
 
 @asynccontextmanager
@@ -68,6 +83,7 @@ async def open_container(settings: Settings, engine: Engine) -> AsyncIterator[Co
             rate_limiter=RateLimiter(
                 per_minute=settings.rate_limit.per_minute, burst=settings.rate_limit.burst
             ),
+            abuse=abuse_limiters(settings),
             write_limiter=anyio.CapacityLimiter(1 if settings.is_sqlite else 8),
             notifier=notifier,
             payments=build_payment_provider(settings),

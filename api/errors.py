@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.abuse import Throttled
 from api.ratelimit import RateLimited, RateLimiter
 from core.errors import (
     Conflict,
@@ -58,8 +59,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RateLimited)
     async def rate_limited(_: Request, exc: RateLimited) -> JSONResponse:
+        message = (
+            exc.message
+            if isinstance(exc, Throttled)
+            else "too many requests for this API key; retry later"
+        )
         return JSONResponse(
-            error_body("rate_limited", "too many requests for this API key; retry later"),
+            error_body("rate_limited", message),
             status_code=429,
             headers={"Retry-After": RateLimiter.retry_after_header(exc.wait_s)},
         )

@@ -20,6 +20,51 @@ class RateLimitSettings(BaseModel):
     burst: int = Field(default=100, ge=1, description="Requests allowed at once before throttling")
 
 
+class AbuseSettings(BaseModel):
+    """Bounds on callers without a key: the anonymous web chat and its holds, /oauth/token
+    and /pay. Budgets are token buckets (burst at once, refilled per minute)."""
+
+    chat_ip_per_minute: int = Field(
+        default=60, ge=1, description="Keyless web-chat messages per minute from one IP"
+    )
+    chat_ip_burst: int = Field(default=20, ge=1)
+    chat_session_per_minute: int = Field(
+        default=20, ge=1, description="Keyless web-chat messages per minute in one conversation"
+    )
+    chat_session_burst: int = Field(default=8, ge=1)
+    guest_hold_hours: int = Field(
+        default=2,
+        ge=1,
+        le=24 * 14,
+        description="How long an anonymous web chat's reservation holds stock until its deposit "
+        "is paid (a paid deposit keeps the tires until pickup)",
+    )
+    guest_max_units: int = Field(
+        default=8, ge=1, le=200, description="Tires one anonymous conversation may hold"
+    )
+    guest_open_holds_per_ip: int = Field(
+        default=3,
+        ge=1,
+        description="Unpaid anonymous reservations open at once from one IP (all its chats)",
+    )
+    oauth_client_per_minute: int = Field(
+        default=10, ge=1, description="/oauth/token requests per minute per client_id"
+    )
+    oauth_client_burst: int = Field(default=10, ge=1)
+    oauth_ip_per_minute: int = Field(
+        default=30, ge=1, description="/oauth/token requests per minute from one IP"
+    )
+    oauth_ip_burst: int = Field(default=20, ge=1)
+    pay_ip_per_minute: int = Field(
+        default=30, ge=1, description="/pay page and checkout requests per minute from one IP"
+    )
+    pay_ip_burst: int = Field(default=20, ge=1)
+    pay_link_per_minute: int = Field(
+        default=10, ge=1, description="/pay requests per minute for one payment link"
+    )
+    pay_link_burst: int = Field(default=10, ge=1)
+
+
 class AuthSettings(BaseModel):
     """API keys and OAuth 2.0 client-credentials tokens."""
 
@@ -338,6 +383,7 @@ class Settings(BaseSettings):
     llm: LlmSettings = LlmSettings()
     payments: PaymentSettings = PaymentSettings()
     rate_limit: RateLimitSettings = RateLimitSettings()
+    abuse: AbuseSettings = AbuseSettings()
     erp: ErpSettings = ErpSettings()
     twilio: TwilioSettings = TwilioSettings()
     smtp: SmtpSettings = SmtpSettings()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 # A message that never reaches the agents.
 EMPTY_REPLY = "¿Me escribes tu mensaje? Cuéntame para qué auto buscas llantas o en qué te ayudo 🙂"
 LONG_REPLY = "Tu mensaje es muy largo para mí 😅 ¿Me lo resumes en unas líneas?"
@@ -12,6 +14,18 @@ TROUBLE_REPLY = (
     "Perdón, tuve un problema para responderte 😕 ¿Me lo repites en un momento? Si es urgente, "
     "te paso con un asesor."
 )
+
+
+def too_fast(wait_s: float) -> str:
+    """A keyless web chat over its message budget: how long to wait, in words."""
+    seconds = max(1, math.ceil(wait_s))
+    if seconds < 60:
+        when = "un segundo" if seconds == 1 else f"{seconds} segundos"
+    else:
+        minutes = math.ceil(seconds / 60)
+        when = "un minuto" if minutes == 1 else f"{minutes} minutos"
+    return f"Vas muy rápido 😅 Dame {when} y me vuelves a escribir."
+
 
 # A turn that ended without text of its own.
 FOLLOW_UP = "¿En qué más te ayudo?"

@@ -79,6 +79,11 @@ class OrderChange(BaseModel):
     lines: list[OrderLineCreate] | None = Field(None, min_length=1, max_length=50)
     branch_code: str | None = Field(None, min_length=2, max_length=8)
     with_deposit_link: bool = True
+    hold_until: datetime | None = Field(
+        None,
+        description="The new hold ends then at the latest (e.g. the old hold's end, so a change "
+        "buys no time); unset = the store's hold from now",
+    )
 
     @model_validator(mode="after")
     def _something(self) -> OrderChange:

@@ -166,3 +166,20 @@ def invoice_locked(folio: str, status: str) -> str:
     if status in ("cancelled", "quote"):
         return f"El pedido {folio} está {STATUS_ES[status]}, así que no se puede facturar."
     return f"La factura del pedido {folio} ya se emitió; para cambiarla te paso con un asesor."
+
+
+def too_many_units(max_units: int) -> str:
+    """More tires than an anonymous chat may hold."""
+    return (
+        f"Por este chat puedo apartarte hasta {max_units} llantas. Si necesitas más, escríbenos "
+        "por WhatsApp o te paso con un asesor para armar tu pedido."
+    )
+
+
+def too_many_holds(hold_hours: int) -> str:
+    """The IP already has its unpaid anonymous holds."""
+    return (
+        "Desde esta conexión ya hay varios apartados sin anticipo. Paga el anticipo de alguno o "
+        f"espera a que venzan (duran {hold_hours} horas) y con gusto te aparto estas. También "
+        "te puedo pasar con un asesor."
+    )

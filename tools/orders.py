@@ -29,6 +29,7 @@ from domain.tool_results import (
 from tools import messages
 from tools.base import CUSTOMER_ONLY, ToolContext, ToolRefused, ToolTx, tool
 from tools.catalog import MAX_QUANTITY
+from tools.guest_holds import check_ip, check_units, guest_rules, open_guest_hold
 from tools.identity import (
     Speaker,
     customer_orders,
@@ -153,6 +154,8 @@ def _modify(
     if same and wanted in (None, current.branch_code):
         tx.erp.payment_link(current.id, "deposit")
         return "unchanged", None, tx.erp.get_order(current.id), None
+    guest = guest_rules(tx, ctx)
+    check_units(guest, quantity)
     held = {current.branch_code: sum(li.quantity for li in current.lines if li.sku == product.sku)}
     here = next((s.available for s in product.stock if s.branch_code == current.branch_code), 0)
     branch = wanted or (
@@ -165,6 +168,8 @@ def _modify(
         lines=[OrderLineCreate(sku=product.sku, quantity=quantity)],
         branch_code=branch if branch != current.branch_code else None,
         with_deposit_link=True,
+        # An anonymous hold keeps its end: changing it never buys more time.
+        hold_until=current.held_until if guest is not None else None,
     )
     try:
         order = tx.erp.change_order(current.id, change)
@@ -184,6 +189,10 @@ def _create(
     quantity: int,
     args: ReservationArgs,
 ) -> OrderPublic:
+    guest = guest_rules(tx, ctx)
+    check_units(guest, quantity)
+    if guest is not None:
+        check_ip(tx, ctx, guest)
     if args.branch_code:
         branch = find_branch(tx, args.branch_code).code
     else:
@@ -205,6 +214,8 @@ def _create(
         fulfillment_address=slot.address if mode == FulfillmentMode.DELIVERY else None,
         deposit_cents=deposit,
         with_deposit_link=deposit > 0,
+        # Anonymous: a short hold until the deposit is paid (paid, the tires stay until pickup).
+        hold_hours=guest.hold_hours if guest is not None else None,
     )
     try:
         return tx.erp.create_order(payload)
@@ -238,6 +249,8 @@ def create_reservation(ctx: ToolContext, args: ReservationArgs) -> ReservationRe
         if who is None:
             raise ToolRefused(messages.NEED_IDENTITY)
         current = open_reservation(tx, ctx, who)
+        if current is None and guest_rules(tx, ctx) is not None:
+            current = open_guest_hold(tx, who)  # one open hold per anonymous conversation
         previous: str | None = None
         moved_from: str | None = None
         if current is not None:

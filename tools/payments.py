@@ -14,6 +14,7 @@ from domain.services import MSI_MINIMUM_CENTS
 from domain.tool_results import MsiTerm, PaymentLinkInfo, PaymentLinkResult, PaymentOptions
 from tools import messages
 from tools.base import CUSTOMER_ONLY, ToolContext, ToolRefused, tool
+from tools.guest_holds import guest_rules
 from tools.orders import FolioArgs, order_to_act_on
 
 ONLINE_ES = {
@@ -97,6 +98,8 @@ def get_payment_options(ctx: ToolContext, _: NoArgs) -> PaymentOptions:
     apartar. Úsala para "¿puedo pagar en efectivo / en OXXO / con transferencia?"."""
     methods = build_payment_provider(ctx.settings).methods
     payments = ctx.settings.payments
+    with ctx.transaction() as tx:  # an anonymous chat's holds are short: say so
+        guest = guest_rules(tx, ctx)
     return PaymentOptions(
         online_methods=[ONLINE_ES[m] for m in methods],
         in_store_methods=[COUNTER_ES[m] for m in payments.counter_methods],
@@ -106,6 +109,7 @@ def get_payment_options(ctx: ToolContext, _: NoArgs) -> PaymentOptions:
             MsiTerm(months=m, monthly_cents=c) for m, c in sorted(MSI_MINIMUM_CENTS.items())
         ],
         deposit_cents=payments.deposit_cents,
+        hold_hours=guest.hold_hours if guest is not None else None,
     )
 
 

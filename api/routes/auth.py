@@ -9,7 +9,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from api.abuse import client_ip, first_wait
 from api.deps import EngineDep, SettingsDep, container_of
+from api.ratelimit import RateLimiter
 from core.errors import Unauthenticated
 from core.security import KEY_PREFIX, issue_token
 from db.engine import session_scope
@@ -33,6 +35,23 @@ def _oauth_error(error: str, description: str, status: int) -> JSONResponse:
     headers = {"WWW-Authenticate": 'Basic realm="topllantas"'} if status == 401 else None
     return JSONResponse(
         {"error": error, "error_description": description}, status_code=status, headers=headers
+    )
+
+
+def _throttled(request: Request, client_id: str | None) -> JSONResponse | None:
+    """429 once the caller's IP or the client id has spent its budget of attempts: checked
+    before the secret, so guessing costs time whether the guesses fail or not."""
+    abuse = container_of(request.app).abuse
+    checks = [(abuse.oauth_ip, f"ip:{client_ip(request)}")]
+    if client_id:
+        checks.append((abuse.oauth_client, f"client:{client_id[:64]}"))
+    wait = first_wait(*checks)
+    if wait <= 0:
+        return None
+    return JSONResponse(
+        {"error": "rate_limited", "error_description": "too many token requests; retry later"},
+        status_code=429,
+        headers={"Retry-After": RateLimiter.retry_after_header(wait)},
     )
 
 
@@ -63,6 +82,9 @@ def token(
     basic = _basic(request)
     if basic:
         client_id, client_secret = basic
+    throttled = _throttled(request, client_id)
+    if throttled is not None:
+        return throttled
     if not client_id or not client_secret:
         return _oauth_error("invalid_client", "client_id and client_secret are required", 401)
     key = (

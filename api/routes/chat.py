@@ -9,14 +9,16 @@ from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import APIRouter, Depends
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Engine
 
+from api.abuse import AbuseLimiters, client_ip, first_wait
 from api.deps import ChatServiceDep, ContainerDep, EngineDep, bearer, get_principal
+from api.ratelimit import RateLimiter
 from conversation.case_replies import append_case_messages
 from conversation.service import ChatService, TurnResult
 from conversation.sessions import Speaker, web_session
@@ -24,9 +26,10 @@ from core.errors import NotFound, PermissionDenied
 from core.security import Principal
 from db.engine import session_scope
 from db.repositories.cases import session_has_case
+from db.repositories.chat import ANONYMOUS_OWNER
 from db.tables import ChatSession
 from domain.enums import Role
-from domain.messages import EMPTY_REPLY, TROUBLE_REPLY
+from domain.messages import EMPTY_REPLY, TROUBLE_REPLY, too_fast
 from domain.phone import Phone
 from graphs.supervisor import SUPERVISOR
 
@@ -77,14 +80,15 @@ async def optional_principal(
     return await get_principal(container, credentials)
 
 
-def _speaker(principal: Principal | None, wanted: Persona | None) -> Speaker:
-    """Who writes, from the key, never from the message."""
+def _speaker(principal: Principal | None, wanted: Persona | None, request: Request) -> Speaker:
+    """Who writes, from the key, never from the message. Evaluator keys speak only as test
+    customers (checked with the phone in ``web_session``); admin keys as anyone."""
     if principal is None:
         if wanted is not None:
             raise PermissionDenied(
                 "only evaluator and admin keys may speak as another persona", field="as"
             )
-        return Speaker("anonymous", "customer")
+        return Speaker(ANONYMOUS_OWNER, "customer", client_ip=client_ip(request))
     if wanted is not None:
         if principal.role not in MAY_IMPERSONATE:
             raise PermissionDenied(
@@ -92,10 +96,64 @@ def _speaker(principal: Principal | None, wanted: Persona | None) -> Speaker:
             )
         if wanted.role != "customer" and wanted.phone:
             raise PermissionDenied("phone applies to the customer persona only", field="as.phone")
-        return Speaker(f"key:{principal.key_prefix}", wanted.role, wanted.phone)
+        return Speaker(
+            f"key:{principal.key_prefix}",
+            wanted.role,
+            wanted.phone,
+            test_personas_only=principal.role == Role.EVALUATOR,
+        )
     if principal.role not in PERSONA_ROLES:
         raise PermissionDenied("integration keys are for the ERP API, not the chat")
     return Speaker(f"key:{principal.key_prefix}", PERSONA_ROLES[principal.role])
+
+
+def _keyless_wait(
+    abuse: AbuseLimiters, principal: Principal | None, body: ChatRequest, ip: str
+) -> float:
+    """A keyless message spends from its IP's budget and its conversation's; keys have
+    their own per-key budget (``get_principal``). 0 = go ahead, else seconds to wait."""
+    if principal is not None:
+        return 0.0
+    checks = [(abuse.chat_ip, f"ip:{ip}")]
+    if body.session_id:
+        checks.append((abuse.chat_session, f"session:{body.session_id}"))
+    return first_wait(*checks)
+
+
+TOO_FAST = {"error": "rate_limited", "message": "too many messages; retry later", "field": None}
+
+
+def _too_fast(body: ChatRequest, wait: float) -> JSONResponse:
+    """429 with Retry-After, shaped like a reply too: the chat window shows the Spanish text."""
+    reply = ChatResponse(session_id=body.session_id, reply=too_fast(wait), agent=SUPERVISOR)
+    return JSONResponse(
+        {**reply.model_dump(), **TOO_FAST},
+        status_code=429,
+        headers={"Retry-After": RateLimiter.retry_after_header(wait)},
+    )
+
+
+def _too_fast_stream(body: ChatRequest, wait: float) -> StreamingResponse:
+    """The stream's 429: its one ``message`` (the Spanish text), then ``done``."""
+    message = {"agent": SUPERVISOR, "reply": too_fast(wait)}
+    text = (
+        f"event: message\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
+        f"event: done\ndata: {json.dumps({'session_id': body.session_id})}\n\n"
+    )
+    return StreamingResponse(
+        iter([text]),
+        status_code=429,
+        media_type="text/event-stream",
+        headers={
+            "Cache-Control": "no-store",
+            "Retry-After": RateLimiter.retry_after_header(wait),
+        },
+    )
+
+
+CHAT_429: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Keyless chat over its IP or conversation budget: Retry-After"}
+}
 
 
 def _turn(
@@ -144,31 +202,43 @@ def _response(
     )
 
 
-@router.post("/v1/chat", summary="Chat with the agents")
+@router.post(
+    "/v1/chat", summary="Chat with the agents", response_model=ChatResponse, responses=CHAT_429
+)
 async def chat(
+    request: Request,
     body: ChatRequest,
+    container: ContainerDep,
     engine: EngineDep,
     service: ChatServiceDep,
     principal: Annotated[Principal | None, Depends(optional_principal)],
-) -> ChatResponse:
-    """Send a message. Without a key you are an anonymous web customer; a key's role decides the
-    persona; evaluator and admin keys may speak ``as`` a customer (by phone), staff or technician."""
-    speaker = _speaker(principal, body.as_)
+) -> ChatResponse | JSONResponse:
+    """Send a message. Without a key you are an anonymous web customer (per-IP and
+    per-conversation budgets: 429 with Retry-After and a Spanish ``reply``); a key's role
+    decides the persona; evaluator keys may speak ``as`` a test customer (by phone), staff or
+    technician, admin keys as any customer."""
+    speaker = _speaker(principal, body.as_, request)
+    if (wait := _keyless_wait(container.abuse, principal, body, client_ip(request))) > 0:
+        return _too_fast(body, wait)
     chat_session, result = await anyio.to_thread.run_sync(
         _session_and_turn, engine, service, speaker, body
     )
     return _response(chat_session, result, principal)
 
 
-@router.post("/v1/chat/stream", summary="Chat over Server-Sent Events")
+@router.post("/v1/chat/stream", summary="Chat over Server-Sent Events", responses=CHAT_429)
 async def chat_stream(
+    request: Request,
     body: ChatRequest,
+    container: ContainerDep,
     engine: EngineDep,
     service: ChatServiceDep,
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> StreamingResponse:
     """The same turn as /v1/chat, as events: ``agent`` (hand-offs), ``tool``, ``message``, ``done``."""
-    speaker = _speaker(principal, body.as_)
+    speaker = _speaker(principal, body.as_, request)
+    if (wait := _keyless_wait(container.abuse, principal, body, client_ip(request))) > 0:
+        return _too_fast_stream(body, wait)
     chat_session = await anyio.to_thread.run_sync(
         web_session, engine, speaker, body.session_id, body.message
     )

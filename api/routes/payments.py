@@ -16,7 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Engine
 
 from adapters.payments.base import PaymentEvent, PaymentProvider
-from api.deps import EngineDep, PaymentProviderDep, SettingsDep, run_write
+from api.abuse import client_ip, first_wait, secret_key
+from api.deps import EngineDep, PaymentProviderDep, SettingsDep, container_of, run_write
+from api.ratelimit import RateLimiter
 from core.errors import Conflict, NotFound, PermissionDenied
 from db.engine import session_scope
 from db.repositories import payments
@@ -70,6 +72,8 @@ async def pay_page(
     provider: PaymentProviderDep,
 ) -> HTMLResponse:
     """The customer's page for a deposit link (Spanish HTML): pending, paid or expired."""
+    if (slow := _throttled(request, token)) is not None:
+        return slow
 
     def load() -> PaymentPage:
         # A write: opening a link that ran out marks it expired.
@@ -98,6 +102,8 @@ async def pay_confirm(
     """Pays the link as the local provider would (a signed event through the webhook code),
     then sends the browser back to the link page (303). Refused in production: it is a
     simulator, not a real charge."""
+    if (slow := _throttled(request, token)) is not None:
+        return slow
     if settings.environment == "production":
         return _html(_simulator_off_body(), status_code=403)
 
@@ -122,6 +128,20 @@ async def pay_confirm(
     except NotFound:
         return _html(_not_found_body(), status_code=404)
     return RedirectResponse(f"/pay/{quote(token, safe='')}", status_code=303)
+
+
+def _throttled(request: Request, token: str) -> HTMLResponse | None:
+    """429 (a Spanish page, Retry-After) once the caller's IP or this link has spent its
+    budget: link tokens cannot be guessed by hammering, nor one link's page be hammered."""
+    abuse = container_of(request.app).abuse
+    wait = first_wait(
+        (abuse.pay_ip, f"ip:{client_ip(request)}"), (abuse.pay_link, f"link:{secret_key(token)}")
+    )
+    if wait <= 0:
+        return None
+    response = _html(_too_many_body(), title="Espera un momento", status_code=429)
+    response.headers["Retry-After"] = RateLimiter.retry_after_header(wait)
+    return response
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,6 +303,14 @@ def _not_found_body() -> str:
         "<h1>No encontramos este enlace</h1>"
         '<p class="info">Revisa que el enlace esté completo, tal como te lo enviamos. '
         "Si el problema sigue, escríbenos por WhatsApp y te ayudamos con tu pedido.</p>"
+    )
+
+
+def _too_many_body() -> str:
+    return (
+        "<h1>Espera un momento</h1>"
+        '<p class="info">Recibimos muchas solicitudes seguidas. Espera un minuto y vuelve a '
+        "abrir tu enlace de pago.</p>"
     )
 
 

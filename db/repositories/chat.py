@@ -12,7 +12,16 @@ from db.repositories.crm import customer_by_phone, log_turn
 from db.tables import ChatSession, Customer
 
 # Moved to crm.py (one repository for CRM writes); kept importable from here for callers.
-__all__ = ["customer_by_phone", "load_session", "log_turn", "new_session_id", "start_session"]
+__all__ = [
+    "ANONYMOUS_OWNER",
+    "customer_by_phone",
+    "load_session",
+    "log_turn",
+    "new_session_id",
+    "start_session",
+]
+# The owner of every keyless web conversation (its unguessable id is what binds the visitor).
+ANONYMOUS_OWNER = "anonymous"
 
 
 def new_session_id() -> str:
@@ -29,8 +38,10 @@ def start_session(
     customer_id: int | None,
     branch_code: str | None = None,
     session_id: str | None = None,
+    client_ip: str | None = None,
 ) -> ChatSession:
-    """Create a conversation with its identity.
+    """Create a conversation with its identity (and, for an anonymous visitor, the address it
+    came from).
 
     Without a branch, a customer's phone suggests one (a 33 number is served from Guadalajara).
     """
@@ -44,6 +55,7 @@ def start_session(
         channel=channel,
         customer_id=customer_id,
         branch_code=branch_code,
+        client_ip=client_ip,
     )
     session.add(chat)
     session.flush()

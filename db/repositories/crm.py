@@ -19,12 +19,19 @@ GUEST_NAME = "Cliente web (invitado)"
 LEAD_STATUSES = ("new", "contacted", "won", "lost")
 
 
-def customer_by_phone(session: Session, phone: str, *, name: str, actor: str) -> Customer:
-    """The customer with this E.164 phone, created (retail) on first contact."""
+def customer_by_phone(
+    session: Session, phone: str, *, name: str, actor: str, is_test: bool = False
+) -> Customer:
+    """The customer with this E.164 phone, created (retail) on first contact; ``is_test``
+    flags a row created now as test data (an evaluator's persona)."""
     customer = session.exec(select(Customer).where(Customer.phone == phone)).first()
     if customer is None:
         customer = Customer(
-            kind=CustomerKind.RETAIL.value, name=name, phone=phone, whatsapp_id=phone.lstrip("+")
+            kind=CustomerKind.RETAIL.value,
+            name=name,
+            phone=phone,
+            whatsapp_id=phone.lstrip("+"),
+            is_test=is_test,
         )
         session.add(customer)
         session.flush()
@@ -34,7 +41,7 @@ def customer_by_phone(session: Session, phone: str, *, name: str, actor: str) ->
             action="create",
             entity="customer",
             entity_id=customer.id,
-            reason="first contact",
+            reason="test persona" if is_test else "first contact",
         )
     return customer
 

@@ -175,6 +175,10 @@ def change_order(
     order.branch_id = branch.id or 0
     order.subtotal_cents = order.discount_cents = order.iva_cents = order.total_cents = 0
     expires = now + timedelta(hours=hold_hours)
+    if change.hold_until is not None:
+        if as_utc(change.hold_until) <= now:
+            raise InvalidRequest("hold_until must be in the future", field="hold_until")
+        expires = min(expires, as_utc(change.hold_until))
     for product, quantity in items:
         amounts = price_line(product.price_cents, quantity, customer.discount_bp)
         session.add(

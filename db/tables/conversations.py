@@ -24,6 +24,8 @@ class ChatSession(SQLModel, table=True):
         sa_type=sa.String(80), index=True
     )  # "anonymous", "key:<prefix>" or "wa:<phone>"
     branch_code: str | None = Field(default=None, sa_type=sa.String(8))
+    # Where an anonymous web conversation started (unpaid anonymous holds are capped per IP).
+    client_ip: str | None = Field(default=None, sa_type=sa.String(45), index=True)
     active_agent: str | None = Field(default=None, sa_type=sa.String(20))
     turns: int = 0
     # The dialogue state as the last write tool committed it, in that tool's transaction: a

@@ -30,6 +30,9 @@ class Customer(SQLModel, table=True):
     erp_customer_id: int | None = None
     consent_marketing: bool = False
     consent_notifications: bool = True
+    # Test data (fictional demo customers, eval personas): the only customers evaluator keys
+    # may speak as in /v1/chat.
+    is_test: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
 

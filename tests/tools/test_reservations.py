@@ -206,6 +206,9 @@ def test_a_failed_reservation_leaves_no_guest_no_order_and_no_state(
     engine: Engine, make_ctx: MakeCtx
 ) -> None:
     ctx = make_ctx()
+    # The store's refusal, not the anonymous chat's tire cap (tests/tools/test_guest_holds.py).
+    abuse = ctx.settings.abuse.model_copy(update={"guest_max_units": 200})
+    ctx.settings = ctx.settings.model_copy(update={"abuse": abuse})
     sku = offered_sku(ctx)
     with Session(engine) as s:
         customers = s.exec(select(sa.func.count()).select_from(Customer)).one()
