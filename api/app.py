@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
+from adapters.channels.notifier import Notifier
 from adapters.reports.schedule import sweep_once as reports_sweep
 from api.container import Container, open_container
 from api.docs import install_docs
@@ -44,7 +45,8 @@ from core.settings import Settings, get_settings
 from db.backup import scheduled_backup
 from db.delivery_planning import evening_plan_due, run_evening_plan
 from db.engine import make_engine, session_scope
-from db.inventory_job import nightly_due, run_nightly
+from db.inventory_job import nightly_due, ran_on, run_nightly
+from db.leadership import Leadership
 from db.repositories.appointments import queue_reminders
 from db.repositories.orders import expire_reservations
 from domain.clock import mexico_today
@@ -136,44 +138,67 @@ def _recover(container: Container) -> None:
 
 
 async def _sweep(engine: Engine, settings: Settings, container: Container) -> None:
-    """The in-process scheduler: release expired holds, queue tomorrow's appointment reminders
-    (once each), re-run messages whose worker died, send outbox messages left unsent."""
+    """The in-process scheduler. Every server process re-runs the WhatsApp messages whose
+    worker died (their leases make that safe); the rest of the sweep runs in one process at a
+    time, the sweep's leader (``sweep_once``), unless ``TOPLLANTAS_SWEEP_IN_SERVER`` is off
+    because a `topllantas worker` runs it."""
     log = logging.getLogger("topllantas.sweeper")
-    notifier = container.notifier
+    leader = sweep_leadership(engine, settings) if settings.sweep_in_server else None
     attempted: dict[str, date] = {}
-    while True:
-        try:
-            taken = await asyncio.to_thread(container.whatsapp.recover, container.chat)
-            if taken:
-                log.warning("took over %d WhatsApp messages whose worker died", taken)
-            folios = await asyncio.to_thread(_expire_once, engine)
-            if folios:
-                log.info("released expired reservations: %s", ", ".join(folios))
-            reminded = await asyncio.to_thread(_remind_once, engine)
-            if reminded:
-                log.info("queued %d appointment reminders", reminded)
-            day = await asyncio.to_thread(nightly_due, engine, settings)
-            # once a day from TOPLLANTAS_INVENTORY__NIGHTLY_HOUR; a failed run is not retried
-            # by this process the same day (a minute of CPU every pass would starve the chat)
-            if day is not None and attempted.get("nightly") != day:
-                attempted["nightly"] = day
-                await _heavy_job(engine, settings, "nightly", day)
-            # scheduled reports to subscribers, CRM follow-up of open quotes and leads
-            await asyncio.to_thread(reports_sweep, engine, settings)
-            tomorrow = await asyncio.to_thread(evening_plan_due, engine, settings)
-            # TOPLLANTAS_LOGISTICS__PLAN_HOUR, once per day
-            if tomorrow is not None and attempted.get("evening_plan") != tomorrow:
-                attempted["evening_plan"] = tomorrow
-                await _heavy_job(engine, settings, "evening_plan", tomorrow)
-            sent = await asyncio.to_thread(notifier.deliver_queued)
-            if sent:
-                log.info("sent %d queued outbox messages", sent)
-            archive = await asyncio.to_thread(scheduled_backup, settings)  # when due (off: 0 h)
-            if archive is not None:
-                log.info("backup written: %s", archive)
-        except Exception:  # a failed sweep must not stop the next one
-            log.exception("sweep failed")
-        await asyncio.sleep(settings.reservation_sweep_seconds)
+    try:
+        while True:
+            try:
+                taken = await asyncio.to_thread(container.whatsapp.recover, container.chat)
+                if taken:
+                    log.warning("took over %d WhatsApp messages whose worker died", taken)
+                if leader is not None and await asyncio.to_thread(leader.hold):
+                    await sweep_once(engine, settings, container.notifier, attempted)
+            except Exception:  # a failed sweep must not stop the next one
+                log.exception("sweep failed")
+            await asyncio.sleep(settings.reservation_sweep_seconds)
+    finally:
+        if leader is not None:
+            leader.close()
+
+
+def sweep_leadership(engine: Engine, settings: Settings) -> Leadership:
+    """The role of running the sweep: one process of all the servers and workers at a time."""
+    return Leadership(engine, settings.data_dir / "locks", "sweep")
+
+
+async def sweep_once(
+    engine: Engine, settings: Settings, notifier: Notifier, attempted: dict[str, date]
+) -> None:
+    """One pass of the scheduled work (in the sweep's leader only): release expired holds,
+    queue tomorrow's appointment reminders (once each), the nightly job and tomorrow's route
+    plan when due, reports and follow-ups, outbox messages left unsent, the backup when due.
+    ``attempted`` remembers the heavy jobs this process already tried today."""
+    log = logging.getLogger("topllantas.sweeper")
+    folios = await asyncio.to_thread(_expire_once, engine)
+    if folios:
+        log.info("released expired reservations: %s", ", ".join(folios))
+    reminded = await asyncio.to_thread(_remind_once, engine)
+    if reminded:
+        log.info("queued %d appointment reminders", reminded)
+    day = await asyncio.to_thread(nightly_due, engine, settings)
+    # once a day from TOPLLANTAS_INVENTORY__NIGHTLY_HOUR; a failed run is not retried
+    # by this process the same day (a minute of CPU every pass would starve the chat)
+    if day is not None and attempted.get("nightly") != day:
+        attempted["nightly"] = day
+        await _heavy_job(engine, settings, "nightly", day)
+    # scheduled reports to subscribers, CRM follow-up of open quotes and leads
+    await asyncio.to_thread(reports_sweep, engine, settings)
+    tomorrow = await asyncio.to_thread(evening_plan_due, engine, settings)
+    # TOPLLANTAS_LOGISTICS__PLAN_HOUR, once per day
+    if tomorrow is not None and attempted.get("evening_plan") != tomorrow:
+        attempted["evening_plan"] = tomorrow
+        await _heavy_job(engine, settings, "evening_plan", tomorrow)
+    sent = await asyncio.to_thread(notifier.deliver_queued)
+    if sent:
+        log.info("sent %d queued outbox messages", sent)
+    archive = await asyncio.to_thread(scheduled_backup, settings)  # when due (off: 0 h)
+    if archive is not None:
+        log.info("backup written: %s", archive)
 
 
 # The scheduled jobs of a minute's CPU, by the name the sweep gives them.
@@ -183,11 +208,33 @@ _HEAVY_JOBS: dict[str, Callable[[Engine, Settings, date], object]] = {
 }
 
 
+# Whether a job is still to do for its day, asked again under the job's own lock: a job that
+# another process finished meanwhile is not run twice.
+_STILL_DUE: dict[str, Callable[[Engine, Settings, date], bool]] = {
+    "nightly": lambda engine, _settings, day: not ran_on(engine, day),
+    "evening_plan": lambda engine, settings, day: evening_plan_due(engine, settings) == day,
+}
+
+
+def run_exclusive(engine: Engine, settings: Settings, job: str, day: date) -> bool:
+    """Run a scheduled job for ``day`` unless another process runs it right now or it is done
+    already: exactly once, whichever servers and workers reach it. True when it ran here."""
+    log = logging.getLogger("topllantas.sweeper")
+    with Leadership(engine, settings.data_dir / "locks", f"job:{job}") as held:
+        if not held:
+            log.info("scheduled job %s for %s is running in another process", job, day)
+            return False
+        if not _STILL_DUE[job](engine, settings, day):
+            return False
+        _HEAVY_JOBS[job](engine, settings, day)
+        return True
+
+
 def run_job(settings: Settings, job: str, day: date) -> None:
     """A scheduled job in a process of its own (the nightly forecast, tomorrow's routes)."""
     engine = make_engine(settings.resolved_database_url)
     try:
-        _HEAVY_JOBS[job](engine, settings, day)
+        run_exclusive(engine, settings, job, day)
     finally:
         engine.dispose()
 
@@ -198,7 +245,7 @@ async def _heavy_job(engine: Engine, settings: Settings, job: str, day: date) ->
     in-memory database (tests) cannot be shared, so there it runs in a thread."""
     url = settings.resolved_database_url
     if url.startswith("sqlite") and (url.endswith(":memory:") or url.rstrip("/") == "sqlite:"):
-        await asyncio.to_thread(_HEAVY_JOBS[job], engine, settings, day)
+        await asyncio.to_thread(run_exclusive, engine, settings, job, day)
         return
     process = multiprocessing.get_context("spawn").Process(
         target=run_job, args=(settings, job, day), name=f"topllantas-{job}", daemon=True

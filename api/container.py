@@ -15,7 +15,8 @@ from adapters.payments.local import build_payment_provider
 from api.abuse import AbuseLimiters
 from api.cache import ResponseCache
 from api.key_cache import KeyCache
-from api.ratelimit import RateLimiter
+from api.ratelimit import RateLimiter, share_limiters
+from api.redis_buckets import RedisBuckets
 from conversation.service import ChatService, open_chat_service
 from conversation.whatsapp import WhatsAppDesk
 from core.settings import Settings
@@ -74,7 +75,7 @@ async def open_container(settings: Settings, engine: Engine) -> AsyncIterator[Co
         # Closed first (LIFO): turns in flight finish and send their replies while the chat
         # service they run on is still open.
         stack.callback(desk.close)
-        yield Container(
+        container = Container(
             settings=settings,
             engine=engine,
             jwt_secret=settings.jwt_secret(),
@@ -90,5 +91,10 @@ async def open_container(settings: Settings, engine: Engine) -> AsyncIterator[Co
             chat=chat,
             whatsapp=desk,
         )
+        if settings.redis_url:  # scale-out: every limiter's budget shared by all workers
+            buckets = RedisBuckets(settings.redis_url, settings.resolved_database_url)
+            stack.callback(buckets.close)
+            share_limiters(container, buckets)
+        yield container
     finally:
         await anyio.to_thread.run_sync(stack.close)

@@ -1,17 +1,34 @@
-"""Per-key token-bucket rate limiting (in process; one bucket set per worker)."""
+"""Token-bucket rate limiting: in process by default, shared by every worker through Redis.
+
+Each ``RateLimiter`` keeps its buckets in this process until ``share`` binds it to a
+``SharedBuckets`` store (``TOPLLANTAS_REDIS_URL``): then every worker process takes tokens from
+the same bucket per key, so N workers grant the configured budget once, not N times. When the
+store cannot be reached the limiter falls back to its own buckets (limits still hold per process;
+an outage of Redis never takes the API down).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass
 class _Bucket:
     tokens: float
     updated: float
+
+
+class SharedBuckets(Protocol):
+    """A token store shared by processes (``api.redis_buckets.RedisBuckets``)."""
+
+    def take(self, key: str, rate: float, burst: float) -> float | None:
+        """Take one token; 0 when allowed, else seconds to wait; None when unreachable."""
+        ...
 
 
 class RateLimiter:
@@ -22,9 +39,28 @@ class RateLimiter:
         self.burst = float(burst)
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
+        self._shared: SharedBuckets | None = None
+        self.name = ""
+
+    @property
+    def shared(self) -> bool:
+        """True when the buckets are shared with other processes."""
+        return self._shared is not None
+
+    def share(self, store: SharedBuckets, name: str) -> None:
+        """Keep this limiter's buckets in ``store`` under ``name`` (the same in every worker)."""
+        self._shared, self.name = store, name
 
     def acquire(self, key: str, now: float | None = None) -> float:
-        """Take one token; returns 0 when allowed, else the seconds to wait before retrying."""
+        """Take one token; returns 0 when allowed, else the seconds to wait before retrying.
+
+        ``now`` (monotonic seconds) only drives this process's buckets; a shared bucket runs
+        on the store's clock, the one clock every worker agrees on.
+        """
+        if self._shared is not None:
+            wait = self._shared.take(f"{self.name}:{key}", self.rate, self.burst)
+            if wait is not None:
+                return wait
         now = time.monotonic() if now is None else now
         with self._lock:
             bucket = self._buckets.get(key)
@@ -41,6 +77,33 @@ class RateLimiter:
     def retry_after_header(wait_s: float) -> str:
         """Whole seconds, at least 1, for the Retry-After header."""
         return str(max(1, math.ceil(wait_s)))
+
+
+def share_limiters(
+    holder: object, store: SharedBuckets, prefix: str = "", depth: int = 0
+) -> list[str]:
+    """Bind every ``RateLimiter`` reachable from ``holder`` (a dataclass such as the app's
+    container: its fields, and dataclasses, dicts, lists and tuples inside them) to ``store``,
+    each named by its path (``rate_limiter``, ``abuse.per_ip``), which is the same in every
+    worker. A limiter added to the container later is shared without further wiring.
+    Returns the names bound."""
+    if isinstance(holder, RateLimiter):
+        holder.share(store, prefix)
+        return [prefix]
+    if depth > 4:  # the container's parts are shallow; never walk a cycle
+        return []
+    items: list[tuple[str, object]] = []
+    if dataclasses.is_dataclass(holder) and not isinstance(holder, type):
+        items = [(f.name, getattr(holder, f.name)) for f in dataclasses.fields(holder)]
+    elif isinstance(holder, dict):
+        items = [(str(k), v) for k, v in holder.items()]
+    elif isinstance(holder, list | tuple):
+        items = [(str(i), v) for i, v in enumerate(holder)]
+    names: list[str] = []
+    for name, value in items:
+        path = f"{prefix}.{name}" if prefix else name
+        names += share_limiters(value, store, path, depth + 1)
+    return names
 
 
 class RateLimited(Exception):

@@ -22,6 +22,7 @@ from cli.prompt import prompt_loop
 from cli.report import report_app
 from cli.routes import routes_app
 from cli.whatsapp import whatsapp_app
+from cli.worker import worker
 from core.errors import DomainError
 from core.settings import Settings, get_settings
 from db.engine import make_engine, session_scope
@@ -72,7 +73,8 @@ def serve(
         int,
         typer.Option(
             min=1,
-            help="Worker processes (each conversation keeps its order across them on this machine)",
+            help="Worker processes (a conversation keeps its order across them; on PostgreSQL "
+            "across machines too)",
         ),
     ] = 1,
 ) -> None:
@@ -104,7 +106,9 @@ def serve(
         uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level=log_level)
         return
     # Each worker builds its own app from the same environment; the shared socket listens as
-    # soon as the first of them has started.
+    # soon as the first of them has started. What must happen once happened above (migrations,
+    # demo data, training) or happens here (the checkpointer's tables), not once per worker.
+    _prepare_workers(settings, workers)
     engine.dispose()
     uvicorn.run(
         "api.app:create_app",
@@ -114,6 +118,20 @@ def serve(
         port=port,
         log_level=log_level,
     )
+
+
+def _prepare_workers(settings: Settings, workers: int) -> None:
+    """Create the conversation checkpointer's tables before the workers start, so they never
+    race to create them; say what is shared among workers and what is not."""
+    from graphs.checkpointer import open_checkpointer
+
+    with open_checkpointer(settings):
+        pass
+    if not settings.redis_url:
+        typer.echo(
+            f"{workers} workers without TOPLLANTAS_REDIS_URL: each keeps its own rate-limit "
+            "budgets (a key may send up to N times its limit)."
+        )
 
 
 def _prepare_chat(settings: Settings, engine: Engine) -> None:
@@ -380,6 +398,9 @@ def chat(
             typer.echo(f"[{result.agent}] {result.reply}")
 
         prompt_loop(turn)
+
+
+app.command()(worker)
 
 
 def main() -> None:

@@ -1,10 +1,17 @@
-"""Turns of one conversation in order, also across worker processes on one machine.
+"""Turns of one conversation in order, across threads, worker processes and machines.
 
-A thread lock per key inside the process, then an exclusive ``flock`` on one of a fixed set of
-lock files under ``DATA_DIR/locks`` (chosen by a hash of the key), which serialises the
-processes of ``topllantas serve --workers N``. Two conversations that share a file only wait for
-each other briefly; the kernel releases a dead process's locks. Without ``fcntl`` (Windows) only
-the in-process lock holds, which is right for the single process there.
+A thread lock per key inside the process first (so the threads of one process queue there and
+hold no connection while they wait), then a lock other processes see:
+
+- on PostgreSQL, ``pg_advisory_xact_lock`` on a hash of the key, held by a transaction on a
+  small pool of its own for the block: every worker on every machine waits on it, PostgreSQL
+  grants it in request order, and a dead worker's lock ends with its connection. The pool is
+  separate so that threads waiting for a lock never hold a connection the lock holders need.
+- on SQLite (one machine), an exclusive ``flock`` on one of a fixed set of lock files under
+  ``DATA_DIR/locks`` (chosen by a hash of the key), which serialises the processes of
+  ``topllantas serve --workers N``; the kernel releases a dead process's locks. Two
+  conversations that share a file only wait for each other briefly. Without ``fcntl``
+  (Windows) only the in-process lock holds, which is right for the single process there.
 """
 
 from __future__ import annotations
@@ -16,27 +23,69 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 BUCKETS = 1024
+# Advisory-lock namespace of conversations (db.repositories.inbound uses 1 and 2, leadership 4).
+CONVERSATION_LOCK = 3
+LOCK_POOL_SIZE = 4
+LOCK_POOL_OVERFLOW = 28
+
+
+def advisory_key(key: str) -> int:
+    """A signed 32-bit key for PostgreSQL's two-key advisory locks."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
+
+
+class _Entry:
+    __slots__ = ("lock", "users")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
 
 
 class ConversationLocks:
     """``with locks.hold(key):`` one holder per key at a time, across threads and processes."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, engine: Engine | None = None) -> None:
         self.directory = directory
-        self._locks: dict[str, threading.Lock] = {}
+        self._entries: dict[str, _Entry] = {}
         self._guard = threading.Lock()
-        if fcntl is not None:
+        self._pg: Engine | None = None
+        if engine is not None and engine.dialect.name == "postgresql":
+            self._pg = sa.create_engine(
+                engine.url,
+                pool_size=LOCK_POOL_SIZE,
+                max_overflow=LOCK_POOL_OVERFLOW,
+                pool_pre_ping=True,
+            )
+        elif fcntl is not None:
             directory.mkdir(parents=True, exist_ok=True)
 
-    def _thread_lock(self, key: str) -> threading.Lock:
+    @contextmanager
+    def _thread_lock(self, key: str) -> Iterator[None]:
+        # Entries live while someone holds or waits for them: a process that serves thousands
+        # of conversations keeps no lock per conversation it ever saw.
         with self._guard:
-            return self._locks.setdefault(key, threading.Lock())
+            entry = self._entries.get(key)
+            if entry is None:
+                entry = self._entries[key] = _Entry()
+            entry.users += 1
+        try:
+            with entry.lock:
+                yield
+        finally:
+            with self._guard:
+                entry.users -= 1
+                if entry.users == 0:
+                    del self._entries[key]
 
     def _path(self, key: str) -> Path:
         bucket = int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big") % BUCKETS
@@ -46,6 +95,14 @@ class ConversationLocks:
     def hold(self, key: str) -> Iterator[None]:
         """Hold the key's lock for the block (waits while another thread or process has it)."""
         with self._thread_lock(key):
+            if self._pg is not None:
+                with self._pg.connect() as conn, conn.begin():
+                    conn.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:ns, :key)"),
+                        {"ns": CONVERSATION_LOCK, "key": advisory_key(key)},
+                    )
+                    yield
+                return
             if fcntl is None:
                 yield
                 return
@@ -55,3 +112,29 @@ class ConversationLocks:
                 yield
             finally:
                 os.close(fd)  # closing the descriptor releases the flock
+
+    def held_keys(self) -> int:
+        """Keys held or waited for in this process right now."""
+        with self._guard:
+            return len(self._entries)
+
+    def close(self) -> None:
+        """Close the lock pool's connections (PostgreSQL)."""
+        if self._pg is not None:
+            self._pg.dispose()
+
+
+@contextmanager
+def machine_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on a file of its own for the block, across the processes of this
+    machine (e.g. one of ``serve --workers N`` builds a local index, the others wait)."""
+    if fcntl is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

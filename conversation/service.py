@@ -22,7 +22,7 @@ from adapters.llm.offline.brain import OfflineBrain
 from adapters.llm.offline.flows import FLOWS
 from adapters.llm.offline.model import OfflineChatModel
 from adapters.llm.offline.nlu import NLU, Vocabulary
-from conversation.locks import ConversationLocks
+from conversation.locks import ConversationLocks, machine_lock
 from conversation.screening import screen_message
 from conversation.transcript import last_text, outcome
 from core.settings import Settings
@@ -119,7 +119,8 @@ class ChatService:
             checkpointer=checkpointer,
             attempts=settings.llm.max_retries,
         )
-        self.locks = ConversationLocks(settings.data_dir / "locks")
+        # On PostgreSQL an advisory lock: turns of a conversation in order on every worker.
+        self.locks = ConversationLocks(settings.data_dir / "locks", engine)
         # One store client for every turn (a REST ERP keeps its connections and tokens).
         self.erp = build_erp(settings, engine, actor="chat")
         # The fused knowledge base once built (start_knowledge_base); until then the support
@@ -211,8 +212,11 @@ class ChatService:
 
         def build() -> None:
             try:
-                kb = open_knowledge_base(self.settings, catalog=catalog_from_erp(self.erp))
-                kb.search("presión de las llantas", k=1)  # ingests if needed, loads e5
+                # One process of `serve --workers N` builds the local index at a time; the
+                # others wait, then find it built and only compare its fingerprint.
+                with machine_lock(self.settings.data_dir / "locks" / "kb-index.lock"):
+                    kb = open_knowledge_base(self.settings, catalog=catalog_from_erp(self.erp))
+                    kb.search("presión de las llantas", k=1)  # ingests if needed, loads e5
                 self.kb = kb
                 log.info("knowledge base ready (%d chunks)", kb.count())
             except Exception:  # support keeps answering from the bundled content
@@ -233,7 +237,11 @@ def open_chat_service(settings: Settings, engine: Engine) -> Iterator[ChatServic
     """A chat service with its checkpointer, for the server's lifespan or a CLI session."""
     nlu = load_nlu(settings, engine)
     with open_checkpointer(settings) as checkpointer:
-        yield ChatService(settings, engine, checkpointer, nlu)
+        service = ChatService(settings, engine, checkpointer, nlu)
+        try:
+            yield service
+        finally:
+            service.locks.close()
 
 
 def load_nlu(settings: Settings, engine: Engine) -> NLU:

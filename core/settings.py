@@ -375,6 +375,16 @@ class Settings(BaseSettings):
         description="Product-search answers are reused this long; this process's own writes "
         "invalidate them at once, other processes' writes show within this time. 0 disables.",
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="Scale-out: a Redis (redis://host:6379/0) that holds the rate-limit budgets "
+        "every worker process shares; unset = each process keeps its own (the embedded default)",
+    )
+    sweep_in_server: bool = Field(
+        default=True,
+        description="The server's processes run the sweep and scheduled jobs (one process at a "
+        "time); false when a `topllantas worker` process runs them instead",
+    )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="The URL customers and Twilio reach us at (payment links, webhook signatures)",
