@@ -10,7 +10,14 @@ from sqlmodel import Session, col, select
 
 from core.errors import InvalidRequest
 from db.repositories.catalog import branch_by_code
-from db.tables import Branch, Product, SalesDaily, Stock
+from db.tables import (
+    Branch,
+    Product,
+    SalesBranchDay,
+    SalesDaily,
+    SalesProductMonth,
+    Stock,
+)
 from domain.analytics import (
     InventoryBranchReport,
     InventoryReport,
@@ -26,6 +33,53 @@ from domain.analytics import (
 def latest_sales_day(session: Session) -> date | None:
     """The most recent day with sales, or None for an empty history."""
     return session.exec(select(sa.func.max(SalesDaily.day))).one()
+
+
+def _full_months(start: date, end: date) -> tuple[date, date] | None:
+    """The first and last day of the whole calendar months inside ``start..end``, if any."""
+    first = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    following = end + timedelta(days=1)
+    last = end if following.day == 1 else end.replace(day=1) - timedelta(days=1)
+    return (first, last) if first <= last else None
+
+
+def _facts(start: date, end: date, *, by_product: bool, branch_id: int | None) -> sa.Subquery:
+    """Sales rows over ``start..end`` read from the smallest table that answers exactly.
+
+    Without the product: the day x branch roll-up. With it: the month x product x branch
+    roll-up for whole months, daily rows for the partial months at either end. The roll-ups
+    are kept by triggers on sales_daily (migration 0011), so every sum equals the daily rows.
+    """
+
+    def rows(table: Any, *keys: str) -> sa.Select[Any]:
+        names = (*keys, "branch_id", "units", "revenue_cents")
+        query = sa.select(*[getattr(table, n).label(n) for n in names])
+        return query if branch_id is None else query.where(table.branch_id == branch_id)
+
+    if not by_product:
+        day_rows = rows(SalesBranchDay, "day")
+        return day_rows.where(
+            col(SalesBranchDay.day) >= start, col(SalesBranchDay.day) <= end
+        ).subquery()
+
+    def daily(a: date, b: date) -> sa.Select[Any]:
+        return rows(SalesDaily, "product_id").where(
+            col(SalesDaily.day) >= a, col(SalesDaily.day) <= b
+        )
+
+    months = _full_months(start, end)
+    if months is None:
+        return daily(start, end).subquery()
+    first, last = months
+    monthly = rows(SalesProductMonth, "product_id").where(
+        col(SalesProductMonth.month) >= first, col(SalesProductMonth.month) <= last
+    )
+    parts = [monthly]
+    if start < first:
+        parts.append(daily(start, first - timedelta(days=1)))
+    if last < end:
+        parts.append(daily(last + timedelta(days=1), end))
+    return sa.union_all(*parts).subquery() if len(parts) > 1 else monthly.subquery()
 
 
 def sales_report(
@@ -45,6 +99,8 @@ def sales_report(
         raise InvalidRequest("date_from is after date_to", field="date_from")
     if (end - start).days > 3660:
         raise InvalidRequest("the period may span at most 10 years", field="date_from")
+    branch_id = branch_by_code(session, branch).id if branch else None
+    facts = _facts(start, end, by_product=group_by in ("brand", "size"), branch_id=branch_id)
     key: Any
     if group_by == "branch":
         key = col(Branch.code)
@@ -53,21 +109,16 @@ def sales_report(
     elif group_by == "size":
         key = col(Product.size)
     elif group_by == "month":
-        key = sa.func.substr(sa.cast(SalesDaily.day, sa.String), 1, 7)
+        key = sa.func.substr(sa.cast(facts.c.day, sa.String), 1, 7)
     else:
-        key = sa.cast(SalesDaily.day, sa.String)
-    units = sa.func.sum(SalesDaily.units)
-    revenue = sa.func.sum(SalesDaily.revenue_cents)
-    query = (
-        sa.select(key, units, revenue)
-        .select_from(SalesDaily)
-        .join(Product, col(Product.id) == SalesDaily.product_id)
-        .join(Branch, col(Branch.id) == SalesDaily.branch_id)
-        .where(col(SalesDaily.day) >= start, col(SalesDaily.day) <= end)
-        .group_by(key)
-    )
-    if branch:
-        query = query.where(col(SalesDaily.branch_id) == branch_by_code(session, branch).id)
+        key = sa.cast(facts.c.day, sa.String)
+    units = sa.func.sum(facts.c.units)
+    revenue = sa.func.sum(facts.c.revenue_cents)
+    query = sa.select(key, units, revenue).select_from(facts).group_by(key)
+    if group_by in ("brand", "size"):
+        query = query.join(Product, col(Product.id) == facts.c.product_id)
+    elif group_by == "branch":
+        query = query.join(Branch, col(Branch.id) == facts.c.branch_id)
     order = key.asc() if group_by in ("month", "day") else revenue.desc()
     rows = session.execute(query.order_by(order)).all()
     total_units = sum(int(r[1] or 0) for r in rows)

@@ -3,7 +3,7 @@
 from db.tables.appointments import Appointment, ServiceBay
 from db.tables.cases import CaseEvent, SupportCase, Technician
 from db.tables.catalog import Branch, Fitment, Product, Stock, StockLot
-from db.tables.channels import InboundMedia, InboundMessage, Outbox
+from db.tables.channels import InboundMedia, InboundMessage, Outbox, OutboxAttachment
 from db.tables.conversations import ChatSession, Interaction, Lead, PaymentLink
 from db.tables.dashboard import LoginLink, ReportSubscription, SalesTarget, WebSession
 from db.tables.inventory import (
@@ -25,6 +25,7 @@ from db.tables.logistics import (
 )
 from db.tables.orders import Order, OrderInvoice, OrderLine, Reservation
 from db.tables.parties import Customer, PurchaseOrder, PurchaseOrderLine, Supplier, SupplierPrice
+from db.tables.rollups import SalesBranchDay, SalesProductMonth
 from db.tables.system import ApiKey, AuditLog, IdempotencyRecord, SalesDaily
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "OrderInvoice",
     "OrderLine",
     "Outbox",
+    "OutboxAttachment",
     "PaymentLink",
     "Product",
     "PurchaseOrder",
@@ -63,7 +65,9 @@ __all__ = [
     "ReportSubscription",
     "Reservation",
     "RouteStop",
+    "SalesBranchDay",
     "SalesDaily",
+    "SalesProductMonth",
     "SalesTarget",
     "ServiceBay",
     "StaffMember",

@@ -82,3 +82,16 @@ class Outbox(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=sa.String(300))
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class OutboxAttachment(SQLModel, table=True):
+    """A file sent with an e-mail of the outbox (a scheduled report), kept with its message so
+    a retry or a crash-resend carries the same bytes."""
+
+    __tablename__ = "outbox_attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox.id", index=True)
+    filename: str = Field(sa_type=sa.String(120))
+    media_type: str = Field(sa_type=sa.String(100))
+    content: bytes = Field(sa_type=sa.LargeBinary)

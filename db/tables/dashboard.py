@@ -40,6 +40,8 @@ class ReportSubscription(SQLModel, table=True):
     name: str = Field(default="", sa_type=sa.String(80))
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # Files attached to the e-mail: "pdf", "xlsx" or "both" (ReportAttach).
+    attach: str = Field(default="pdf", sa_type=sa.String(8))
 
 
 class WebSession(SQLModel, table=True):

@@ -12,6 +12,8 @@ from core.settings import AuthSettings, Settings
 from db.engine import make_engine
 from evals.harness import Harness, RunConfig, TrialResult
 from evals.models import load_tasks
+from evals.world import with_inventory_run
+from tests.conftest import ANCHOR
 
 
 @pytest.fixture(scope="session")
@@ -34,11 +36,19 @@ def make_harness(settings: Settings, cache: Path, template: Path, **config: Any)
 
 
 @pytest.fixture(scope="session")
+def eval_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test template with one nightly inventory run, as ``topllantas eval run`` prepares
+    its own (forecasts, suggestions and alerts for the staff tasks): made once per session."""
+    folder = tmp_path_factory.mktemp("eval-template")
+    return with_inventory_run(sqlite_template, folder / "template.db", anchor=ANCHOR)
+
+
+@pytest.fixture(scope="session")
 def gate_results(
-    eval_settings: Settings, eval_cache: Path, sqlite_template: Path
+    eval_settings: Settings, eval_cache: Path, eval_template: Path
 ) -> list[TrialResult]:
     """Every task once, in process: the CI gate's run (shared by the tests that read it)."""
-    return make_harness(eval_settings, eval_cache, sqlite_template).run(load_tasks())
+    return make_harness(eval_settings, eval_cache, eval_template).run(load_tasks())
 
 
 @pytest.fixture(scope="session")

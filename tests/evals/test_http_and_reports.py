@@ -86,12 +86,12 @@ def test_reports_show_the_table_and_the_failing_conversation_escaped() -> None:
 
 
 def test_the_eval_commands_run_a_task_and_write_the_reports(
-    tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, eval_template: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert (ANCHOR, HISTORY_DAYS) == (DEFAULT_ANCHOR, 120)  # the test template is the eval template
     cache = tmp_path / "evals"
     cache.mkdir()
-    shutil.copyfile(sqlite_template, cache / template_name(seed=7, anchor=ANCHOR, history_days=120))
+    shutil.copyfile(eval_template, cache / template_name(seed=7, anchor=ANCHOR, history_days=120))
     monkeypatch.setenv("TOPLLANTAS_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TOPLLANTAS_ENVIRONMENT", "test")
     monkeypatch.setenv("TOPLLANTAS_AUTH__SECRET_KEY", "test-secret-" + "x" * 40)
