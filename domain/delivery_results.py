@@ -66,6 +66,8 @@ class DeliveryChanged(Result):
     folio: str
     change: Literal["rescheduled", "pickup", "address", "unchanged"]
     previous: str  # the window or address it had, in Spanish
+    previous_day: date | None = None  # the window it had, for "déjalo como estaba"
+    previous_window: TimeWindow | None = None
     delivery: DeliveryView
     replanned: bool = False  # the day's routes were planned again
     notified: bool = False  # a notice went to the customer's WhatsApp

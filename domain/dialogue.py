@@ -229,6 +229,8 @@ class DeliverySlots(_Slot):
 
     offers: list[str] = Field(default_factory=list)  # "2026-12-01:morning", as offered
     day: date | None = None  # the day asked for, before a window was chosen
+    window: TimeWindow | None = None  # the window asked for, before the day's were checked
+    ask: str | None = None  # what the customer asked while we find out which order
     previous: str | None = None  # "2026-11-30:afternoon": the window before this chat moved it
     question: str | None = None  # staff: "plan", "late", "fleet", "kpis"
     question_day: date | None = None

@@ -239,6 +239,8 @@ def delivery_problems(
                     problems.append(f"{name} address {d.address!r} lacks {want.address_has!r}")
             if want.routed is not None and (d.route_id is not None) != want.routed:
                 problems.append(f"{name} route {d.route_id}, expected routed={want.routed}")
+            if want.surveyed is not None and (d.survey_score is not None) != want.surveyed:
+                problems.append(f"{name} survey answered={d.survey_score is not None}")
             if want.survey_score is not None and d.survey_score != want.survey_score:
                 problems.append(f"{name} survey {d.survey_score}, expected {want.survey_score}")
     return problems

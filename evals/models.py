@@ -211,6 +211,7 @@ class DeliveryExpect(Strict):
     address_has: str | None = None
     routed: bool | None = Field(None, description="On a route of the plan")
     survey_score: int | None = Field(None, ge=1, le=5)
+    surveyed: bool | None = Field(None, description="The survey was answered")
 
 
 class PlanExpect(Strict):

@@ -270,8 +270,8 @@ def reschedule_delivery(ctx: ToolContext, args: RescheduleArgs) -> DeliveryChang
         _remember(tx, order)
         d = _changeable(tx, order)
         previous = _window_text(as_utc(d.window_start), as_utc(d.window_end))
-        same_day = to_mexico(d.window_start).date() == args.day
-        if same_day and window_of(d.window_start) == args.window and d.status == "scheduled":
+        before = (to_mexico(d.window_start).date(), window_of(d.window_start))
+        if before == (args.day, args.window) and d.status == "scheduled":
             return DeliveryChanged(folio=order.folio, change="unchanged", previous=previous,
                                    delivery=_view(tx, ctx, order, d))  # fmt: skip
         now = utcnow()
@@ -298,6 +298,7 @@ def reschedule_delivery(ctx: ToolContext, args: RescheduleArgs) -> DeliveryChang
         f = tx.dialogue.slots.fulfillment
         f.mode, f.day, f.window = FulfillmentMode.DELIVERY, args.day, args.window
         return DeliveryChanged(folio=order.folio, change="rescheduled", previous=previous,
+                               previous_day=before[0], previous_window=before[1],
                                delivery=_view(tx, ctx, order, d), replanned=replanned,
                                notified=notified)  # fmt: skip
 

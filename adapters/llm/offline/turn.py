@@ -14,6 +14,17 @@ from pydantic import ValidationError
 from adapters.llm.offline.nlu import Analysis, Entities
 from domain.appointment_results import AppointmentBooked, AppointmentList, AppointmentSlots
 from domain.case_results import CaseDetail, CaseList, CaseRating, CaseUpdate, OpenedCase
+from domain.delivery_results import (
+    DeliveryChanged,
+    DeliveryCost,
+    DeliveryKpis,
+    DeliveryLookup,
+    DeliveryWindows,
+    FleetStatus,
+    LateDeliveries,
+    RoutesPlanned,
+    SurveyRecorded,
+)
 from domain.dialogue import (
     Awaiting,
     Command,
@@ -104,6 +115,17 @@ RESULT_TYPES: dict[str, type[Result]] = {
     "cancel_appointment": AppointmentBooked,
     "list_my_appointments": AppointmentList,
     "search_knowledge_base": KbAnswer,
+    "get_delivery_status": DeliveryLookup,
+    "find_delivery_windows": DeliveryWindows,
+    "reschedule_delivery": DeliveryChanged,
+    "switch_delivery_to_pickup": DeliveryChanged,
+    "change_delivery_address": DeliveryChanged,
+    "get_delivery_cost": DeliveryCost,
+    "record_delivery_survey": SurveyRecorded,
+    "plan_delivery_routes": RoutesPlanned,
+    "list_late_deliveries": LateDeliveries,
+    "get_vehicle_status": FleetStatus,
+    "get_delivery_kpis": DeliveryKpis,
 }
 
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from langchain_core.messages import AIMessage
 
-from adapters.llm.offline.flows import others, sales, staff, supervisor
+from adapters.llm.offline.flows import logistics, others, sales, staff, supervisor
 from adapters.llm.offline.turn import Turn
 
 Flow = Callable[[Turn], AIMessage]
@@ -14,7 +14,7 @@ FLOWS: dict[str, Flow] = {
     "sales": sales.sell,
     "support": others.support,
     "inventory": staff.staff,
-    "logistics": others.logistics,
+    "logistics": logistics.logistics,
 }
 
 __all__ = ["FLOWS", "Flow"]

@@ -12,12 +12,13 @@ import re
 from langchain_core.messages import AIMessage
 
 from adapters.llm.offline.flows import appointments
+from adapters.llm.offline.flows import logistics as deliveries
 from adapters.llm.offline.nlu import acts, staff_terms
 from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.turn import Turn, call, say
 from adapters.llm.offline.understand import asks_price
 from domain.diagnosis import diagnose
-from domain.dialogue import AgentName, Awaiting, CommandKind, PersonaRole, Topic
+from domain.dialogue import AgentName, Awaiting, CommandKind, PersonaRole, Task, Topic
 
 SALES = frozenset({
     "tire_quote", "product_search", "select_option", "reserve", "financing", "services",
@@ -120,6 +121,8 @@ def _answers_pending(turn: Turn) -> bool:
     }.get(aw, set())  # fmt: skip
     if slots & answers:
         return True
+    if aw in (Awaiting.DELIVERY_WINDOW, Awaiting.DELIVERY_ADDRESS) and not (e.sizes or e.vehicle):
+        return True  # "la de la tarde", "mejor el jueves", "Sonora 20, Condesa"
     if aw == Awaiting.APPOINTMENT_TIME and not (e.sizes or e.vehicle or e.folios):
         return True  # "a las 10", "mejor el viernes": the slots we offered
     if aw == Awaiting.RATING and acts.rating(turn.text) is not None:
@@ -156,6 +159,8 @@ def supervise(turn: Turn) -> AIMessage:
         return say(t.ABUSE)
     if FREE_TIRES.search(turn.text):
         return say(t.NOT_FREE)
+    if deliveries.claims(turn):
+        return _transfer(turn, AgentName.LOGISTICS)  # "CAMBIAR HORA", "¿quién me lo lleva?"
     has_product = bool(e.sizes or e.vehicle or e.brands)
     if intent in STAFF_ONLY and sure and not has_product:
         return say(t.INTERNAL_ONLY)
@@ -261,8 +266,12 @@ def _route_staff(turn: Turn) -> AIMessage:
         return _transfer(turn, active)
     if intent == "abuse" and turn.analysis.confidence >= SURE:
         return say(t.ABUSE)
-    if intent in ("route_planning", "delivery_reschedule"):
-        return _transfer(turn, AgentName.INVENTORY)
+    if intent in ("route_planning", "delivery_reschedule") or deliveries.staff_claims(turn):
+        return _transfer(turn, AgentName.LOGISTICS)  # plans, late deliveries, trucks, on-time
+    if active == AgentName.LOGISTICS and state.task == Task.DISPATCH and (
+        e.branches or turn.text.startswith(("y ", "e ", "ahora ", "ok y "))
+    ):
+        return _transfer(turn, AgentName.LOGISTICS)  # "¿y en monterrey?"
     follow_up = len(turn.text.split()) <= 9 and (
         turn.text.startswith(("y ", "e ", "ahora ", "tambien ", "ok y "))
         or bool(_STAFF_ANALYTICS.search(turn.text))
