@@ -131,7 +131,7 @@ def sales_report(
         total_revenue_cents=total_revenue,
         rows=[
             SalesRowPublic(
-                key=str(k)[:10],
+                key=str(k)[:10] if group_by == "day" else str(k),  # a date, not a brand
                 units=int(u or 0),
                 revenue_cents=int(r or 0),
                 share=round(int(r or 0) / total_revenue, 4) if total_revenue else 0.0,

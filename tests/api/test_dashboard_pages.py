@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -125,7 +126,9 @@ def test_a_one_time_link_goes_through_the_outbox_and_works_once(
     with session_scope(engine, write=True) as session:
         session.add(StaffMember(name="Ana Pérez", email="ana@topllantas.mx", job="ventas"))
     page = client.get("/login")
-    sent = client.post("/login/link", data={"email": "ANA@topllantas.mx", "csrf": csrf_of(page.text)})
+    sent = client.post(
+        "/login/link", data={"email": "ANA@topllantas.mx", "csrf": csrf_of(page.text)}
+    )
     assert sent.status_code == 200 and "te enviamos un enlace" in sent.text
     unknown = client.post("/login/link", data={"email": "x@y.mx", "csrf": csrf_of(sent.text)})
     assert "te enviamos un enlace" in unknown.text  # same answer: no account discovery
@@ -170,3 +173,41 @@ def test_the_session_expires(client: TestClient, keys: dict[Role, str], engine: 
             row.expires_at = utcnow() - timedelta(seconds=1)
             session.add(row)
     assert client.get("/dashboard", follow_redirects=False).status_code == 303
+
+
+def test_the_year_view_equals_the_api_and_the_daily_rows(
+    client: TestClient, keys: dict[Role, str], engine: Engine
+) -> None:
+    sign_in(client, keys[Role.STAFF])
+    assert client.get("/dashboard", params={"period": "year"}).status_code == 200
+    data = client.get("/dashboard/data.json", params={"period": "year"}).json()
+    api = client.get(
+        "/api/v1/dashboard", params={"period": "year"}, headers=bearer(keys[Role.STAFF])
+    ).json()
+    assert data == api
+    start, end = data["date_from"], data["date_to"]
+    assert start.endswith("-01-01") and start[:4] == end[:4]
+    by_month: dict[str, int] = {}
+    by_brand: dict[str, int] = {}
+    with engine.connect() as conn:
+        for day, brand, revenue in conn.execute(
+            sa.text(
+                "SELECT s.day, p.brand, s.revenue_cents FROM sales_daily s "
+                "JOIN product p ON p.id = s.product_id WHERE s.day >= :a AND s.day <= :z"
+            ),
+            {"a": start, "z": end},
+        ).all():
+            by_month[str(day)[:7]] = by_month.get(str(day)[:7], 0) + revenue
+            by_brand[brand] = by_brand.get(brand, 0) + revenue
+    period = next(k for k in data["sales"] if k["key"] == "sales_period")
+    assert period["value"] == sum(by_month.values()) > 0
+    assert {p["key"]: p["revenue_cents"] for p in data["trend"] if p["revenue_cents"]} == by_month
+    assert {r["key"]: r["revenue_cents"] for r in data["by_brand"]} == {
+        b: by_brand[b] for b in sorted(by_brand, key=lambda b: -by_brand[b])[:8]
+    }
+    sales = client.get(
+        "/api/v1/analytics/sales", params={"date_from": start, "date_to": end, "group_by": "brand"},
+        headers=bearer(keys[Role.STAFF]),
+    ).json()  # fmt: skip
+    assert sales["total_revenue_cents"] == period["value"]
+    assert sales["rows"][: len(data["by_brand"])] == data["by_brand"]

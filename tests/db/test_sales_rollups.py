@@ -96,7 +96,7 @@ def test_a_report_through_the_rollups_equals_the_daily_rows(engine: Engine, grou
             where = " AND b.code = :branch" if branch else ""
             with engine.connect() as conn:
                 raw = {
-                    str(k)[:10]: (int(u), int(r))
+                    str(k)[:10] if group_by == "day" else str(k): (int(u), int(r))
                     for k, u, r in conn.execute(
                         sa.text(
                             f"SELECT {key}, sum(s.units), sum(s.revenue_cents) FROM sales_daily s "
