@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from core.errors import Unauthenticated
@@ -64,9 +65,15 @@ def end_session(session: Session, secret: str) -> None:
 
 
 def staff_by_email(session: Session, email: str) -> StaffMember | None:
-    """The active staff member with this e-mail (case-insensitive)."""
+    """The active staff member with exactly this e-mail, ignoring case: an equality, not a
+    LIKE pattern, so "%" or "_" typed into the sign-in form match only themselves."""
+    wanted = email.strip().lower()
+    if not wanted:
+        return None
     return session.exec(
-        select(StaffMember).where(col(StaffMember.email).ilike(email.strip()))
+        select(StaffMember)
+        .where(sa.func.lower(col(StaffMember.email)) == wanted, col(StaffMember.active))
+        .order_by(col(StaffMember.id))
     ).first()
 
 
