@@ -93,10 +93,9 @@ _ADDRESS = re.compile(
     r"no es esa direccion|la direccion (?:correcta )?es\b"
 )
 _COST = re.compile(
-    r"\b(?:cuanto|cuanta|que|precio|costo)\b.{0,30}\b(?:envio|flete|entrega|llevar\w*|"
-    r"traer\w*|mandar\w*|domicilio)\b|\b(?:envio|flete|entrega a domicilio)\b.{0,20}"
-    r"\b(?:cuesta|cobran|sale|costo|precio|gratis)\b|\bcobran (?:el |por )?(?:envio|llevar\w*|"
-    r"traer\w*)\b"
+    r"\b(?:cuanto|precio|costo|cobran|cuesta)\b.{0,30}\b(?:envio|flete|llevar\w*|traer\w*|"
+    r"mandar\w*|entrega a domicilio)\b|\b(?:envio|flete|entrega a domicilio)\b.{0,20}"
+    r"\b(?:cuesta|cobran|sale|costo|precio|gratis)\b"
 )
 _UNDO = re.compile(
     r"\b(?:dejal[oa]s? como (?:estaba|estaban|esta)|como estaba|mejor (?:dejalo|dejala|dejalas|"

@@ -11,6 +11,7 @@ estaba" puts it back), what was asked while we find out which order, and the sta
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from langchain_core.messages import AIMessage
@@ -210,6 +211,10 @@ def _after(turn: Turn, outcome: Outcome) -> AIMessage:
             return say("\n".join(lines))
         view = lookup.delivery
         slots.order_folio = view.folio
+        if view.status is None and not turn.called("get_order_status"):
+            # No delivery to tell about (a reservation, a pickup order): the order's status.
+            state.task = Task.ORDER_STATUS
+            return call("get_order_status", folio=view.folio)
         if view.late:
             turn.expect(Awaiting.HANDOFF_CONFIRM, Task.ORDER_STATUS)
         else:
@@ -261,15 +266,11 @@ def _refused(turn: Turn, outcome: Outcome) -> AIMessage:
     if outcome.tool == "record_delivery_survey":
         state.task = Task.NONE
         return say(tl.PRAISE_THANKS if turn.intent != "greeting" else t.small_talk("greeting"))
-    if (
-        "no tiene entrega a domicilio" in error
-        and turn.can("set_fulfillment")
-        and ds.ask in (du.Ask.PICKUP.value, du.Ask.RESCHEDULE.value)
-        and not turn.called("set_fulfillment")
-    ):
-        # A pickup order: the day they come is its pickup day.
-        return call("set_fulfillment", mode="pickup", folio=outcome.args.get("folio"),
-                    day=ds.day.isoformat() if ds.day else outcome.args.get("day"))  # fmt: skip
+    if "no tiene entrega a domicilio" in error and outcome.tool != "get_delivery_cost":
+        # No delivery row yet (a reservation, a pickup order, a home visit still being
+        # arranged): choosing how and when is the order's fulfilment, as before.
+        ds.ask = None
+        return others.logistics(replace(turn, outcomes=[]))
     if "ya salió" in error:
         turn.expect(Awaiting.HANDOFF_CONFIRM, Task.ORDER_STATUS)
         return say(error)
