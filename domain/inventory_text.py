@@ -140,3 +140,18 @@ def summary_line(branch: str, more: int) -> str:
         f"TopLlantas inventario {branch}: {more} alertas más esta noche. "
         "Consúltalas en /api/v1/alerts o pregúntale al asistente de inventario."
     )
+
+
+def no_forecast_yet(nightly_hour: int | None) -> str:
+    """What staff read when they ask for a forecast before the nightly job has ever run;
+    ``nightly_hour`` is None when the server's sweep does not run it (a worker or cron does)."""
+    when = (
+        f"Corre cada noche a las {nightly_hour}:00 (hora del centro), así que mañana temprano "
+        "ya lo tienes."
+        if nightly_hour is not None
+        else "Corre cada noche en cuanto sistemas la programe (topllantas inventory nightly)."
+    )
+    return (
+        "Todavía no hay pronóstico de demanda: la corrida nocturna de inventario aún no ha "
+        f"corrido. {when} Mientras, te puedo dar las ventas recientes de lo que buscas."
+    )

@@ -34,10 +34,11 @@ from db.repositories import reorder as reorder_repo
 from db.repositories import transfers as transfers_repo
 from db.repositories.forecast_queries import ForecastAnswer, TrendRow
 from db.repositories.reorder import SuggestionPublic
-from db.repositories.replenishment import current_state, price_breaks
+from db.repositories.replenishment import current_state, latest_run, price_breaks
 from db.repositories.transfers import TransferPublic
 from db.tables import Branch, Supplier
 from domain.clock import mexico_today
+from domain.inventory_text import no_forecast_yet
 from domain.purchasing import PurchaseOrderPublic
 from domain.tool_results import Result
 from engines.replenishment import aged_lots, slow_items, unit_cost_at
@@ -371,6 +372,11 @@ def get_demand_forecast(ctx: ToolContext, args: ForecastArgs) -> DemandForecast:
     _staff_only(ctx)
     with ctx.transaction() as tx:
         code, _ = _branch(tx, args.branch_code)
+        if latest_run(tx.session) is None:
+            nightly = ctx.settings.inventory_nightly
+            raise ToolRefused(
+                no_forecast_yet(ctx.settings.inventory.nightly_hour if nightly else None)
+            )
         try:
             answer = fq.forecast_answer(
                 tx.session, sku=args.sku, size=args.size, brand=args.brand, line=args.line,
