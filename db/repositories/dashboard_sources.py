@@ -16,6 +16,7 @@ from db.tables import (
     Branch,
     ChatSession,
     Customer,
+    Delivery,
     Interaction,
     Lead,
     Order,
@@ -110,7 +111,8 @@ def agent_figures(
     session: Session, cfg: DashboardSettings, *, since: datetime, until: datetime
 ) -> list[Kpi]:
     """Conversations, sales the agents closed alone, resolved without hand-off, satisfaction,
-    hand-offs waiting (from chat sessions, CRM interactions, leads and support surveys)."""
+    hand-offs waiting (from chat sessions, CRM interactions, leads, and the surveys answered
+    in the period: support cases by their opening, deliveries by their answer)."""
     in_period = [col(ChatSession.created_at) >= since, col(ChatSession.created_at) < until]
     conversations = session.exec(
         select(sa.func.count()).select_from(ChatSession)
@@ -128,16 +130,24 @@ def agent_figures(
         .where(~col(Interaction.session_id).in_(select(Lead.session_id)))
     ).one()  # fmt: skip
     resolved = round((conversations - handed) / conversations, 4) if conversations else None
-    satisfaction = session.exec(
-        select(sa.func.avg(SupportCase.satisfaction)).where(
+    support = session.exec(
+        select(sa.func.count(), sa.func.sum(SupportCase.satisfaction)).where(
             col(SupportCase.satisfaction).is_not(None),
             col(SupportCase.created_at) >= since, col(SupportCase.created_at) < until,
+        )
+    ).one()  # fmt: skip
+    deliveries = session.exec(
+        select(sa.func.count(), sa.func.sum(Delivery.survey_score)).where(
+            col(Delivery.survey_score).is_not(None),
+            col(Delivery.surveyed_at) >= since, col(Delivery.surveyed_at) < until,
         )
     ).one()  # fmt: skip
     waiting = session.exec(
         select(sa.func.count()).select_from(Lead).where(col(Lead.status) == "new")
     ).one()
-    score = round(float(satisfaction), 2) if satisfaction is not None else None
+    surveys = int(support[0]) + int(deliveries[0])
+    points = int(support[1] or 0) + int(deliveries[1] or 0)
+    score = round(points / surveys, 2) if surveys else None
     return [
         Kpi(key="conversations", label="Conversaciones", value=conversations, unit="count",
             status="ok", hint="Conversaciones de clientes iniciadas en el periodo",
@@ -154,13 +164,27 @@ def agent_figures(
         Kpi(key="satisfaction", label="Satisfacción", value=score, unit="score",
             target=cfg.satisfaction_min,
             status="ok" if score is None or score >= cfg.satisfaction_min else "alert",
-            hint="Sin encuestas en el periodo" if score is None
-            else "Promedio de encuestas de soporte (1-5)"),
+            hint=survey_hint(int(support[0]), int(deliveries[0]))),
         Kpi(key="handoffs_waiting", label="Esperando a un asesor", value=waiting, unit="count",
             status="alert" if waiting > cfg.handoffs_waiting_max else "ok",
             target=cfg.handoffs_waiting_max, hint="Prospectos nuevos sin atender",
             link="/dashboard/agents"),
     ]  # fmt: skip
+
+
+def survey_hint(support: int, deliveries: int) -> str:
+    """Which surveys the satisfaction figure averages, said on its card."""
+
+    def count(n: int, what: str) -> str:
+        return f"{n} encuesta{'' if n == 1 else 's'} de {what}"
+
+    if support and deliveries:
+        return f"Promedio (1-5) de {count(support, 'soporte')} y {count(deliveries, 'entregas')}"
+    if support:
+        return f"Promedio (1-5) de {count(support, 'soporte')}; sin encuestas de entregas"
+    if deliveries:
+        return f"Promedio (1-5) de {count(deliveries, 'entregas')}; sin encuestas de soporte"
+    return "Sin encuestas de soporte ni de entregas en el periodo"
 
 
 @dataclass(frozen=True)
@@ -174,7 +198,9 @@ class MovingProduct:
 
     @property
     def growth(self) -> float:
-        return (self.units_now - self.units_before) / self.units_before if self.units_before else 1.0
+        return (
+            (self.units_now - self.units_before) / self.units_before if self.units_before else 1.0
+        )
 
 
 def moving_products(
