@@ -1,4 +1,5 @@
-"""The one place where errors become HTTP responses: always JSON, never a traceback."""
+"""The one place where errors become HTTP responses: JSON (a refused page in a browser gets
+HTML, api/pages/refusals.py), never a traceback."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.abuse import Throttled
+from api.pages.refusals import refused_page, wants_page
 from api.ratelimit import RateLimited, RateLimiter
 from core.errors import (
     Conflict,
@@ -48,10 +50,12 @@ def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on an app."""
 
     @app.exception_handler(DomainError)
-    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> Response:
         status, code = next(
             (v for k, v in STATUS.items() if isinstance(exc, k)), (400, "bad_request")
         )
+        if status in (401, 403) and wants_page(request):
+            return refused_page(request, status, exc)  # a person in a browser: a page
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(
             error_body(code, exc.message, exc.field), status_code=status, headers=headers

@@ -88,6 +88,34 @@ def test_login_refuses_a_bad_key_a_missing_csrf_and_roles_without_pages(
     assert client.get("/dashboard").status_code == 403  # pages check roles like the API
 
 
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_a_refused_page_is_a_spanish_page_in_a_browser_and_json_for_programs(
+    client: TestClient, keys: dict[Role, str]
+) -> None:
+    sign_in(client, keys[Role.TECHNICIAN])
+    page = client.get("/dashboard", headers=HTML)
+    assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
+    assert "No tienes acceso a esta página" in page.text and 'lang="es-MX"' in page.text
+    data = client.get("/dashboard/data.json", headers=HTML)  # the page's own fetch: JSON
+    assert data.status_code == 403 and data.json()["error"] == "forbidden"
+    api = client.get("/api/v1/dashboard", headers={**HTML, **bearer(keys[Role.TECHNICIAN])})
+    assert api.status_code == 403 and api.json()["error"] == "forbidden"
+    assert client.get("/dashboard").json()["error"] == "forbidden"  # a script: JSON
+    client.cookies.clear()
+    csrf = sign_in(client, keys[Role.STAFF])
+    form = {"month": "2026-11-01", "target_GDL": "1000", "csrf": csrf}
+    not_admin = client.post("/dashboard/targets", data=form, headers=HTML)
+    assert not_admin.status_code == 403 and "No tienes acceso" in not_admin.text
+    stale = client.post("/dashboard/targets", data={**form, "csrf": "old"}, headers=HTML)
+    assert stale.status_code == 403 and "La página caducó" in stale.text
+    client.cookies.clear()
+    away = client.get("/dashboard/agents/abc", headers=HTML, follow_redirects=False)
+    assert away.status_code == 303 and away.headers["location"].startswith("/login?next=")
+    assert client.get("/api/v1/dashboard", headers=HTML).status_code == 401
+
+
 def test_sign_out_kills_the_session_on_the_server(
     client: TestClient, keys: dict[Role, str]
 ) -> None:

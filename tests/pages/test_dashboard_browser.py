@@ -70,8 +70,12 @@ def test_dashboard_in_a_browser(server: str, browser: object, keys: dict[Role, s
     page.wait_for_selector("body[data-loaded='month:GDL']")
     gdl = httpx.get(f"{server}/api/v1/analytics/sales", headers=auth, params={
         "date_from": api["date_from"], "date_to": api["date_to"], "branch": "GDL"}).json()  # fmt: skip
-    assert page.inner_text("[data-kpi='sales_period'] .value") == format_mxn(gdl["total_revenue_cents"])
-    assert page.eval_on_selector_all("#by-branch .bar", "els => els.map(e => e.dataset.key)") == ["GDL"]
+    assert page.inner_text("[data-kpi='sales_period'] .value") == format_mxn(
+        gdl["total_revenue_cents"]
+    )
+    assert page.eval_on_selector_all("#by-branch .bar", "els => els.map(e => e.dataset.key)") == [
+        "GDL"
+    ]
     assert "branch=GDL" in page.url
     page.screenshot(path=str(SHOTS / "dashboard-gdl.png"), full_page=True)
 
@@ -95,7 +99,9 @@ def test_dashboard_in_a_browser(server: str, browser: object, keys: dict[Role, s
 
     # the same dashboard on a phone-sized screen (one server for both: it starts in seconds)
     phone = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
         has_touch=True,
     )
     page = phone.new_page()
@@ -105,3 +111,14 @@ def test_dashboard_in_a_browser(server: str, browser: object, keys: dict[Role, s
     assert overflow <= 1, f"the page scrolls sideways by {overflow}px on a phone"
     page.screenshot(path=str(SHOTS / "dashboard-phone.png"), full_page=True)
     phone.close()
+
+    # a technician signs in but may not see the dashboard: a Spanish page, not JSON
+    tech = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = tech.new_page()
+    page.goto(f"{server}/dashboard")
+    page.fill("#api_key", keys[Role.TECHNICIAN])
+    page.click("form[action='/login'] button")
+    page.wait_for_selector("[data-refused='403']")
+    assert "No tienes acceso a esta página" in page.inner_text("main")
+    page.screenshot(path=str(SHOTS / "refused.png"), full_page=True)
+    tech.close()
