@@ -63,10 +63,13 @@ _ETA = re.compile(
     r"(?:sigue|sigues|siguen) en camino|no ha llegado|no han llegado|no me ha llegado|"
     r"no me han llegado|ya casi)\b"
 )
+_WHO_BRINGS = re.compile(
+    r"\bquien (?:me )?(?:lo |la |los |las )?(?:trae|lleva|entrega|va a traer|va a llevar)\b|"
+    r"\bcomo se llama el (?:chofer|repartidor|conductor)\b"
+)
 _DRIVER = re.compile(
-    r"\b(?:quien (?:me )?(?:lo|la|los|las)? ?(?:trae|lleva|entrega|va a traer|va a llevar)|"
-    r"quien viene|como se llama el (?:chofer|repartidor|conductor)|que (?:chofer|repartidor|"
-    r"conductor)|el (?:chofer|repartidor|conductor)|placas?)\b"
+    r"\b(?:quien viene|que (?:chofer|repartidor|conductor)|el (?:chofer|repartidor|conductor)|"
+    r"placas?)\b"
 )
 _RESCHEDULE = re.compile(
     r"\b(?:reprogram\w*|reagend\w*|cambi\w* (?:la |el )?(?:fecha|dia|hora|horario|entrega)|"
@@ -252,7 +255,7 @@ def read(analysis: Analysis, *, in_delivery: bool) -> DeliveryAsk:
         ask = Ask.ADDRESS
     elif PICKUP.search(text) and about:
         ask = Ask.PICKUP
-    elif _DRIVER.search(text) and about:
+    elif _WHO_BRINGS.search(text) or (_DRIVER.search(text) and about):
         ask = Ask.DRIVER
     elif _ETA.search(text):
         ask = Ask.ETA
