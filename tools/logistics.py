@@ -212,7 +212,12 @@ def get_delivery_cost(ctx: ToolContext, args: CostArgs) -> DeliveryCost:
     with ctx.transaction() as tx:
         address, branch = args.address, args.branch
         if address is None:
-            order = _one_order(tx, ctx, args.folio)
+            try:
+                order = _one_order(tx, ctx, args.folio)
+            except ToolRefused as exc:
+                if str(exc) in (messages.NO_ORDERS, messages.STAFF_NEEDS_FOLIO):
+                    raise ToolRefused(text.UNKNOWN_ZONE) from exc  # nothing bought yet: where?
+                raise
             d = changes.newest_delivery(tx.session, order.id)
             address = (d.address if d else None) or order.fulfillment_address
             branch = branch or order.branch_code

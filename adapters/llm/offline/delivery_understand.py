@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from rapidfuzz.distance import Levenshtein
+
 from adapters.llm.offline.nlu import Analysis, acts
 from adapters.llm.offline.nlu import details as dx
 from domain.dialogue import TimeWindow
@@ -113,6 +115,7 @@ _SURVEY = re.compile(
     r"^(?:muy )?(?:excelente|buen|buenisimo|pesimo|mal|malisimo|regular) "
     r"(?:servicio|atencion|trato|entrega|chofer|repartidor)\b|^(?:cinco|5) estrellas\b"
 )
+_FILLER = re.compile(r"^(?:(?:este|oye|pues|mira|bueno|ok|okey|ah|eh|ahh|mmm|hola|si)[ ,]+)+")
 _RATING_NUMBER = re.compile(r"^(?:le doy |un |una |califico con |mi calificacion es )?([1-5])\b")
 _STAR_WORDS = {"uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5}
 _PRAISE = {
@@ -120,7 +123,8 @@ _PRAISE = {
     "pesimo": 1, "malisimo": 1,
 }  # fmt: skip
 _HOUR = re.compile(
-    r"\b(?:a las|a la|despues de las|antes de las|tipo|como a las|de las)\s+(\d{1,2})(?::\d{2})?"
+    r"\b(?:a la[sz]|a la|despues de la[sz]|antes de la[sz]|tipo|como a la[sz]|de la[sz])\s+"
+    r"(\d{1,2})(?::\d{2})?"
     r"\s*(am|pm|de la manana|de la tarde|de la noche)?\b"
 )
 _ORDINAL = {
@@ -137,7 +141,7 @@ _PLAN = re.compile(
     r"haz (?:las )?rutas?|genera\w* (?:las )?rutas?|rutas? de (?:manana|hoy|pasado|el|la))\b"
 )
 _LATE = re.compile(
-    r"\b(?:atrasad\w*|retrasad\w*|retraso\w*|van tarde|va tarde|vienen tarde|llegando tarde|"
+    r"\b(?:atrasad\w*|retrasad\w*|retraso\w*|va[nbm]? tarde|vienen tarde|llegando tarde|"
     r"fuera de (?:horario|ventana)|tarde las entregas|entregas tarde)\b"
 )
 _FLEET = re.compile(
@@ -175,7 +179,7 @@ class DeliveryAsk:
 
 def _day(analysis: Analysis) -> date | None:
     when = analysis.entities.when
-    if when is None or not acts.DATE_WORDS.search(analysis.normalized):
+    if when is None or not acts.DATE_WORDS.search(fixed(analysis)):
         return None
     return when.date()
 
@@ -183,8 +187,13 @@ def _day(analysis: Analysis) -> date | None:
 def window_of_words(analysis: Analysis) -> TimeWindow | None:
     """The window a time of day falls in ("a las 5 de la tarde" is the evening), or the one
     named ("en la tarde")."""
-    hour = _HOUR.search(analysis.normalized)
+    text = fixed(analysis)
+    hour = _HOUR.search(text)
     if hour is None:
+        named = re.search(r"\b(?:en|por|para|pa) la (manana|tarde|noche)\b", text)
+        if analysis.entities.window is None and named:
+            return {"manana": TimeWindow.MORNING, "tarde": TimeWindow.AFTERNOON,
+                    "noche": TimeWindow.EVENING}[named[1]]  # fmt: skip
         return analysis.entities.window
     h = int(hour[1])
     suffix = hour[2] or ""
@@ -197,7 +206,7 @@ def window_of_words(analysis: Analysis) -> TimeWindow | None:
 
 def survey_score(analysis: Analysis) -> int | None:
     """The 1-5 a survey answer gives ("5 muy bien", "cinco estrellas", "excelente servicio")."""
-    text = analysis.normalized
+    text = _FILLER.sub("", fixed(analysis))
     if not _SURVEY.search(text):
         return None
     number = _RATING_NUMBER.match(text)
@@ -210,6 +219,33 @@ def survey_score(analysis: Analysis) -> int | None:
         if text.startswith(words) or text.startswith(f"muy {words}"):
             return 5 if text.startswith("muy ") and score >= 4 else score
     return None
+
+
+# The words the cues above are made of (and our colonias): a token one slipped key away from
+# exactly one of them is read as it ("cuanwo" → cuando, "direcciog" → direccion, "popanco" →
+# polanco). Only for these cues: the text the NLU and other flows read is not changed.
+_CUE_WORDS = frozenset(["cuando", "cuanto", "llega", "llegan", "llegue", "lleguen", "lleva", "llevan", "llevar", "llevas", "traen", "traer", "entrega", "entregas", "entregar", "entreguen", "envio", "flete", "cambiar", "cambien", "cambia", "cambiala", "cambiamela", "cambiame", "direccion", "domicilio", "equivoque", "tarde", "manana", "noche", "sabado", "domingo", "lunes", "martes", "miercoles", "jueves", "viernes", "estrellas", "excelente", "servicio", "cinco", "cuatro", "chofer", "repartidor", "conductor", "camioneta", "atrasadas", "retrasadas", "rutas", "planea", "planear", "horario", "recoger", "sucursal", "dejalo", "dejala", "estaba", "cuesta", "cobran", "costo", "precio", "colonia", "calle", "avenida", "universidad", "pedido", "llantas", "reprogramar", "mover", "muevan", "pasala", "quien", "donde", "ubicacion", "tiempo", "puntualidad", "como", "hora", "paso", "pasan"])
+_ZONE_WORDS = frozenset(
+    w for names in GAZETTEER.values() for name, _, _ in names
+    for w in fold_words(name).split() if len(w) >= 5
+)
+_KNOWN = _CUE_WORDS | _ZONE_WORDS
+
+
+def _fix_word(token: str) -> str:
+    if len(token) < 4 or token in _KNOWN or not token.isalpha():
+        return token
+    near = [
+        w for w in _KNOWN
+        if abs(len(w) - len(token)) <= 1 and (len(w) >= 5 or w in ("como", "hora", "paso"))
+        and Levenshtein.distance(token, w) <= 1
+    ]  # fmt: skip
+    return near[0] if len(near) == 1 else token
+
+
+def fixed(analysis: Analysis) -> str:
+    """The normalised text with slipped keys in the delivery cues put right."""
+    return " ".join(_fix_word(w) for w in analysis.normalized.split())
 
 
 _ADDRESS_LEAD = re.compile(
@@ -227,19 +263,23 @@ def address_in(analysis: Analysis, *, expected: bool) -> str | None:
     deliver to) the words after "la dirección es"."""
     text = analysis.normalized
     found = dx.extract_address(analysis.text, text, expected=expected) or analysis.entities.address
-    if found:
+    if found and names_zone(found):
         return found
-    if not names_zone(analysis.text):
-        return None
-    rest = _ADDRESS_LEAD.sub("", analysis.text.strip()) if _ADDRESS_LEAD.match(analysis.text) else ""
+    raw = analysis.text if names_zone(analysis.text) else fixed(analysis)
+    if not names_zone(raw):
+        return found
+    lead = _ADDRESS_LEAD.match(raw) or _ADDRESS_LEAD.match(fixed(analysis))
+    if lead and not _ADDRESS_LEAD.match(raw):
+        raw = fixed(analysis)
+    rest = _ADDRESS_LEAD.sub("", raw.strip()) if lead else ""
     rest = re.sub(r"\b(?:porfa\w*|por favor|gracias)\b", "", rest, flags=re.I).strip(" ,.!?")
-    return rest if len(rest) >= 5 else (analysis.text.strip() if expected else None)
+    return rest if len(rest) >= 5 else (raw.strip() if expected else found)
 
 
 def read(analysis: Analysis, *, in_delivery: bool) -> DeliveryAsk:
     """A customer's message about their delivery. ``in_delivery``: the conversation is already
     about it (a bare "mejor el jueves" moves it; elsewhere it needs delivery words)."""
-    text = analysis.normalized
+    text = fixed(analysis)
     e = analysis.entities
     day, window = _day(analysis), window_of_words(analysis)
     address = address_in(analysis, expected=False)
@@ -251,7 +291,11 @@ def read(analysis: Analysis, *, in_delivery: bool) -> DeliveryAsk:
         ask = Ask.UNDO
     elif _COST.search(text) and not e.sizes:
         ask = Ask.COST
-    elif _ADDRESS.search(text) or (in_delivery and address and not day and not window):
+    elif (
+        _ADDRESS.search(text)
+        or (in_delivery and address and not day and not window)
+        or ("direccion" in text and address and names_zone(text))
+    ):
         ask = Ask.ADDRESS
     elif PICKUP.search(text) and about:
         ask = Ask.PICKUP
@@ -297,7 +341,7 @@ def pick_offer(analysis: Analysis, offers: list[tuple[date, TimeWindow]]) -> int
 
 def staff_ask(analysis: Analysis) -> StaffAsk | None:
     """The dispatch question of a staff message, if it is one."""
-    text = analysis.normalized
+    text = fixed(analysis)
     if _PLAN.search(text) and (_STAFF_LOGISTICS.search(text) or "plane" in text):
         return StaffAsk.PLAN
     if _KPIS.search(text) and (_STAFF_LOGISTICS.search(text) or "tiempo" in text):

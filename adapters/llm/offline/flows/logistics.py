@@ -320,10 +320,13 @@ def dispatch(turn: Turn) -> AIMessage:
         text.startswith(_FOLLOW_UP_START) or len(text.split()) <= 4
     )
     if asked is None and not follow_up:
-        if turn.intent == "route_planning":
+        if turn.intent == "route_planning" and "ruta" in du.fixed(turn.analysis):
             asked = du.StaffAsk.PLAN
+        elif e.folios:
+            return others.logistics(turn)  # an order by folio
         else:
-            return others.logistics(turn)
+            turn.expect(Awaiting.NOTHING, Task.DISPATCH)
+            return say(tl.STAFF_MENU)
     previous = du.StaffAsk(ds.question) if ds.question else None
     question = asked or previous or du.StaffAsk.KPIS
     branch = e.branches[0] if e.branches else (slots.staff.branch if follow_up else None)

@@ -157,6 +157,13 @@ KEEP = "Va, la entrega se queda como estaba 👍"
 NOTHING_TO_UNDO = "Tu entrega no la he movido en esta plática; sigue como estaba 👍"
 
 
+STAFF_MENU = (
+    "En logística te ayudo a planear las rutas de un día (\"planea las rutas de mañana en "
+    "CDMX\"), ver entregas atrasadas, dónde va una camioneta y cómo vamos de entregas a tiempo. "
+    "¿Qué necesitas?"
+)
+
+
 # --- staff -----------------------------------------------------------------------------------
 
 
