@@ -19,7 +19,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from adapters.channels.senders import LogSender, Outgoing, Sender, SendError, build_senders
+from adapters.channels.senders import (
+    Attachment,
+    LogSender,
+    Outgoing,
+    Sender,
+    SendError,
+    build_senders,
+)
 from adapters.channels.twilio_whatsapp import split_bubbles
 from core.errors import InvalidRequest
 from core.settings import Settings
@@ -211,11 +218,20 @@ class Notifier:
                 and not self._in_window(session, row.to)
             )
             template = self.settings.twilio.templates.get(row.kind) if outside else None
+            files = (
+                tuple(
+                    Attachment(a.filename, a.media_type, a.content)
+                    for a in repo.attachments(session, outbox_id)
+                )
+                if row.channel == "email"
+                else ()
+            )
             outgoing = Outgoing(
                 channel=row.channel, to=row.to, subject=row.subject,
                 body=None if template else row.body,
                 content_sid=template or row.content_sid,
                 content_variables={"1": row.body or ""} if template else row.content_variables,
+                attachments=files,
             )  # fmt: skip
         if blocked:
             return self._record(outbox_id, 0, "blocked", error="opted out (BAJA)")

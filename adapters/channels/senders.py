@@ -17,8 +17,17 @@ log = logging.getLogger("topllantas.senders")
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with an e-mail."""
+
+    filename: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Outgoing:
-    """What a sender transmits."""
+    """What a sender transmits (attachments: e-mail only)."""
 
     channel: str
     to: str
@@ -26,6 +35,7 @@ class Outgoing:
     subject: str | None = None
     content_sid: str | None = None
     content_variables: Mapping[str, Any] | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,11 @@ class SmtpSender:
         msg["From"], msg["To"], msg["Message-ID"] = s.from_addr, message.to, msg_id
         msg["Subject"] = message.subject or "TopLlantas"
         msg.set_content(message.body or "")
+        for item in message.attachments:
+            main, _, sub = item.media_type.partition("/")
+            msg.add_attachment(
+                item.content, maintype=main, subtype=sub or "octet-stream", filename=item.filename
+            )
         try:
             smtp: smtplib.SMTP = (
                 smtplib.SMTP_SSL(s.host, s.port, timeout=self.timeout_s)
@@ -164,6 +179,8 @@ class LogSender:
             if message.content_sid
             else repr(message.body)
         )
+        if message.attachments:
+            what += f" (+ {', '.join(a.filename for a in message.attachments)})"
         log.info("local %s to %s: %s", self.channel, message.to, what)
         return Sent(provider_sid=f"local-{secrets.token_hex(8)}")
 

@@ -1,5 +1,6 @@
-"""Scheduled reports: daily every day, weekly on Mondays, monthly on the 1st, e-mailed through
-the outbox to each role's subscribers once a day (the outbox row is the record that it went)."""
+"""Scheduled reports: daily every day, weekly on Mondays, monthly on the 1st, e-mailed with the
+files attached through the outbox to each role's subscribers once a day (the outbox row and its
+attachments are the record of what went)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,25 @@ from typing import cast
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from adapters.reports.build import KIND_LABEL, ROLE_LABEL, ReportKind, ReportRole
+from adapters.reports.build import (
+    KIND_LABEL,
+    ROLE_LABEL,
+    ReportFile,
+    ReportFormat,
+    ReportKind,
+    ReportRole,
+    build_report,
+)
 from core.settings import Settings
 from db.engine import session_scope
-from db.repositories.outbox import queue_message
+from db.repositories.inventory_report import weekly_report
+from db.repositories.outbox import attach_file, queue_message
 from db.tables import Outbox, ReportSubscription
+
+MEDIA_TYPE = {
+    ".pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def kinds_due(day: date) -> list[ReportKind]:
@@ -26,38 +41,68 @@ def kinds_due(day: date) -> list[ReportKind]:
     return kinds
 
 
+def _attach_formats(attach: str) -> tuple[ReportFormat, ...]:
+    return ("pdf", "xlsx") if attach == "both" else ("xlsx",) if attach == "xlsx" else ("pdf",)
+
+
 def queue_scheduled_reports(engine: Engine, settings: Settings, day: date) -> int:
-    """Queue today's reports for every active subscriber (each once a day); the e-mail links
-    to the file on the dashboard, where signing in is required. Returns messages queued."""
-    base = settings.public_base_url.rstrip("/")
+    """Queue today's reports for every active subscriber (each once a day), the files attached
+    to the e-mail (PDF, Excel or both, as subscribed); the weekly report of purchasing (compras)
+    also carries the weekly inventory report's text. Returns messages queued."""
+    with session_scope(engine) as session:
+        due = [
+            s for s in session.exec(
+                select(ReportSubscription).where(col(ReportSubscription.active).is_(True))
+                .order_by(col(ReportSubscription.id))
+            ).all()
+            if s.kind in kinds_due(day)
+            and session.exec(
+                select(Outbox.id).where(Outbox.kind == "report", Outbox.to == s.email,
+                                        Outbox.subject == _subject(s, day))
+            ).first() is None
+        ]  # fmt: skip
+        # built outside the write transaction (a report takes a second or two), once per file
+        files: dict[tuple[str, str, str], ReportFile] = {}
+        for sub in due:
+            for fmt in _attach_formats(sub.attach):
+                key = (sub.kind, sub.role, fmt)
+                if key not in files:
+                    files[key] = build_report(
+                        session, settings, kind=cast(ReportKind, sub.kind),
+                        role=cast(ReportRole, sub.role), fmt=fmt,
+                    )  # fmt: skip
+        inventory_text = (
+            weekly_report(session, today=day, settings=settings).text
+            if any(s.kind == "weekly" and s.role == "compras" for s in due) else None
+        )  # fmt: skip
     queued = 0
     with session_scope(engine, write=True) as session:
-        subs = session.exec(
-            select(ReportSubscription).where(col(ReportSubscription.active).is_(True))
-        ).all()
-        for sub in subs:
-            if sub.kind not in kinds_due(day):
-                continue
-            kind = sub.kind
-            role = cast(ReportRole, sub.role)
-            subject = f"Reporte {KIND_LABEL[kind]} de {ROLE_LABEL[role]} — {day:%d/%m/%Y}"
-            seen = session.exec(
-                select(Outbox.id).where(Outbox.kind == "report", Outbox.to == sub.email,
-                                        Outbox.subject == subject)
-            ).first()  # fmt: skip
-            if seen is not None:
-                continue
-            links = " · ".join(
-                f"{fmt.upper()}: {base}/dashboard/report?kind={kind}&role={role}&format={fmt}"
-                for fmt in ("pdf", "xlsx")
+        for sub in due:
+            kind, role = cast(ReportKind, sub.kind), cast(ReportRole, sub.role)
+            attached = [files[(kind, role, fmt)] for fmt in _attach_formats(sub.attach)]
+            body = (
+                f"Hola{', ' + sub.name if sub.name else ''}. Te enviamos el reporte "
+                f"{KIND_LABEL[kind]} de {ROLE_LABEL[role]} "
+                f"({', '.join(f.filename for f in attached)})."
             )
-            queue_message(
-                session, kind="report", channel="email", to=sub.email, subject=subject,
-                body=f"Hola{', ' + sub.name if sub.name else ''}. Tu reporte {KIND_LABEL[kind]} "
-                f"de {ROLE_LABEL[role]} está listo (entra con tu cuenta): {links}",
+            if inventory_text and kind == "weekly" and role == "compras":
+                body += "\n\n" + inventory_text
+            row = queue_message(
+                session, kind="report", channel="email", to=sub.email,
+                subject=_subject(sub, day), body=body,
             )  # fmt: skip
+            for f in attached:
+                attach_file(
+                    session, row, filename=f.filename, media_type=MEDIA_TYPE[f.filename[-4:]],
+                    content=f.content,
+                )  # fmt: skip
             queued += 1
     return queued
+
+
+def _subject(sub: ReportSubscription, day: date) -> str:
+    kind, role = cast(ReportKind, sub.kind), cast(ReportRole, sub.role)
+    return f"Reporte {KIND_LABEL[kind]} de {ROLE_LABEL[role]} — {day:%d/%m/%Y}"
 
 
 def sweep_once(engine: Engine, settings: Settings) -> tuple[int, int]:

@@ -1,5 +1,6 @@
 """The executive dashboard and its module views (inventory, sales/CRM, agents, logistics),
-sales targets (admin) and report downloads, for signed-in staff and admin."""
+sales targets and report subscriptions (admin edits), report downloads, for signed-in staff
+and admin."""
 
 from __future__ import annotations
 
@@ -11,12 +12,19 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
-from adapters.reports.build import ReportFormat, ReportKind, ReportRole, build_report
+from adapters.reports.build import (
+    KIND_LABEL,
+    ROLE_LABEL,
+    ReportFormat,
+    ReportKind,
+    ReportRole,
+    build_report,
+)
 from api.deps import ChatServiceDep, ContainerDep, EngineDep, run_write
 from api.pages.render import render
 from api.pages.web_auth import CSRF_HEADER, PageUser, check_csrf, require_page
 from api.routes.chat import conversation as read_conversation
-from core.errors import PermissionDenied
+from core.errors import InvalidRequest, PermissionDenied
 from core.security import Scope
 from db.engine import session_scope
 from db.repositories.catalog import branch_by_code
@@ -24,6 +32,11 @@ from db.repositories.crm_followup import conversion_by_source, rfm_segments, run
 from db.repositories.dashboard import as_of_day, build_dashboard
 from db.repositories.dashboard_sources import open_quotes, unpaid_reservations
 from db.repositories.inventory_alerts import list_alerts
+from db.repositories.report_subscriptions import (
+    list_subscriptions,
+    remove_subscription,
+    save_subscription,
+)
 from db.tables import Branch, ChatSession, Lead, SalesTarget
 from domain.clock import utcnow
 from domain.dashboard import PERIOD_LABEL, Dashboard, Period, month_start
@@ -86,7 +99,9 @@ async def inventory_page(
             }
 
     ctx = await anyio.to_thread.run_sync(load)
-    return render(request, "dash_inventory.html", user=user, active="inventory", branch=branch, **ctx)
+    return render(
+        request, "dash_inventory.html", user=user, active="inventory", branch=branch, **ctx
+    )
 
 
 @router.get("/dashboard/sales", response_class=HTMLResponse)
@@ -222,6 +237,79 @@ async def save_targets(request: Request, container: ContainerDep, user: Reader) 
 
     await run_write(request, save)
     return RedirectResponse(f"/dashboard/targets?month={first.isoformat()}", status_code=303)
+
+
+SUBSCRIPTION_FIELDS = {
+    "email": "Escribe un correo válido.",
+    "role": "Elige el área del reporte.",
+    "kind": "Elige si es diario, semanal o mensual.",
+    "attach": "Elige los archivos: PDF, Excel o ambos.",
+}
+
+
+def _subscriptions_page(
+    request: Request, container: ContainerDep, user: PageUser, *, error: str = "",
+    status: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    with session_scope(container.engine) as session:
+        rows = list_subscriptions(session)
+    return render(
+        request, "dash_subscriptions.html", status_code=status, user=user,
+        active="subscriptions", rows=rows, roles=ROLE_LABEL, kinds=KIND_LABEL, error=error,
+        editable=user.principal.role == Role.ADMIN,
+    )  # fmt: skip
+
+
+@router.get("/dashboard/subscriptions", response_class=HTMLResponse)
+async def subscriptions_page(
+    request: Request, container: ContainerDep, user: Reader
+) -> HTMLResponse:
+    """Who receives which scheduled report, by role (admin edits)."""
+    return await anyio.to_thread.run_sync(lambda: _subscriptions_page(request, container, user))
+
+
+@router.post("/dashboard/subscriptions")
+async def add_subscription(request: Request, container: ContainerDep, user: Reader) -> Response:
+    """Subscribe an e-mail to a role's report (admin only, CSRF-checked)."""
+    form = await request.form()
+    check_csrf(user, str(form.get("csrf", "")))
+    if user.principal.role != Role.ADMIN:
+        raise PermissionDenied("only admin edits report subscriptions")
+
+    def save() -> None:
+        with session_scope(container.engine, write=True) as session:
+            save_subscription(
+                session, role=str(form.get("role", "")), kind=str(form.get("kind", "")),
+                email=str(form.get("email", ""))[:254], name=str(form.get("name", ""))[:80],
+                attach=str(form.get("attach", "pdf")), actor=user.principal.actor,
+            )  # fmt: skip
+
+    try:
+        await run_write(request, save)
+    except InvalidRequest as exc:
+        error = SUBSCRIPTION_FIELDS.get(exc.field or "", "Revisa los datos.")
+        return await anyio.to_thread.run_sync(
+            lambda: _subscriptions_page(request, container, user, error=error, status=422)
+        )
+    return RedirectResponse("/dashboard/subscriptions", status_code=303)
+
+
+@router.post("/dashboard/subscriptions/{subscription_id}/delete")
+async def delete_subscription(
+    request: Request, container: ContainerDep, user: Reader, subscription_id: int,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:  # fmt: skip
+    """Stop a subscription (admin only, CSRF-checked)."""
+    check_csrf(user, csrf)
+    if user.principal.role != Role.ADMIN:
+        raise PermissionDenied("only admin edits report subscriptions")
+
+    def remove() -> None:
+        with session_scope(container.engine, write=True) as session:
+            remove_subscription(session, subscription_id, actor=user.principal.actor)
+
+    await run_write(request, remove)
+    return RedirectResponse("/dashboard/subscriptions", status_code=303)
 
 
 @router.get("/dashboard/report")

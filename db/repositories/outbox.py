@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from core.errors import NotFound
+from core.errors import InvalidRequest, NotFound
 from db.repositories.audit import record
-from db.tables import Branch, Customer, Delivery, Order, Outbox, Reservation
+from db.tables import Branch, Customer, Delivery, Order, Outbox, OutboxAttachment, Reservation
 from domain.clock import as_utc, utcnow
 
 # Provider callbacks arrive out of order: a status only ever moves up this ladder.
@@ -95,6 +95,30 @@ def queue_message(
     session.add(row)
     session.flush()
     return row
+
+
+def attach_file(
+    session: Session, row: Outbox, *, filename: str, media_type: str, content: bytes
+) -> OutboxAttachment:
+    """A file that goes with an outbox e-mail (written in the caller's transaction)."""
+    if row.channel != "email":
+        raise InvalidRequest("only e-mails carry attachments", field="channel")
+    item = OutboxAttachment(
+        outbox_id=row.id or 0, filename=filename[:120], media_type=media_type, content=content
+    )
+    session.add(item)
+    return item
+
+
+def attachments(session: Session, outbox_id: int) -> list[OutboxAttachment]:
+    """The files of an outbox message, in the order they were attached."""
+    return list(
+        session.exec(
+            select(OutboxAttachment)
+            .where(OutboxAttachment.outbox_id == outbox_id)
+            .order_by(col(OutboxAttachment.id))
+        ).all()
+    )
 
 
 def get_outbox(session: Session, outbox_id: int) -> Outbox:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from db.engine import session_scope
-from db.tables import Outbox, StaffMember
+from db.tables import Outbox, ReportSubscription, StaffMember
 from domain.enums import Role
 from tests.conftest import bearer
 
@@ -239,3 +239,43 @@ def test_the_year_view_equals_the_api_and_the_daily_rows(
     ).json()  # fmt: skip
     assert sales["total_revenue_cents"] == period["value"]
     assert sales["rows"][: len(data["by_brand"])] == data["by_brand"]
+
+
+def test_admin_edits_who_receives_which_report(
+    client: TestClient, keys: dict[Role, str], engine: Engine
+) -> None:
+    csrf = sign_in(client, keys[Role.ADMIN])
+    page = client.get("/dashboard/subscriptions")
+    assert page.status_code == 200 and "Nadie recibe reportes todavía" in page.text
+    form = {"csrf": csrf, "email": "Compras@TopLlantas.mx", "name": "Compras", "role": "compras",
+            "kind": "weekly", "attach": "both"}  # fmt: skip
+    added = client.post("/dashboard/subscriptions", data=form, follow_redirects=False)
+    assert added.status_code == 303
+    again = client.post("/dashboard/subscriptions", data={**form, "attach": "xlsx"})
+    assert again.status_code == 200 and again.text.count('data-email="compras@topllantas.mx"') == 1
+    bad = client.post("/dashboard/subscriptions", data={**form, "email": "no es correo"})
+    assert bad.status_code == 422 and "Escribe un correo válido." in bad.text
+    with session_scope(engine) as session:
+        [row] = session.exec(select(ReportSubscription)).all()
+    assert (row.email, row.role, row.kind, row.attach) == (
+        "compras@topllantas.mx",
+        "compras",
+        "weekly",
+        "xlsx",
+    )
+    client.cookies.clear()
+    staff_csrf = sign_in(client, keys[Role.STAFF])
+    seen = client.get("/dashboard/subscriptions")
+    assert "compras@topllantas.mx" in seen.text and "Solo un administrador" in seen.text
+    refused = client.post("/dashboard/subscriptions", data={**form, "csrf": staff_csrf})
+    gone = client.post(f"/dashboard/subscriptions/{row.id}/delete", data={"csrf": staff_csrf})
+    assert refused.status_code == gone.status_code == 403
+    client.cookies.clear()
+    csrf = sign_in(client, keys[Role.ADMIN])
+    assert (
+        client.post(f"/dashboard/subscriptions/{row.id}/delete", data={"csrf": "x"}).status_code
+        == 403
+    )
+    client.post(f"/dashboard/subscriptions/{row.id}/delete", data={"csrf": csrf})
+    with session_scope(engine) as session:
+        assert session.exec(select(ReportSubscription)).all() == []

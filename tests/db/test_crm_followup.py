@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socketserver
+import threading
 from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -11,15 +13,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from adapters.channels.notifier import Notifier
 from adapters.reports.build import build_report
 from adapters.reports.schedule import kinds_due, queue_scheduled_reports
-from core.settings import Settings
+from core.settings import Settings, SmtpSettings
 from db.engine import session_scope
 from db.repositories.crm_followup import rfm_segments, run_followups
 from db.repositories.dashboard import build_dashboard
 from db.repositories.dashboard_sources import open_quotes
+from db.repositories.outbox import attachments
 from db.tables import Customer, InboundMessage, Lead, Order, Outbox, ReportSubscription
 from domain.clock import utcnow
+from tests.channels.test_outbound import _SmtpHandler
 
 
 def test_quotes_get_one_message_inside_the_window_else_a_task(engine: Engine) -> None:
@@ -84,17 +89,52 @@ def test_report_numbers_equal_the_dashboards(engine: Engine, settings: Settings)
     assert pdf.content.startswith(b"%PDF-")
 
 
-def test_scheduled_reports_go_once_to_subscribers(engine: Engine, settings: Settings) -> None:
+def test_scheduled_reports_go_once_to_subscribers_with_the_files_attached(
+    engine: Engine, settings: Settings
+) -> None:
     monday = date(2026, 11, 23)
-    assert kinds_due(monday) == ["daily", "weekly"] and kinds_due(date(2026, 12, 1))[-1] == "monthly"
+    assert (
+        kinds_due(monday) == ["daily", "weekly"] and kinds_due(date(2026, 12, 1))[-1] == "monthly"
+    )
     with session_scope(engine, write=True) as session:
-        session.add(ReportSubscription(role="ventas", kind="weekly", email="v@topllantas.mx"))
+        session.add(ReportSubscription(role="ventas", kind="weekly", email="v@topllantas.mx",
+                                       attach="both"))  # fmt: skip
+        session.add(ReportSubscription(role="compras", kind="weekly", email="c@topllantas.mx"))
         session.add(ReportSubscription(role="compras", kind="monthly", email="c@topllantas.mx"))
-    assert queue_scheduled_reports(engine, settings, monday) == 1
+    assert queue_scheduled_reports(engine, settings, monday) == 2
     assert queue_scheduled_reports(engine, settings, monday) == 0
     with session_scope(engine) as session:
-        row = session.exec(select(Outbox).where(Outbox.kind == "report")).one()
-    assert row.to == "v@topllantas.mx" and "/dashboard/report?kind=weekly&role=ventas" in (row.body or "")
+        rows = {r.to: r for r in session.exec(select(Outbox).where(Outbox.kind == "report")).all()}
+        files = {to: [(a.filename, a.content[:4]) for a in attachments(session, r.id or 0)]
+                 for to, r in rows.items()}  # fmt: skip
+    assert [(n[-4:], head[:2]) for n, head in files["v@topllantas.mx"]] == [
+        (".pdf", b"%P"),
+        ("xlsx", b"PK"),
+    ]
+    assert [n for n, _ in files["c@topllantas.mx"]] == ["topllantas-compras-weekly-2026-11-19.pdf"]
+    purchasing = rows["c@topllantas.mx"].body or ""
+    assert "Reporte semanal de inventario TopLlantas" in purchasing  # the inventory week's text
+    assert "Ventas por sucursal" in purchasing and "inventario" not in (
+        rows["v@topllantas.mx"].body or ""
+    )
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SmtpHandler)
+    server.mails = []  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        smtp = SmtpSettings(host="127.0.0.1", port=server.server_address[1])
+        sent = Notifier(engine, settings.model_copy(update={"smtp": smtp})).deliver(
+            rows["v@topllantas.mx"].id or 0
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sent.status == "sent"
+    [mail] = server.mails  # type: ignore[attr-defined]
+    parts = {p.get_filename(): p.get_content() for p in mail["message"].iter_attachments()}
+    assert set(parts) == {n for n, _ in files["v@topllantas.mx"]}
+    pdf = next(v for k, v in parts.items() if k.endswith(".pdf"))
+    assert pdf.startswith(b"%PDF-")
 
 
 def test_the_report_cli_writes_a_file(

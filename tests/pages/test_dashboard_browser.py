@@ -90,7 +90,7 @@ def test_dashboard_in_a_browser(server: str, browser: object, keys: dict[Role, s
     page.wait_for_selector("#transcript .msg.customer")
     assert "205/55R16" in page.inner_text("#transcript")
     page.screenshot(path=str(SHOTS / "conversation.png"), full_page=True)
-    for name in ("inventory", "sales", "logistics", "targets"):
+    for name in ("inventory", "sales", "logistics", "targets", "subscriptions"):
         page.goto(f"{server}/dashboard/{name}")
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     page.click(".logout button")
