@@ -13,9 +13,18 @@ closed loop  --conversations clients each send the product description's three t
              for a Jetta 2020, reserve the Continental with a payment link, thanks), the next
              one the moment a reply arrives (the server saturated), then with 1-3 s of typing.
 in process   the same turns straight through ChatService from a thread pool (no HTTP).
+saturated    --saturate clients send the conversations back-to-back for --saturate-seconds:
+             the server's throughput (turns/s) per worker count, side by side, with the CPU
+             per turn of the server, of PostgreSQL and of this client (they share the cores).
 
-The server is `topllantas serve --workers N` (uvicorn) on loopback, on the embedded SQLite
-default with the demo data, in a temporary data directory; each worker count is a fresh start.
+The server is `topllantas serve --workers N` (uvicorn) on loopback, with the demo data, in a
+temporary data directory; each worker count is a fresh start. The store is the embedded SQLite
+default, or PostgreSQL with --database-url (created and seeded on first use, kept for the next
+run); --redis-url shares the rate-limit budgets among the workers as in production.
+
+    python bench/chat_latency.py --workers 1,2 --only saturated,open-loop \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/tl_bench_chat \
+        --redis-url redis://127.0.0.1:6379/14
 """
 
 from __future__ import annotations
@@ -44,6 +53,8 @@ from domain.messages import TROUBLE_REPLY  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 TURNS = CONVERSATIONS[0]  # the product description's conversation
 TARGET_P95_MS = 100.0
+TARGET_SPEEDUP = 1.7  # two workers against one, on 2 cores
+MODES = ("open-loop", "closed-loop", "in-process", "saturated")
 
 
 @dataclass
@@ -57,6 +68,8 @@ class Run:
     offered: float | None = None
     cpu_ms: float | None = None  # server CPU per turn (HTTP modes, Linux)
     sent: int = 0  # every turn sent (open loop: also those outside the steady window)
+    pg_cpu_ms: float | None = None  # PostgreSQL's CPU per turn (saturated, PostgreSQL only)
+    client_cpu_ms: float | None = None  # this client's CPU per turn (saturated)
 
 
 def seed(env: dict[str, str]) -> None:
@@ -187,6 +200,72 @@ async def open_loop(base: str, rate: float, duration_s: float, think_s: float) -
     )
 
 
+async def saturated(base: str, clients: int, duration_s: float) -> Run:
+    """``clients`` customers each send their conversation's turns back-to-back (the next the
+    moment the reply arrives; a new conversation when one ends) for ``duration_s``: the
+    server's throughput. Counts the turns answered after the first fifth of the window."""
+    timed: list[tuple[float, float]] = []  # (answered at, ms)
+    everything = Run()
+    loop = asyncio.get_running_loop()
+    limits = httpx.Limits(max_connections=clients + 5, max_keepalive_connections=clients + 5)
+
+    async def customer(client: httpx.AsyncClient, n: int, end: float) -> None:
+        rng = random.Random(n)
+        while loop.time() < end:
+            session_id = None
+            for text in CONVERSATIONS[rng.randrange(len(CONVERSATIONS))]:
+                if loop.time() >= end:
+                    return
+                session_id, ms = await _send(client, everything, session_id, text)
+                timed.append((loop.time(), ms))
+
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        for _ in range(5):  # warm-up, not measured
+            await client.post("/v1/chat", json={"message": "hola, buenas"})
+        start = loop.time()
+        end = start + duration_s
+        await asyncio.gather(*(customer(client, n, end) for n in range(clients)))
+    steady_from = start + duration_s / 5
+    steady = [ms for done, ms in timed if steady_from <= done <= end and ms == ms]
+    return Run(
+        latencies=steady,
+        failed=everything.failed,
+        errors=everything.errors,
+        rate=len(steady) / (end - steady_from),
+        sent=len(timed),
+    )
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process on this machine (its backends serve the bench)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.find("(") + 1 : text.rfind(")")]
+        if name.startswith("postgres"):
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def measured_saturated(pid: int, clients: int, duration_s: float) -> Run:
+    """A saturated run with the CPU per turn of the server, PostgreSQL and this client."""
+    server, pg, client = cpu_seconds(pid), postgres_cpu_seconds(), time.process_time()
+    run: Run = asyncio.run(saturated(f"http://127.0.0.1:{PORT[0]}", clients, duration_s))
+    if run.sent:
+        run.cpu_ms = (cpu_seconds(pid) - server) * 1000 / run.sent
+        run.pg_cpu_ms = (postgres_cpu_seconds() - pg) * 1000 / run.sent
+        run.client_cpu_ms = (time.process_time() - client) * 1000 / run.sent
+    return run
+
+
+PORT = [8766]  # the server's port, set from --port
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time of a process and its children (uvicorn workers), from /proc; 0 elsewhere."""
     total = 0.0
@@ -255,6 +334,47 @@ def report(results: dict[str, Run]) -> None:
             print(f"{'':<38} {run.failed} failed turns (trouble reply), {run.errors} HTTP errors")
 
 
+def report_saturated(results: dict[int, Run], clients: int, store: str) -> None:
+    """Throughput per worker count side by side, and the speed-up against one worker."""
+    print(
+        f"\nSaturated: {clients} clients back-to-back on {store}"
+        f"\n{'workers':>7} {'turns/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'server CPU':>11} "
+        f"{'PG CPU':>7} {'client CPU':>11} {'errors':>7}  speed-up (ms of CPU per turn)"
+    )
+    base = results.get(min(results)) if results else None
+    for workers, run in sorted(results.items()):
+        if not run.latencies or run.rate is None:
+            print(f"{workers:>7} no turns answered ({run.errors} HTTP errors)")
+            continue
+        speedup = ""
+        if base is not None and base.rate and workers != min(results):
+            ratio = run.rate / base.rate
+            verdict = "met" if ratio >= TARGET_SPEEDUP else "NOT met"
+            speedup = f"{ratio:.2f}x (target >= {TARGET_SPEEDUP}x: {verdict})"
+        print(
+            f"{workers:>7} {run.rate:>8.1f} {percentile(run.latencies, 50):>8.1f} "
+            f"{percentile(run.latencies, 95):>8.1f} {run.cpu_ms or 0:>11.1f} "
+            f"{run.pg_cpu_ms or 0:>7.1f} {run.client_cpu_ms or 0:>11.1f} "
+            f"{run.failed + run.errors:>7}  {speedup}"
+        )
+
+
+def prepare_database(url: str) -> None:
+    """Create the PostgreSQL database the first time (it is kept, seeded, for later runs)."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        ).first()
+        if not exists:
+            conn.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
+    admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
@@ -272,10 +392,22 @@ def main() -> None:
         help="server worker processes, comma-separated for several runs (default 1)",
     )
     parser.add_argument("--conversations", type=int, default=20, help="closed loop clients")
-    parser.add_argument("--only", choices=("open-loop", "closed-loop", "in-process"))
+    parser.add_argument(
+        "--only",
+        type=lambda v: set(v.split(",")),
+        default=None,
+        help=f"comma-separated modes among {', '.join(MODES)} (default: all but saturated)",
+    )
+    parser.add_argument("--saturate", type=int, default=20, help="saturated: clients")
+    parser.add_argument("--saturate-seconds", type=float, default=40.0, help="saturated: s")
+    parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite")
+    parser.add_argument("--redis-url", default=None, help="shared rate-limit budgets")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--data-dir", type=Path, default=None)
     args = parser.parse_args()
+    PORT[0] = args.port
+    if args.only and not args.only <= set(MODES):
+        parser.error(f"--only takes {', '.join(MODES)}")
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="tl-chat-bench-"))
     os.environ.update(
         {
@@ -283,21 +415,50 @@ def main() -> None:
             "TOPLLANTAS_LOG_LEVEL": "WARNING",
             "TOPLLANTAS_RATE_LIMIT__PER_MINUTE": "100000000",
             "TOPLLANTAS_RATE_LIMIT__BURST": "1000000",
+            # every customer of the bench writes from 127.0.0.1: lift the keyless budgets
+            "TOPLLANTAS_ABUSE__CHAT_IP_PER_MINUTE": "100000000",
+            "TOPLLANTAS_ABUSE__CHAT_IP_BURST": "1000000",
+            "TOPLLANTAS_ABUSE__CHAT_SESSION_PER_MINUTE": "100000000",
+            "TOPLLANTAS_ABUSE__CHAT_SESSION_BURST": "1000000",
+            # scheduled jobs of a minute's CPU would land in the middle of a measurement
+            "TOPLLANTAS_INVENTORY__NIGHTLY_ENABLED": "false",
+            "TOPLLANTAS_LOGISTICS__PLAN_ENABLED": "false",
         }
     )
-    os.environ.pop("TOPLLANTAS_DATABASE_URL", None)
+    for name in ("TOPLLANTAS_DATABASE_URL", "TOPLLANTAS_REDIS_URL"):
+        os.environ.pop(name, None)
+    store = "SQLite"
+    if args.database_url:
+        prepare_database(args.database_url)
+        os.environ["TOPLLANTAS_DATABASE_URL"] = args.database_url
+        store = "PostgreSQL"
+    if args.redis_url:
+        os.environ["TOPLLANTAS_REDIS_URL"] = args.redis_url
+        store += " + Redis"
     env = dict(os.environ)
-    print(f"data dir: {data_dir}; seeding (first run only)...", flush=True)
+    start_load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"data dir: {data_dir}; store: {store}; load average at the start {start_load}")
+    print("seeding (first run only)...", flush=True)
     seed(env)
-    wanted = {args.only} if args.only else {"open-loop", "closed-loop", "in-process"}
+    wanted = args.only or {"open-loop", "closed-loop", "in-process"}
     results: dict[str, Run] = {}
-    for workers in args.workers if wanted & {"open-loop", "closed-loop"} else []:
+    saturated_runs: dict[int, Run] = {}
+    for workers in args.workers if wanted & {"open-loop", "closed-loop", "saturated"} else []:
         label = f"{workers} worker{'s' if workers > 1 else ''}"
         server = serve(env, args.port, workers)
         base = f"http://127.0.0.1:{args.port}"
         try:
             asyncio.run(wait_ready(base))
             settle(server.pid)  # every worker started, not just the first one listening
+            if "saturated" in wanted:
+                print(
+                    f"{label}: saturated, {args.saturate} clients for "
+                    f"{args.saturate_seconds:g} s...",
+                    flush=True,
+                )
+                saturated_runs[workers] = measured_saturated(
+                    server.pid, args.saturate, args.saturate_seconds
+                )
             if "open-loop" in wanted:
                 for rate in args.rates:
                     print(
@@ -322,10 +483,13 @@ def main() -> None:
         results[f"in process, {args.conversations} back-to-back"] = in_process(args.conversations)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"\nOffline model, SQLite; {os.cpu_count()} CPUs, load average "
+        f"\nOffline model, {store}; {os.cpu_count()} CPUs, load average "
         f"{load} (1/5/15 min) at the end: other work on the machine slows every figure."
     )
-    report(results)
+    if results:
+        report(results)
+    if saturated_runs:
+        report_saturated(saturated_runs, args.saturate, store)
 
 
 if __name__ == "__main__":

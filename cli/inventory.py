@@ -11,6 +11,7 @@ from adapters.channels.notifier import Notifier
 from core.settings import get_settings
 from db.engine import make_engine, session_scope
 from db.inventory_job import run_nightly
+from db.leadership import Leadership
 from db.migrate import upgrade
 from db.repositories.inventory_report import weekly_report
 from domain.clock import mexico_today
@@ -46,7 +47,15 @@ def nightly(
     settings = get_settings()
     engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
-    report = run_nightly(engine, settings, _day(day))
+    # The same lock as the scheduled run: never two nightly jobs at once, whoever starts them.
+    with Leadership(engine, settings.data_dir / "locks", "job:nightly") as held:
+        if not held:
+            typer.secho(
+                "error: the nightly job is running in another process; try again when it ends",
+                fg="red", err=True,
+            )  # fmt: skip
+            raise typer.Exit(code=1)
+        report = run_nightly(engine, settings, _day(day))
     sent = Notifier(engine, settings).deliver_queued() if send else 0
     typer.echo(
         f"Run {report.run_id} for {report.run_date}: {report.series} series forecast in "

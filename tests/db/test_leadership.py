@@ -122,3 +122,27 @@ def test_two_processes_reaching_the_nightly_job_run_it_once(
             sa.text("SELECT count(*) FROM forecast_run WHERE run_date = :d"), {"d": day}
         ).scalar_one()
     assert runs == 1
+
+
+def test_inventory_nightly_by_hand_refuses_while_the_job_runs_elsewhere(
+    engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app as cli
+    from core.settings import get_settings
+
+    monkeypatch.setenv("TOPLLANTAS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("TOPLLANTAS_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    running = Leadership(engine, settings.data_dir / "locks", "job:nightly")
+    try:
+        assert running.hold()  # a scheduled run in another process
+        result = CliRunner().invoke(cli, ["inventory", "nightly", "--no-send"])
+        assert result.exit_code == 1, result.output
+        assert "running in another process" in result.output
+    finally:
+        running.close()
+        get_settings.cache_clear()
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM forecast_run")).scalar_one() == 0
