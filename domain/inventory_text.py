@@ -134,12 +134,40 @@ def opportunity_alert(
     return text, f"{action}."
 
 
+# The approved WhatsApp template (kind ``inventory_alert``) that carries an alert outside the
+# 24-hour window, as submitted for approval: fixed words at both ends (Meta refuses a template
+# that starts or ends with a variable), one variable per part of the alert.
+ALERT_TEMPLATE = (
+    "Alerta de inventario TopLlantas ({{1}}): {{2}} Qué hacer: {{3}} "
+    "Responde a este mensaje para ver el detalle."
+)
+ALERT_SUMMARY_ACTION = "Consúltalas en /api/v1/alerts o pregúntale al asistente de inventario."
+
+
+def alert_template_variables(urgency: str, text: str, action: str) -> dict[str, str]:
+    """{{1}} urgency, {{2}} the situation, {{3}} the action, each on one line (WhatsApp
+    refuses variables with line breaks, tabs or long runs of spaces)."""
+    title = URGENCY_TITLE.get(urgency, urgency)
+    situation = text.removesuffix(action).strip() if action and text.endswith(action) else text
+    situation = situation.removeprefix(f"{title}: ")  # the template says the urgency itself
+    return {
+        "1": title,
+        "2": " ".join(situation.split()),
+        "3": " ".join(action.split()) or "Revisa el inventario.",
+    }
+
+
+def render_alert_template(variables: dict[str, str]) -> str:
+    """The template as the person reads it."""
+    text = ALERT_TEMPLATE
+    for key, value in variables.items():
+        text = text.replace("{{" + key + "}}", value)
+    return text
+
+
 def summary_line(branch: str, more: int) -> str:
     """The one line that stands for the alerts beyond a night's message limit."""
-    return (
-        f"TopLlantas inventario {branch}: {more} alertas más esta noche. "
-        "Consúltalas en /api/v1/alerts o pregúntale al asistente de inventario."
-    )
+    return f"TopLlantas inventario {branch}: {more} alertas más esta noche. {ALERT_SUMMARY_ACTION}"
 
 
 def no_forecast_yet(nightly_hour: int | None) -> str:

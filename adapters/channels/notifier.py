@@ -230,7 +230,11 @@ class Notifier:
                 channel=row.channel, to=row.to, subject=row.subject,
                 body=None if template else row.body,
                 content_sid=template or row.content_sid,
-                content_variables={"1": row.body or ""} if template else row.content_variables,
+                # a kind whose template takes several variables stored them with the text
+                # (inventory_alert: domain.inventory_text.ALERT_TEMPLATE); others take the text
+                content_variables=(row.content_variables or {"1": row.body or ""})
+                if template
+                else row.content_variables,
                 attachments=files,
             )  # fmt: skip
         if blocked:

@@ -16,7 +16,7 @@ from db.repositories.audit import record
 from db.repositories.outbox import queue_message
 from db.tables import Branch, InventoryAlert, StaffMember
 from domain.clock import utcnow
-from domain.inventory_text import summary_line
+from domain.inventory_text import ALERT_SUMMARY_ACTION, alert_template_variables, summary_line
 
 LIVE = ("open", "acknowledged")
 URGENCIES = ("crítico", "alto", "medio", "sobreinventario", "antigüedad", "oportunidad")
@@ -139,6 +139,9 @@ def queue_alert_messages(
                 queue_message(
                     session, kind="inventory_alert", channel=where[0], to=where[1],
                     body=alert.text, subject=f"Alerta de inventario ({alert.urgency})",
+                    content_variables=alert_template_variables(
+                        alert.urgency, alert.text, alert.action
+                    ) if where[0] == "whatsapp" else None,
                 )  # fmt: skip
                 alert.notified += 1
                 queued += 1
@@ -147,10 +150,13 @@ def queue_alert_messages(
         if more > 0:
             for _, where in people:
                 if where is not None:
+                    line = summary_line(codes.get(branch_id, "todas"), more)
                     queue_message(
                         session, kind="inventory_alert", channel=where[0], to=where[1],
-                        body=summary_line(codes.get(branch_id, "todas"), more),
-                        subject="Alertas de inventario",
+                        body=line, subject="Alertas de inventario",
+                        content_variables=alert_template_variables(
+                            "Resumen", line, ALERT_SUMMARY_ACTION
+                        ) if where[0] == "whatsapp" else None,
                     )  # fmt: skip
                     queued += 1
     return queued
