@@ -68,8 +68,9 @@ class CaseSetupRunner:
             return pick_customer(session, setup.customer)
         if self.persona_phone is None:
             raise SetupFailed("a setup case without a customer needs a customer persona")
+        # A persona is test data (evaluator keys speak only as test customers).
         return customer_by_phone(session, self.persona_phone, name=NEW_CUSTOMER_NAME,
-                                 actor=EVAL_ACTOR)  # fmt: skip
+                                 actor=EVAL_ACTOR, is_test=True)  # fmt: skip
 
     def _open(self, setup: CaseSetup) -> str:
         with session_scope(self.engine, write=True) as session:
