@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -70,6 +70,22 @@ async def driver_page(request: Request, container: ContainerDep) -> Response:
         {"driver_name": name, "ping_seconds": container.settings.logistics.ping_seconds,
          "reasons": [(r.value, FAILURE_TEXT[r]) for r in FailureReason]},
         status_code=200 if name else 401,
+    )  # fmt: skip
+
+
+@router.get("/driver/manifest.webmanifest")
+async def driver_manifest() -> FileResponse:
+    """The driver page as an installable app (home-screen icon, full screen)."""
+    return FileResponse(STATIC / "logistics" / "driver.webmanifest",
+                        media_type="application/manifest+json")  # fmt: skip
+
+
+@router.get("/driver/sw.js")
+async def driver_service_worker() -> FileResponse:
+    """The service worker, served under /driver so it may control the driver page."""
+    return FileResponse(
+        STATIC / "logistics" / "driver-sw.js", media_type="text/javascript",
+        headers={"Service-Worker-Allowed": "/driver", "Cache-Control": "no-cache"},
     )  # fmt: skip
 
 

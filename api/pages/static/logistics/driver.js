@@ -6,6 +6,9 @@
   var pingMs = 1000 * Number(script.getAttribute("data-ping-seconds") || 10);
   var route = null, watch = null, lastFix = null, timer = null;
   var $ = function (id) { return document.getElementById(id); };
+  if ("serviceWorker" in navigator) {  // installable, and the shell opens on a weak signal
+    navigator.serviceWorker.register("/driver/sw.js", {scope: "/driver"}).catch(function () {});
+  }
   if (!$("route-summary")) return;
 
   function say(text) { $("message").textContent = text; }
