@@ -420,6 +420,8 @@ def main() -> None:
             "TOPLLANTAS_ABUSE__CHAT_IP_BURST": "1000000",
             "TOPLLANTAS_ABUSE__CHAT_SESSION_PER_MINUTE": "100000000",
             "TOPLLANTAS_ABUSE__CHAT_SESSION_BURST": "1000000",
+            # ... and the cap on unpaid anonymous holds per address (each client reserves)
+            "TOPLLANTAS_ABUSE__GUEST_OPEN_HOLDS_PER_IP": "1000000",
             # scheduled jobs of a minute's CPU would land in the middle of a measurement
             "TOPLLANTAS_INVENTORY__NIGHTLY_ENABLED": "false",
             "TOPLLANTAS_LOGISTICS__PLAN_ENABLED": "false",
