@@ -199,6 +199,18 @@ class PurchaseArgs(BaseModel):
     quantities: dict[str, int] | None = Field(
         None, description="SKU -> cantidad para cambiar la sugerencia; 0 quita la línea"
     )
+    only_listed: bool = Field(
+        False,
+        description="true: la orden lleva solo las líneas de quantities (lo que se mostró, p. ej. "
+        "una medida); las demás de la sugerencia se quitan",
+    )
+
+    def changes(self, skus: list[str]) -> dict[str, int]:
+        """SKU -> quantity for every line that changes (0 drops it)."""
+        given = {k.upper(): v for k, v in (self.quantities or {}).items()}
+        if self.only_listed:
+            return {sku: given.get(sku, 0) for sku in skus} | given
+        return given
 
 
 class ForecastArgs(BaseModel):
@@ -314,7 +326,7 @@ def _draft(tx: ToolTx, args: PurchaseArgs) -> PurchaseOrderDraft:
     if row.status != "open":
         raise ToolRefused(f"La sugerencia {args.suggestion_id} ya está {row.status}.")
     public = reorder_repo.suggestion_public(tx.session, row)
-    changes = {k.upper(): v for k, v in (args.quantities or {}).items()}
+    changes = args.changes([ln.sku for ln in public.lines])
     unknown = sorted(set(changes) - {ln.sku for ln in public.lines})
     if unknown:
         raise ToolRefused(f"El SKU {unknown[0]} no está en la sugerencia {args.suggestion_id}.")
@@ -350,15 +362,18 @@ def draft_purchase_order(ctx: ToolContext, args: PurchaseArgs) -> PurchaseOrderD
 
 def confirm_purchase_order(ctx: ToolContext, args: PurchaseArgs) -> PurchaseOrderMade:
     """Crea la orden de compra (borrador OC-000123) de una sugerencia, con las mismas
-    cantidades que el borrador mostrado. Llámala solo después de que el personal confirmó
-    explícitamente ("sí, pídela"). Solo personal."""
+    cantidades que el borrador mostrado (only_listed=true si solo mostraste algunas líneas).
+    Llámala solo después de que el personal confirmó explícitamente ("sí, pídela"). Solo
+    personal."""
     _staff_only(ctx)
     with ctx.transaction(write=True) as tx:
         _draft(tx, args)  # the same checks and refusals as the draft
         try:
+            row = reorder_repo.get_suggestion(tx.session, args.suggestion_id)
             po = reorder_repo.confirm_suggestion(
-                tx.session, args.suggestion_id, actor=ctx.actor, quantities=args.quantities
-            )
+                tx.session, args.suggestion_id, actor=ctx.actor,
+                quantities=args.changes([x["sku"] for x in row.lines]),
+            )  # fmt: skip
         except DomainError as exc:
             raise _refuse(exc) from exc
         return PurchaseOrderMade(suggestion_id=args.suggestion_id, purchase_order=po)

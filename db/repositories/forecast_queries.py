@@ -7,7 +7,7 @@ import math
 from datetime import date
 
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from core.errors import InvalidRequest, NotFound
@@ -50,6 +50,8 @@ class ForecastAnswer(BaseModel):
     weeks: int
     group_by: str
     groups: list[ForecastGroup]
+    scope: str = Field("", description="What was forecast: SKU, size, brand, line, category")
+    branch: str | None = None
     note: str = (
         "mean = suma de las medias; p10-p90 = intervalo de 80 % suponiendo semanas y "
         "series independientes (normal con la dispersión p10-p90 de cada fila)"
@@ -158,6 +160,9 @@ def forecast_answer(
             )
         )
     groups.sort(key=lambda g: (-g.mean, g.key))
+    size_name = parse_tire_size(size).canonical if size else None
+    named = (sku and sku.strip().upper(), size_name, brand and brand.strip(), line and line.strip(),
+             category and category.strip().lower())  # fmt: skip
     return ForecastAnswer(
         run_id=run.id or 0,
         run_date=run.run_date,
@@ -166,6 +171,8 @@ def forecast_answer(
         weeks=len(chosen),
         group_by=group_by,
         groups=groups,
+        scope=" ".join(n for n in named if n),
+        branch=branch.strip().upper() if branch else None,
     )
 
 

@@ -7,7 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from db.tables import InventoryAlert, PurchaseOrder, ReorderSuggestion, StockTransfer
+from db.tables import (
+    InventoryAlert,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ReorderSuggestion,
+    StockTransfer,
+)
 from tests.inventory_fixtures import db_url, nightly_pg, nightly_sqlite  # noqa: F401
 from tests.tools.conftest import MakeCtx, call, refusal
 from tools import replenishment as r
@@ -103,3 +109,24 @@ def test_slow_and_aged_stock_lists_what_the_policy_says(make_ctx: MakeCtx) -> No
 def test_trends_say_when_history_is_too_short(make_ctx: MakeCtx) -> None:
     got = call(r.LIST_TRENDING_PRODUCTS, make_ctx("staff"), r.TrendingProducts, group_by="brand")
     assert got.insufficient_history and not got.growing and not got.declining
+
+
+def test_only_the_lines_shown_are_ordered(make_ctx: MakeCtx, engine: Engine) -> None:
+    ctx = make_ctx("staff")
+    found = call(r.SUGGEST_REORDERS, ctx, r.ReorderSuggestions, limit=5)
+    s = next(x for x in found.suggestions if len(x.lines) >= 3)
+    shown = s.lines[1].sku  # e.g. the one line of the size the staff member asked about
+    draft = call(r.DRAFT_PURCHASE_ORDER, ctx, r.PurchaseOrderDraft, suggestion_id=s.id,
+                 quantities={shown: 20}, only_listed=True)  # fmt: skip
+    assert [(x.sku, x.quantity) for x in draft.lines] == [(shown, 20)]
+    made = call(r.CONFIRM_PURCHASE_ORDER, ctx, r.PurchaseOrderMade, suggestion_id=s.id,
+                quantities={shown: 20}, only_listed=True)  # fmt: skip
+    with Session(engine) as session:
+        po = session.get(PurchaseOrder, made.purchase_order.id)
+        assert po is not None
+        lines = session.exec(
+            select(PurchaseOrderLine).where(PurchaseOrderLine.purchase_order_id == po.id)
+        ).all()
+    assert [(ln.quantity) for ln in lines] == [
+        20
+    ] and made.purchase_order.total_cents == draft.total_cents

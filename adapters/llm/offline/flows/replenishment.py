@@ -123,8 +123,13 @@ def answer_pending(turn: Turn) -> AIMessage | None:
         purchase = slots.purchase
         quantity = turn.value("quantity") or turn.entities.quantity
         if quantity and len(purchase.lines) >= 1:
+            if len(purchase.lines) > 1 and EACH.search(turn.text):
+                purchase.lines = {s: int(quantity) for s in purchase.lines}  # "20 de cada una"
+                return say(tst.purchase_proposal(purchase))
             sku = _line_for(turn, list(purchase.lines))
-            if sku is not None and purchase.lines[sku] != quantity:
+            if sku is None:  # "mejor 20" with several lines: ask which, the proposal waits
+                return say(tst.which_purchase_line(int(quantity), purchase))
+            if purchase.lines[sku] != quantity:
                 purchase.lines[sku] = int(quantity)
                 return say(tst.purchase_proposal(purchase))
         if turn.has(CommandKind.CONFIRM) and purchase.draft and turn.can("confirm_purchase_order"):
@@ -133,6 +138,7 @@ def answer_pending(turn: Turn) -> AIMessage | None:
                 "confirm_purchase_order",
                 suggestion_id=int(purchase.draft),
                 quantities=dict(purchase.lines),
+                only_listed=True,  # the lines shown (one size, a brand), not the whole supplier
             )
         if turn.has(CommandKind.DENY) or turn.has(CommandKind.CANCEL):
             slots.purchase = None
@@ -143,10 +149,22 @@ def answer_pending(turn: Turn) -> AIMessage | None:
     return None
 
 
+EACH = re.compile(r"\b(de )?cada (una|uno)\b|\ba todas\b|\ba todos\b|\btodas de\b")
+
+
 def _line_for(turn: Turn, skus: list[str]) -> str | None:
-    """The purchase line a new quantity is for: the only one, or the one of the size named."""
+    """The purchase line a new quantity is for: the only one, or the one of the SKU, size or
+    brand named."""
     if len(skus) == 1:
         return skus[0]
+    said = turn.text.upper()
+    named = [s for s in skus if s in said]
+    if len(named) == 1:
+        return named[0]
+    for brand in turn.entities.brands:
+        hits = [s for s in skus if s.startswith(brand[:3].upper())]
+        if len(hits) == 1:
+            return hits[0]
     for size in turn.entities.sizes:
         digits = re.sub(r"\D", "", size)
         hits = [s for s in skus if digits in re.sub(r"\D", "", s)]

@@ -53,7 +53,9 @@ def forecast(result: DemandForecast) -> str:
         if f.first_week and f.last_week
         else f"en las próximas {f.weeks} semanas"
     )
-    lines = [f"Pronóstico de demanda {period} (corrida del {day_month(f.run_date)}):"]
+    what = f" de {f.scope}" if f.scope else ""
+    where = f" en {f.branch}" if f.branch else ""
+    lines = [f"Pronóstico de demanda{what}{where} {period} (corrida del {day_month(f.run_date)}):"]
     for g in f.groups[:8]:
         lines.append(f"• {g.key}: {g.mean:.0f} piezas esperadas (entre {g.p10:.0f} y {g.p90:.0f})")
     return "\n".join(lines)

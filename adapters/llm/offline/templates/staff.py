@@ -78,6 +78,16 @@ def purchase_proposal(pending: PendingPurchase) -> str:
     return "\n".join(lines)
 
 
+def which_purchase_line(quantity: int, pending: PendingPurchase) -> str:
+    """A new quantity for an order of several lines: which one (or each)."""
+    skus = list(pending.lines)
+    shown = ", ".join(skus[:4]) + (" …" if len(skus) > 4 else "")
+    return (
+        f"¿{quantity} de cuál? Dime el SKU o la marca ({shown}), o «{quantity} de cada una». "
+        "La orden sigue sin generarse."
+    )
+
+
 def low_stock(result: LowStockResult) -> str:
     """Products at or below their reorder point."""
     if not result.items:
