@@ -303,12 +303,13 @@ def settle(pid: int, timeout_s: float = 120) -> None:
 
 
 def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    log = Path(env["TOPLLANTAS_DATA_DIR"]) / f"serve-{workers}-workers.log"
     return subprocess.Popen(
         [sys.executable, "-m", "cli.main", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -450,7 +451,7 @@ def main() -> None:
         server = serve(env, args.port, workers)
         base = f"http://127.0.0.1:{args.port}"
         try:
-            asyncio.run(wait_ready(base))
+            asyncio.run(wait_ready(base, timeout_s=300))
             settle(server.pid)  # every worker started, not just the first one listening
             if "saturated" in wanted:
                 print(

@@ -49,6 +49,7 @@ app.add_typer(inventory_app, name="inventory")
 app.add_typer(report_app, name="report")
 app.add_typer(backup_app, name="backup")
 CLI_ACTOR = "cli"
+WORKER_START_S = 120
 
 
 def _engine(settings: Settings) -> Engine:
@@ -117,6 +118,10 @@ def serve(
         host=host,
         port=port,
         log_level=log_level,
+        # uvicorn kills a worker that does not answer its health check in time (5 s by default)
+        # and starts another: a worker still loading the model on a busy machine was killed
+        # and replaced over and over, and never served.
+        timeout_worker_healthcheck=WORKER_START_S,
     )
 
 
