@@ -34,8 +34,11 @@ except ImportError:  # pragma: no cover - Windows
 BUCKETS = 1024
 # Advisory-lock namespace of conversations (db.repositories.inbound uses 1 and 2, leadership 4).
 CONVERSATION_LOCK = 3
-LOCK_POOL_SIZE = 4
-LOCK_POOL_OVERFLOW = 28
+# Turns holding a conversation lock at once in one process, one connection each. On two cores
+# a handful of turns keep the process busy; more would only take PostgreSQL connections (a
+# worker's main pool has 30 more). Turns beyond it wait here holding no connection.
+LOCK_POOL_SIZE = 8
+LOCK_WAIT_S = 600.0
 
 
 def advisory_key(key: str) -> int:
@@ -63,7 +66,8 @@ class ConversationLocks:
             self._pg = sa.create_engine(
                 engine.url,
                 pool_size=LOCK_POOL_SIZE,
-                max_overflow=LOCK_POOL_OVERFLOW,
+                max_overflow=0,
+                pool_timeout=LOCK_WAIT_S,
                 pool_pre_ping=True,
             )
         elif fcntl is not None:
