@@ -89,6 +89,10 @@ def describe_state(dialogue: DialogueState) -> str:
     if s.offers:
         offered = "; ".join(f"{o.key.value}={o.brand} {o.line} ({o.sku})" for o in s.offers)
         facts.append(f"opciones mostradas: {offered}")
+    if s.delivery.offers:
+        facts.append(f"horarios de entrega ofrecidos (día:horario): {', '.join(s.delivery.offers)}")
+    if s.delivery.previous:
+        facts.append(f"horario de entrega antes de moverla: {s.delivery.previous}")
     return "\n".join(f"- {f}" for f in facts)
 
 

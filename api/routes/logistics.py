@@ -19,6 +19,7 @@ from db.delivery_planning import BranchPlan, branches, day_bounds, plan_day, rep
 from db.engine import session_scope
 from db.repositories import deliveries as repo
 from db.repositories.api_keys import create_key, revoke_key
+from db.repositories.delivery_changes import replan_after_move
 from domain.clock import as_utc
 from domain.enums import DeliveryStatus
 from domain.logistics import geocode, service_minutes
@@ -215,20 +216,7 @@ async def move_delivery(
             session.add(row)
             session.flush()
             # The old day loses the stop, the new day gains it.
-            if old.route_id is not None:
-                route = session.get(t.DeliveryRoute, old.route_id)
-                row.route_id = None
-                session.add(row)
-                session.flush()
-                if route is not None:
-                    from db.delivery_planning import plan_branch_day
-
-                    branch = session.get(t.Branch, route.branch_id)
-                    assert branch is not None
-                    plan_branch_day(session, branch, route.day, seconds=2.0,
-                                    max_iterations=2_000, actor=principal.actor)  # fmt: skip
-            replan_if_planned(session, row, settings=settings, actor=principal.actor)
-            session.flush()
+            replan_after_move(session, row, old.route_id, settings=settings, actor=principal.actor)
             return repo.delivery_public(session, row, settings.public_base_url)
 
     return await run_write(request, write)

@@ -11,6 +11,7 @@ estaba" puts it back), what was asked while we find out which order, and the sta
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -331,6 +332,8 @@ def dispatch(turn: Turn) -> AIMessage:
     question = asked or previous or du.StaffAsk.KPIS
     branch = e.branches[0] if e.branches else (slots.staff.branch if follow_up else None)
     day = e.when.date() if e.when is not None and acts.DATE_WORDS.search(text) else None
+    if re.search(r"\bayer\b", text):
+        day = turn.now.date() - timedelta(days=1)
     if day is None and follow_up and asked in (None, previous):
         day = ds.question_day
     vehicle = du.vehicle_named(turn.analysis) or (
