@@ -275,6 +275,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=None)
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="tl-soak-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
     base = f"http://127.0.0.1:{args.port}"
     lifted = "100000000"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOPLLANTAS_")} | {
