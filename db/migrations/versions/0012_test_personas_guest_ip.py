@@ -31,7 +31,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_chat_session_client_ip', table_name='chat_session')
-    with op.batch_alter_table('chat_session', schema=None) as batch_op:
-        batch_op.drop_column('client_ip')
-    with op.batch_alter_table('customer', schema=None) as batch_op:
-        batch_op.drop_column('is_test')
+    # Plain DROP COLUMN (SQLite 3.35+): recreating customer would break its references.
+    op.drop_column('chat_session', 'client_ip')
+    op.drop_column('customer', 'is_test')
