@@ -61,7 +61,7 @@ _ETA = re.compile(
     r"cuando (?:me )?(?:llega|llegan|traen|entregan)\b|"
     r"(?:cuando|cuanto) (?:llega\w*|falta\w*|tarda\w*)|ya (?:viene|vienen|salio|salieron|mero)|"
     r"por donde (?:viene|va|anda)|donde (?:viene|va|anda)|ya (?:llego|llegaron)|"
-    r"hora (?:de llegada|estimada)|como va (?:mi|el) (?:pedido|entrega)|"
+    r"hora (?:de llegada|estimada)|como va (?:mi|la) entrega|"
     r"(?:sigue|sigues|siguen) en camino|no ha llegado|no han llegado|no me ha llegado|"
     r"no me han llegado|ya casi)\b"
 )
@@ -81,7 +81,7 @@ _RESCHEDULE = re.compile(
     r"mejor (?:el|para el|pal|en la|a las|manana|pasado|hoy|temprano|tarde)|"
     r"puede(?:n)? (?:ser|venir|llegar|pasar) (?:el|en la|a las|manana|pasado|otro)|"
     r"(?:para|pal) (?:el )?(?:lunes|martes|miercoles|jueves|viernes|sabado)|"
-    r"adelant\w*|retras(?:en|ar|enla|arla)\b)"
+    r"adelant(?:ar|en|enla|enlo|amela|amelo|arla|arlo)|retras(?:en|ar|enla|arla)\b)"
 )
 PICKUP = re.compile(
     r"\b(?:(?:mejor )?(?:paso|pasamos|voy|vamos|ire|iremos) (?:yo )?(?:por|a recoger)\w*|"
@@ -305,8 +305,8 @@ def read(analysis: Analysis, *, in_delivery: bool) -> DeliveryAsk:
         ask = Ask.ETA
     elif about and (_RESCHEDULE.search(text) or analysis.intent == "delivery_reschedule"):
         ask = Ask.RESCHEDULE
-    elif in_delivery and (day or window) and not e.sizes:
-        ask = Ask.RESCHEDULE  # "mejor el jueves", "en la tarde mejor"
+    elif (in_delivery or about) and (day or window) and not e.sizes:
+        ask = Ask.RESCHEDULE  # "mejor el jueves", "que me la lleven en la tarde"
     return DeliveryAsk(ask, day, window, address)
 
 

@@ -23,6 +23,7 @@ from adapters.llm.offline.nlu import acts
 from adapters.llm.offline.templates import common as t
 from adapters.llm.offline.templates import logistics as tl
 from adapters.llm.offline.turn import Outcome, Turn, call, say
+from domain.clock import to_mexico
 from domain.delivery_results import (
     DeliveryChanged,
     DeliveryCost,
@@ -34,6 +35,7 @@ from domain.delivery_results import (
     RoutesPlanned,
     SurveyRecorded,
 )
+from domain.diagnosis import diagnose
 from domain.dialogue import AgentName, Awaiting, CommandKind, PersonaRole, Task, TimeWindow
 
 CUSTOMER_TOOLS = frozenset({
@@ -84,13 +86,22 @@ def claims(turn: Turn) -> bool:
         state.task not in (Task.QUOTE, Task.RESERVATION)
     ):
         return True  # "mejor yo paso por ellas": an order of theirs from before
+    trouble = turn.intent in ("tire_problem", "warranty_claim", "tire_care") or bool(
+        diagnose(turn.text)
+    )
+    if ask.ask in (du.Ask.RESCHEDULE, du.Ask.PICKUP, du.Ask.ADDRESS, du.Ask.DRIVER) and trouble:
+        return False  # "la de adelante del lado del chofer se baja": a tire problem
     if ask.ask is not None:
         if ask.ask in (du.Ask.COST,) and turn.state.agent is not None and turn.state.awaiting not in (
             Awaiting.NOTHING, Awaiting.DELIVERY_WINDOW, Awaiting.DELIVERY_ADDRESS,
         ):  # fmt: skip
             return False  # a question in the middle of a purchase stays with it
-        # The open reservation's own pickup or address: sales arranges it.
-        return not (ask.ask in (du.Ask.PICKUP, du.Ask.ADDRESS) and turn.state.slots.folio)
+        # The open reservation's own visit, pickup or address: sales arranges it.
+        selling = turn.state.slots.folio is not None or (
+            state.agent == AgentName.SALES
+            and state.task in (Task.QUOTE, Task.RESERVATION, Task.FULFILLMENT)
+        )
+        return not (ask.ask in (du.Ask.RESCHEDULE, du.Ask.PICKUP, du.Ask.ADDRESS) and selling)
     return survey(turn) is not None
 
 
@@ -224,18 +235,16 @@ def _after(turn: Turn, outcome: Outcome) -> AIMessage:
     found = outcome.get(DeliveryWindows)
     if found is not None:
         slots.order_folio = found.folio
-        current_day = (
-            found.current.window_start.date() if found.current.window_start else None
-        )
-        wanted_day = ds.day or (
-            found.windows[0].day if found.windows and ds.window and not ds.day else current_day
-        )
-        if ds.window is not None and not turn.called("reschedule_delivery"):
-            hit = next(
-                (w for w in found.windows if w.window == ds.window and w.day == wanted_day), None
-            )
+        start = found.current.window_start
+        current_day = to_mexico(start).date() if start else None
+        target = ds.day or current_day  # "mejor en la tarde": the same day, later
+        if ds.window is not None and target and not turn.called("reschedule_delivery"):
+            hit = next((w for w in found.windows if (w.day, w.window) == (target, ds.window)), None)
             if hit is not None:
                 return _move(turn, hit.day, hit.window, found.folio)
+            asked = sum(o.tool == "find_delivery_windows" for o in turn.outcomes)
+            if found.day is None and asked < 2 and all(w.day != target for w in found.windows):
+                return call("find_delivery_windows", folio=found.folio, day=target.isoformat())
         ds.offers = [f"{w.day.isoformat()}:{w.window.value}" for w in found.windows]
         turn.expect(Awaiting.DELIVERY_WINDOW, Task.DELIVERY)
         return say(tl.windows(found.folio, found.windows, asked=found.day is not None))
