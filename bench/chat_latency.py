@@ -168,26 +168,27 @@ async def open_loop(base: str, rate: float, duration_s: float, think_s: float) -
     loop = asyncio.get_running_loop()
     limits = httpx.Limits(max_connections=500, max_keepalive_connections=500)
 
-    async def conversation(client: httpx.AsyncClient, at: float, script: tuple[str, ...]) -> None:
+    async def conversation(number: int, at: float, script: tuple[str, ...]) -> None:
         session_id = None
         think = random.Random(rng.random())
         await asyncio.sleep(max(0.0, at - loop.time()))
-        for n, text in enumerate(script):
-            if n:
-                await asyncio.sleep(think.expovariate(1 / think_s))
-            sent = loop.time()
-            session_id, ms = await _send(client, everything, session_id, text)
-            timed.append((sent, ms))
+        async with customer_client(base, number) as client:  # each customer its own address
+            for n, text in enumerate(script):
+                if n:
+                    await asyncio.sleep(think.expovariate(1 / think_s))
+                sent = loop.time()
+                session_id, ms = await _send(client, everything, session_id, text)
+                timed.append((sent, ms))
 
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         for _ in range(5):  # warm-up, not measured
             await client.post("/v1/chat", json={"message": "hola, buenas"})
-        start = loop.time() + 0.1
-        tasks, at = [], start
-        while (at := at + rng.expovariate(rate / mean_turns)) < start + duration_s:
-            script = CONVERSATIONS[rng.randrange(len(CONVERSATIONS))]
-            tasks.append(asyncio.create_task(conversation(client, at, script)))
-        await asyncio.gather(*tasks)
+    start = loop.time() + 0.1
+    tasks, at = [], start
+    while (at := at + rng.expovariate(rate / mean_turns)) < start + duration_s:
+        script = CONVERSATIONS[rng.randrange(len(CONVERSATIONS))]
+        tasks.append(asyncio.create_task(conversation(len(tasks), at, script)))
+    await asyncio.gather(*tasks)
     ramp = min(duration_s / 4, think_s * (mean_turns - 1) + 1)
     steady = [ms for sent, ms in timed if start + ramp <= sent < start + duration_s]
     return Run(
@@ -209,22 +210,26 @@ async def saturated(base: str, clients: int, duration_s: float) -> Run:
     loop = asyncio.get_running_loop()
     limits = httpx.Limits(max_connections=clients + 5, max_keepalive_connections=clients + 5)
 
-    async def customer(client: httpx.AsyncClient, n: int, end: float) -> None:
+    async def customer(n: int, end: float) -> None:
         rng = random.Random(n)
+        conversations = 0
         while loop.time() < end:
-            session_id = None
-            for text in CONVERSATIONS[rng.randrange(len(CONVERSATIONS))]:
-                if loop.time() >= end:
-                    return
-                session_id, ms = await _send(client, everything, session_id, text)
-                timed.append((loop.time(), ms))
+            # each conversation from an address of its own, as different people
+            async with customer_client(base, n * 1000 + conversations) as client:
+                conversations += 1
+                session_id = None
+                for text in CONVERSATIONS[rng.randrange(len(CONVERSATIONS))]:
+                    if loop.time() >= end:
+                        return
+                    session_id, ms = await _send(client, everything, session_id, text)
+                    timed.append((loop.time(), ms))
 
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         for _ in range(5):  # warm-up, not measured
             await client.post("/v1/chat", json={"message": "hola, buenas"})
-        start = loop.time()
-        end = start + duration_s
-        await asyncio.gather(*(customer(client, n, end) for n in range(clients)))
+    start = loop.time()
+    end = start + duration_s
+    await asyncio.gather(*(customer(n, end) for n in range(clients)))
     steady_from = start + duration_s / 5
     steady = [ms for done, ms in timed if steady_from <= done <= end and ms == ms]
     return Run(
@@ -264,6 +269,20 @@ def measured_saturated(pid: int, clients: int, duration_s: float) -> Run:
 
 
 PORT = [8766]  # the server's port, set from --port
+
+
+def customer_address(n: int) -> str:
+    """A loopback address of its own per simulated customer (127.0.1.1, 127.0.1.2, ...): real
+    customers write from many addresses, and the keyless per-IP rules (budgets, the open holds
+    of an address) would otherwise see every customer of the bench as one. Linux answers on
+    all of 127.0.0.0/8."""
+    return f"127.0.{1 + n // 250}.{1 + n % 250}"
+
+
+def customer_client(base: str, n: int) -> httpx.AsyncClient:
+    """An HTTP client that connects from ``customer_address(n)``."""
+    transport = httpx.AsyncHTTPTransport(local_address=customer_address(n))
+    return httpx.AsyncClient(base_url=base, timeout=60, transport=transport)
 
 
 def cpu_seconds(pid: int) -> float:
