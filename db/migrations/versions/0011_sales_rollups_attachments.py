@@ -44,15 +44,17 @@ _SUB_MONTH = (
     "revenue_cents = revenue_cents - {r}.revenue_cents "
     "WHERE month = {month} AND product_id = {r}.product_id AND branch_id = {r}.branch_id"
 )
-# a roll-up row whose days were all deleted goes too, as its daily rows did
+# a roll-up row whose days were all deleted goes too, as its daily rows did (the sums reach 0
+# first, so the look at sales_daily runs once per emptied row, not on every delete)
 _DROP_EMPTY_DAY = (
     "DELETE FROM sales_branch_day WHERE day = {r}.day AND branch_id = {r}.branch_id "
-    "AND NOT EXISTS (SELECT 1 FROM sales_daily d WHERE d.day = {r}.day "
-    "AND d.branch_id = {r}.branch_id)"
+    "AND units = 0 AND revenue_cents = 0 AND NOT EXISTS (SELECT 1 FROM sales_daily d "
+    "WHERE d.day = {r}.day AND d.branch_id = {r}.branch_id)"
 )
 _DROP_EMPTY_MONTH = (
     "DELETE FROM sales_product_month WHERE month = {month} AND product_id = {r}.product_id "
-    "AND branch_id = {r}.branch_id AND NOT EXISTS (SELECT 1 FROM sales_daily d "
+    "AND branch_id = {r}.branch_id AND units = 0 AND revenue_cents = 0 "
+    "AND NOT EXISTS (SELECT 1 FROM sales_daily d "
     "WHERE d.product_id = {r}.product_id AND d.branch_id = {r}.branch_id "
     "AND d.day >= {month} AND d.day < {next_month})"
 )
