@@ -15,8 +15,8 @@ Traffic, each stream open loop (Poisson arrivals, whatever the server is doing):
 
 Checks at the end: 0 errors (5xx, transport errors, the chat's trouble reply, an unexpected 4xx;
 a 409 "not enough stock" is a correct answer), 0 oversell (no stock row with more reserved than
-on hand or negative, no reserved units without their active reservations beyond what the demo
-data had), 0 lost or duplicated WhatsApp messages (one inbound row per message, each replied,
+on hand or negative, no reserved units without their reservation, active or confirmed by a
+paid deposit, beyond what the demo data had), 0 lost or duplicated WhatsApp messages (one inbound row per message, each replied,
 a retry answered with the first reply), memory flat (RSS of the server processes, first
 minute against the last).
 """
@@ -101,7 +101,7 @@ def consistency(engine: sa.Engine) -> dict[str, int]:
         "unexplained_held_units": """
             SELECT COALESCE(sum(s.reserved - COALESCE((SELECT sum(r.quantity) FROM reservation r
               WHERE r.product_id = s.product_id AND r.branch_id = s.branch_id
-              AND r.status = 'active'), 0)), 0) FROM stock s""",
+              AND r.status IN ('active', 'confirmed')), 0)), 0) FROM stock s""",
     }
     with engine.connect() as conn:
         return {k: int(conn.execute(sa.text(q)).scalar_one()) for k, q in queries.items()}
