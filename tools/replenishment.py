@@ -45,6 +45,7 @@ from engines.replenishment import aged_lots, slow_items, unit_cost_at
 from engines.replenishment import transfers as transfer_engine
 from tools.base import STAFF_ONLY, ToolContext, ToolRefused, ToolTx, tool
 from tools.identity import find_branch
+from tools.refusal_text import spanish
 
 Urgency = Literal["crítico", "alto", "medio", "sobreinventario", "antigüedad", "oportunidad"]
 BRANCH_HELP = "Sucursal: CDMX, GDL, MTY o el nombre de la ciudad"
@@ -68,7 +69,7 @@ def _branch(tx: ToolTx, text: str | None) -> tuple[str | None, int | None]:
 
 
 def _refuse(exc: DomainError) -> ToolRefused:
-    return ToolRefused(f"No se pudo: {exc.message}")
+    return ToolRefused(spanish(exc))
 
 
 # --- results ---------------------------------------------------------------------------------
