@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -11,6 +12,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from sqlalchemy.engine import make_url
 
 from core.settings import Settings
+
+SETUP_LOCK = 5  # advisory-lock namespace (conversations 3, leadership 4)
 
 
 @contextmanager
@@ -27,7 +30,21 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver[Any]]:
             conninfo, autocommit=True, prepare_threshold=0, row_factory=dict_row
         ) as pg:
             postgres = PostgresSaver(pg)
-            postgres.setup()
+            # Servers on several machines start at once: one creates the tables, the others
+            # wait and find them (without the lock two setups failed with DuplicateObject).
+            # Polled, not waited for inside a statement: the setup's CREATE INDEX CONCURRENTLY
+            # waits for every open transaction, a blocked lock request included (a deadlock).
+            while True:
+                row = pg.execute(
+                    "SELECT pg_try_advisory_lock(%s, 0) AS taken", (SETUP_LOCK,)
+                ).fetchone()
+                if row is not None and row["taken"]:
+                    break
+                time.sleep(0.1)
+            try:
+                postgres.setup()
+            finally:
+                pg.execute("SELECT pg_advisory_unlock(%s, 0)", (SETUP_LOCK,))
             yield postgres
         return
     from langgraph.checkpoint.sqlite import SqliteSaver
