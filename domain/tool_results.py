@@ -158,6 +158,13 @@ class CreditInfo(Result):
     available_cents: int
 
 
+class DeliveryBand(Result):
+    """Home delivery's price up to a road distance from the branch (IVA included)."""
+
+    up_to_km: float
+    price_cents: int
+
+
 class Quote(Result):
     """quote_tires: one product and quantity, priced for this customer."""
 
@@ -180,6 +187,8 @@ class Quote(Result):
     valid_until: date
     deposit_cents: int
     credit: CreditInfo | None = None  # dealers and fleets with a credit line
+    # home delivery by distance from the branch; pickup at the branch costs nothing
+    delivery: list[DeliveryBand] = Field(default_factory=list)
 
 
 class CustomerTerms(Result):

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from db.repositories.credit import credit_of, has_credit_line
 from db.tables import Customer
+from domain.logistics import FEE_BANDS
 from domain.pricing import price_line, with_iva
 from domain.services import MSI_MINIMUM_CENTS, SERVICES
 
@@ -89,6 +90,7 @@ class PriceBook:
                 rows = conn.execute(sa.text(sql))
             fixed = {a for r in rows for a in order_amounts(int(r[0]), int(r[1]), int(r[2]))}
         fixed |= {deposit_cents, *(with_iva(s.price_cents) for s in SERVICES)}
+        fixed |= {with_iva(cents) for _, cents in FEE_BANDS}  # home delivery by distance
         units = sorted({with_iva(n) for n in nets})
         book = cls(units=units, fixed=fixed, lines=line_amounts(tuple(sorted(nets)), discount_bp))
         book.add_credit(engine, customer_id)

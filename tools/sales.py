@@ -8,11 +8,13 @@ from pydantic import BaseModel, Field
 
 from domain.catalog import ProductFilter, ProductPublic
 from domain.clock import mexico_today
+from domain.logistics import FEE_BANDS
 from domain.pricing import price_line, with_iva
 from domain.services import QUOTE_VALID_DAYS, SERVICES, msi_terms
 from domain.tool_results import (
     CreditInfo,
     CustomerTerms,
+    DeliveryBand,
     MsiTerm,
     Quote,
     ServicePrice,
@@ -99,6 +101,9 @@ def quote_tires(ctx: ToolContext, args: QuoteArgs) -> Quote:
             valid_until=mexico_today() + timedelta(days=QUOTE_VALID_DAYS),
             deposit_cents=min(ctx.settings.payments.deposit_cents, line.total_cents),
             credit=credit_info(tx, who),
+            delivery=[
+                DeliveryBand(up_to_km=km, price_cents=with_iva(cents)) for km, cents in FEE_BANDS
+            ],
         )
         tx.dialogue.slots.chosen_sku = product.sku
         tx.dialogue.slots.quantity = quantity

@@ -148,6 +148,12 @@ def quote(result: Quote, *, changing_folio: str | None = None) -> str:
     )
     if complements:
         lines.append(f"Te recomiendo agregar: {complements}.")
+    if result.delivery:
+        near = result.delivery[0]
+        lines.append(
+            f"🚚 Envío a domicilio desde {format_mxn(near.price_cents)} "
+            f"(hasta {near.up_to_km:g} km de la sucursal), o recoges sin costo."
+        )
     if result.msi:
         best = result.msi[-1]
         lines.append(
