@@ -199,18 +199,20 @@ def test_a_technicians_answer_reaches_an_opted_out_customer_but_a_survey_does_no
     _, phone, _ = an_order(engine)
     with TestClient(create_app(tw_settings, engine=engine)) as client:
         post_signed(client, form(phone, "STOP"), settings=tw_settings)
-        notifier = Notifier(engine, tw_settings)
-        with session_scope(engine, write=True) as s:
-            answer = queue_message(
-                s, kind="case_reply", channel="whatsapp", to=phone, body="Te marco en 10 min"
-            ).id
-            survey = queue_message(
-                s, kind="case_survey", channel="whatsapp", to=phone, body="¿Del 1 al 5?"
-            ).id
-        assert answer is not None and survey is not None
-        assert notifier.deliver(answer).status == "sent"
-        assert notifier.deliver(survey).status == "blocked"
-        assert [m.get("Body") for m in fake.messages] == ["Te marco en 10 min"]
+    # The server is stopped: its outbox sender cannot race this test's own deliveries.
+    sent_before = len(fake.messages)  # the reply to STOP
+    notifier = Notifier(engine, tw_settings)
+    with session_scope(engine, write=True) as s:
+        answer = queue_message(
+            s, kind="case_reply", channel="whatsapp", to=phone, body="Te marco en 10 min"
+        ).id
+        survey = queue_message(
+            s, kind="case_survey", channel="whatsapp", to=phone, body="¿Del 1 al 5?"
+        ).id
+    assert answer is not None and survey is not None
+    assert notifier.deliver(answer).status == "sent"
+    assert notifier.deliver(survey).status == "blocked"
+    assert [m.get("Body") for m in fake.messages[sent_before:]] == ["Te marco en 10 min"]
 
 
 def test_free_text_outside_the_window_goes_as_a_template_or_not_at_all(
