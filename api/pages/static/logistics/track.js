@@ -24,8 +24,8 @@
     var r = lat * Math.PI / 180;
     return (1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2 * 256 * Math.pow(2, z);
   }
-  function mark(ctx, pts, xy) {
-    ctx.strokeStyle = "#5f6b7a"; ctx.lineWidth = 2; ctx.setLineDash([6, 6]); ctx.beginPath();
+  function mark(ctx, pts, xy, line) {
+    ctx.strokeStyle = line; ctx.lineWidth = 2; ctx.setLineDash([6, 6]); ctx.beginPath();
     pts.forEach(function (x, i) { var q = xy(x.p); if (i) ctx.lineTo(q[0], q[1]); else ctx.moveTo(q[0], q[1]); });
     ctx.stroke(); ctx.setLineDash([]);
     ctx.font = "14px system-ui, sans-serif";
@@ -65,7 +65,7 @@
     }
     ctx.clearRect(0, 0, W, H);
     need.forEach(function (t) { ctx.drawImage(tiles[t.url], t.x * 256 - left, t.y * 256 - top); });
-    mark(ctx, pts, function (p) { return [wx(p[1], z) - left, wy(p[0], z) - top]; });
+    mark(ctx, pts, function (p) { return [wx(p[1], z) - left, wy(p[0], z) - top]; }, "#5f6b7a");
     mapBox.setAttribute("data-map", "tiles");
   }
   function draw(v) {
@@ -73,9 +73,7 @@
     if (mapBox) mapBox.setAttribute("data-map", "plain");
     var ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
     ctx.clearRect(0, 0, W, H);
-    var pts = [{p: v.branch, c: "#0b5394", t: "Sucursal"}];
-    if (v.destination) pts.push({p: v.destination, c: "#0b8043", t: "Tu domicilio"});
-    if (v.position) pts.push({p: v.position, c: "#e37400", t: "Camión"});
+    var pts = points(v);
     var lats = pts.map(function (x) { return x.p[0]; }), lons = pts.map(function (x) { return x.p[1]; });
     var minLa = Math.min.apply(null, lats), maxLa = Math.max.apply(null, lats);
     var minLo = Math.min.apply(null, lons), maxLo = Math.max.apply(null, lons);
@@ -83,14 +81,7 @@
     function xy(p) {
       return [pad + (p[1] - minLo) / span * (W - 2 * pad), H - pad - (p[0] - minLa) / span * (H - 2 * pad)];
     }
-    ctx.strokeStyle = "#9aa7b6"; ctx.setLineDash([6, 6]); ctx.beginPath();
-    pts.forEach(function (x, i) { var q = xy(x.p); if (i) ctx.lineTo(q[0], q[1]); else ctx.moveTo(q[0], q[1]); });
-    ctx.stroke(); ctx.setLineDash([]);
-    ctx.font = "14px system-ui, sans-serif";
-    pts.forEach(function (x) {
-      var q = xy(x.p); ctx.fillStyle = x.c; ctx.beginPath(); ctx.arc(q[0], q[1], 8, 0, 7); ctx.fill();
-      ctx.fillStyle = "#1d2530"; ctx.fillText(x.t, q[0] + 11, q[1] + 5);
-    });
+    mark(ctx, pts, xy, "#9aa7b6");
   }
   function show(v) {
     document.getElementById("status").textContent = v.status_text;
