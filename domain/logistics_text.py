@@ -32,6 +32,11 @@ def first_name(name: str | None) -> str:
     return parts[0] if parts else ""
 
 
+def _addressee(name: str | None) -> str:
+    """How a notice greets the customer: the first name, or "cliente" without one."""
+    return first_name(name) or "cliente"
+
+
 def window_text(start: datetime, end: datetime) -> str:
     """``1:55 PM – 2:35 PM`` in Mexico City time."""
     return f"{clock_12h(to_mexico(start))} – {clock_12h(to_mexico(end))}"
@@ -42,7 +47,7 @@ def out_for_delivery(
     driver: str, url: str,
 ) -> str:  # fmt: skip
     return (
-        f"¡Hola, {first_name(name) or 'cliente'}! Tu pedido #{folio} salió del almacén a las "
+        f"¡Hola, {_addressee(name)}! Tu pedido #{folio} salió del almacén a las "
         f"{clock_12h(to_mexico(departed))} 🚚\n"
         f"Llegada estimada: {clock_12h(to_mexico(eta))} (entre {window_text(*window)})\n"
         f"Conductor: {first_name(driver) or 'nuestro equipo'}\n"
@@ -53,7 +58,7 @@ def out_for_delivery(
 
 def delayed(name: str, folio: str, window: tuple[datetime, datetime], url: str) -> str:
     return (
-        f"Hola, {first_name(name) or 'cliente'}. Tu pedido #{folio} viene con retraso 🙏. "
+        f"Hola, {_addressee(name)}. Tu pedido #{folio} viene con retraso 🙏. "
         f"Nueva llegada estimada: entre {window_text(*window)}.\n"
         f"Sigue tu entrega: {url}\n¿Necesitas reprogramar? Responde CAMBIAR HORA"
     )
@@ -61,14 +66,14 @@ def delayed(name: str, folio: str, window: tuple[datetime, datetime], url: str) 
 
 def delivered(name: str, folio: str, recipient: str) -> str:
     return (
-        f"¡Listo, {first_name(name) or 'cliente'}! Entregamos tu pedido #{folio}"
+        f"¡Listo, {_addressee(name)}! Entregamos tu pedido #{folio}"
         f"{f' (recibió {recipient})' if recipient else ''}. Gracias por comprar en TopLlantas."
     )
 
 
 def failed(name: str, folio: str) -> str:
     return (
-        f"Hola, {first_name(name) or 'cliente'}. No pudimos entregar tu pedido #{folio} hoy. "
+        f"Hola, {_addressee(name)}. No pudimos entregar tu pedido #{folio} hoy. "
         "Responde a este mensaje y lo reprogramamos."
     )
 
@@ -89,21 +94,21 @@ def dispatch_alert(folio: str, minutes: int, driver: str, window: tuple[datetime
 
 def rescheduled(name: str, folio: str, when: str, url: str) -> str:
     return (
-        f"Hola, {first_name(name) or 'cliente'}. Movimos la entrega de tu pedido #{folio} al "
+        f"Hola, {_addressee(name)}. Movimos la entrega de tu pedido #{folio} al "
         f"{when} ✅\nSigue tu entrega: {url}"
     )
 
 
 def to_pickup(name: str, folio: str, branch: str, address: str) -> str:
     return (
-        f"Hola, {first_name(name) or 'cliente'}. Cancelamos la entrega a domicilio de tu pedido "
+        f"Hola, {_addressee(name)}. Cancelamos la entrega a domicilio de tu pedido "
         f"#{folio}: lo recoges en la sucursal {branch} ({address})."
     )
 
 
 def address_changed(name: str, folio: str, address: str, url: str) -> str:
     return (
-        f"Hola, {first_name(name) or 'cliente'}. Actualizamos la dirección de entrega de tu "
+        f"Hola, {_addressee(name)}. Actualizamos la dirección de entrega de tu "
         f"pedido #{folio}: {address}.\nSigue tu entrega: {url}"
     )
 
