@@ -247,8 +247,11 @@ async def _heavy_job(engine: Engine, settings: Settings, job: str, day: date) ->
     if url.startswith("sqlite") and (url.endswith(":memory:") or url.rstrip("/") == "sqlite:"):
         await asyncio.to_thread(run_exclusive, engine, settings, job, day)
         return
+    # Not daemonic: the forecasting engine starts worker processes of its own, which a daemonic
+    # process may not ("daemonic processes are not allowed to have children": the nightly run
+    # failed on every fresh `make run`). A stopping server terminates it below.
     process = multiprocessing.get_context("spawn").Process(
-        target=run_job, args=(settings, job, day), name=f"topllantas-{job}", daemon=True
+        target=run_job, args=(settings, job, day), name=f"topllantas-{job}"
     )
     process.start()
     try:
