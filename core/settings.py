@@ -250,6 +250,13 @@ class InventorySettings(BaseModel):
         description="Alert urgencies sent to staff through the outbox (all are kept and listed)",
     )
     max_messages_per_branch: int = Field(default=20, ge=1, le=500)
+    forecast_processes: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Processes the nightly forecast fits its models in; 0 = one below 300 "
+        "series, every core above",
+    )
 
 
 class RecoverySettings(BaseModel):

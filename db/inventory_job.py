@@ -21,7 +21,7 @@ from db.repositories.reorder import save_suggestions
 from db.tables import ForecastRun
 from domain import inventory_text as text
 from domain.clock import mexico_now, utcnow
-from engines.forecasting import forecast
+from engines.forecasting import ForecastConfig, forecast
 from engines.replenishment import (
     Urgency,
     aged_lots,
@@ -58,7 +58,10 @@ def run_nightly(engine: Engine, settings: Settings, today: date) -> NightlyRepor
     with Session(engine) as session:
         frame = repo.weekly_demand(session, today=today, weeks=cfg.history_weeks)
     t0 = time.perf_counter()
-    result = forecast(frame, horizon=cfg.horizon_weeks, freq="W") if len(frame) else None
+    config = ForecastConfig(n_jobs=cfg.forecast_processes)
+    result = (
+        forecast(frame, horizon=cfg.horizon_weeks, freq="W", config=config) if len(frame) else None
+    )
     fc_seconds = time.perf_counter() - t0
     if result is not None:
         fc = result.forecasts

@@ -267,8 +267,11 @@ def test_two_workers_run_the_nightly_job_once(cluster: Cluster) -> None:
         "TOPLLANTAS_INVENTORY__NIGHTLY_ENABLED": "true",
         "TOPLLANTAS_INVENTORY__NIGHTLY_HOUR": "0",
         # a short history and horizon: the job in seconds, its locking unchanged
-        "TOPLLANTAS_INVENTORY__HISTORY_WEEKS": "8",
+        "TOPLLANTAS_INVENTORY__HISTORY_WEEKS": "24",
         "TOPLLANTAS_INVENTORY__HORIZON_WEEKS": "2",
+        # the forecast in processes of its own, as with the demo's 300+ series: the job's
+        # process must be allowed children (a daemonic one failed every nightly run)
+        "TOPLLANTAS_INVENTORY__FORECAST_PROCESSES": "2",
     }
     workers = []
     for n in range(2):

@@ -26,8 +26,13 @@ STATUS_PATH = "/webhooks/twilio/status"
 
 
 def with_twilio(settings: Settings, **twilio: Any) -> Settings:
-    """The test settings with a Twilio account (auth token TOKEN unless overridden)."""
-    values: dict[str, Any] = {"account_sid": ACCOUNT, "auth_token": TOKEN, "whatsapp_from": SANDBOX}
+    """The test settings with a Twilio account (auth token TOKEN unless overridden). Its REST
+    API is a closed local port unless a test passes its fake's URL: no test reaches the
+    internet, and a send fails at once instead of waiting on a resolver."""
+    values: dict[str, Any] = {
+        "account_sid": ACCOUNT, "auth_token": TOKEN, "whatsapp_from": SANDBOX,
+        "api_base_url": "http://127.0.0.1:9",
+    }  # fmt: skip
     return settings.model_copy(update={"twilio": TwilioSettings(**{**values, **twilio})})
 
 

@@ -24,11 +24,6 @@ from tests.channels.support import form, post_signed, with_twilio
 
 PHONE = "+5215598765432"
 
-# Quarantined: on a CI run of 2026-11-29 the first test failed and the next one hung for over
-# 8 minutes (the run passed the whole module once before). Until the hang is found, the survey
-# and the move from chat are covered by tests/tools/test_logistics.py and the logistics suite.
-pytestmark = pytest.mark.skip(reason="intermittent hang under investigation (see comment above)")
-
 
 @pytest.fixture
 def signed(settings: Settings) -> Settings:
