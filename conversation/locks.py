@@ -26,24 +26,19 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from db.engine import CONVERSATION_LOCK, advisory_key
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 BUCKETS = 1024
-# Advisory-lock namespace of conversations (db.repositories.inbound uses 1 and 2, leadership 4).
-CONVERSATION_LOCK = 3
 # Turns holding a conversation lock at once in one process, one connection each. On two cores
 # a handful of turns keep the process busy; more would only take PostgreSQL connections (a
 # worker's main pool has 30 more). Turns beyond it wait here holding no connection.
 LOCK_POOL_SIZE = 8
 LOCK_WAIT_S = 600.0
-
-
-def advisory_key(key: str) -> int:
-    """A signed 32-bit key for PostgreSQL's two-key advisory locks."""
-    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
 
 
 class _Entry:

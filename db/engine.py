@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import weakref
 from collections.abc import Iterator
@@ -12,6 +13,29 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
+# PostgreSQL advisory-lock namespaces (the first of the two keys), one per kind of lock.
+CLAIM_LOCK = 1  # claiming an inbound WhatsApp message (db.repositories.inbound)
+TURN_LOCK = 2  # running a WhatsApp number's turn (db.repositories.inbound)
+CONVERSATION_LOCK = 3  # a conversation's turns in order (conversation.locks)
+LEADERSHIP_LOCK = 4  # the sweep's and scheduled jobs' single runner (db.leadership)
+GUEST_IP_LOCK = 5  # new anonymous holds from one address (db.repositories.guest_holds)
+
+
+def advisory_key(text: str) -> int:
+    """A signed 32-bit key for PostgreSQL's two-key advisory locks."""
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big", signed=True)
+
+
+def advisory_xact_lock(session: Session, namespace: int, text: str) -> None:
+    """On PostgreSQL, wait for and hold ``(namespace, text)``'s advisory lock until the
+    session's transaction ends (every worker on every machine sees it). Nothing on SQLite,
+    whose write transactions are serial already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:ns, :key)"),
+            {"ns": namespace, "key": advisory_key(text)},
+        )
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

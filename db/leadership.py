@@ -14,7 +14,6 @@ A connection pooler in transaction mode (PgBouncer) would break session locks: p
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 from pathlib import Path
@@ -24,17 +23,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
+from db.engine import LEADERSHIP_LOCK, advisory_key
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("topllantas.leadership")
-LEADERSHIP_LOCK = 4  # advisory-lock namespace (conversation.locks uses 3, inbound 1 and 2)
-
-
-def _key(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big", signed=True)
 
 
 class Leadership:
@@ -88,7 +84,7 @@ class Leadership:
         try:
             taken = conn.execute(
                 sa.text("SELECT pg_try_advisory_lock(:ns, :key)"),
-                {"ns": LEADERSHIP_LOCK, "key": _key(self.name)},
+                {"ns": LEADERSHIP_LOCK, "key": advisory_key(self.name)},
             ).scalar()
         except BaseException:
             conn.close()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from db.repositories.chat import ANONYMOUS_OWNER
-from db.repositories.guest_holds import guests_from_ip
+from db.repositories.guest_holds import guests_from_ip, lock_guest_ip, open_holds_from_ip
 from db.tables import ChatSession
 from domain.clock import as_utc, utcnow
 from domain.enums import OrderStatus
@@ -74,15 +74,25 @@ def open_guest_hold(tx: ToolTx, who: Speaker) -> OrderPublic | None:
 
 def check_ip(tx: ToolTx, ctx: ToolContext, rules: GuestRules) -> None:
     """Refuse a new hold when the conversation's IP already has ``open_per_ip`` unpaid
-    anonymous holds in its other conversations."""
+    anonymous holds in its other conversations. With the SQL store, one query under a lock
+    per address that lasts until the new order commits; with a remote ERP, its orders are
+    asked guest by guest (no lock spans the remote call)."""
     if rules.client_ip is None:
         return
-    since = utcnow() - timedelta(hours=rules.hold_hours + 1)
+    now = utcnow()
+    since = now - timedelta(hours=rules.hold_hours + 1)
+    if tx.erp.shares_database:
+        lock_guest_ip(tx.session, rules.client_ip)
+        held = open_holds_from_ip(
+            tx.session, rules.client_ip, active_since=since, excluding=ctx.session_id, now=now
+        )
+        if held >= rules.open_per_ip:
+            raise ToolRefused(too_many_holds(rules.hold_hours))
+        return
     open_holds = 0
     for guest in guests_from_ip(tx.session, rules.client_ip, active_since=since,
                                 excluding=ctx.session_id):  # fmt: skip
-        erp_id = guest.id if tx.erp.shares_database else guest.erp_customer_id
-        if erp_id is not None:
-            open_holds += len(_open_holds(tx, erp_id))
+        if guest.erp_customer_id is not None:
+            open_holds += len(_open_holds(tx, guest.erp_customer_id))
         if open_holds >= rules.open_per_ip:
             raise ToolRefused(too_many_holds(rules.hold_hours))

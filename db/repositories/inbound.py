@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +13,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from core.errors import Conflict
-from db.engine import session_scope
+from db.engine import (
+    CLAIM_LOCK,
+    TURN_LOCK,
+    advisory_key,
+    advisory_xact_lock,
+    session_scope,
+)
 from db.repositories.audit import record
 from db.repositories.chat import customer_by_phone, start_session
 from db.repositories.outbox import queue_message
@@ -25,7 +30,6 @@ from domain.clock import as_utc, utcnow
 # message starts a fresh one (same customer, empty dialogue state). It matches WhatsApp's own
 # 24-hour customer-service window.
 SESSION_IDLE = timedelta(hours=24)
-CLAIM_LOCK, TURN_LOCK = 1, 2  # advisory-lock namespaces: claiming a message, running a turn
 
 
 @dataclass
@@ -61,19 +65,6 @@ def owner_of(phone: str) -> str:
     return f"wa:{phone}"
 
 
-def _lock_key(phone: str) -> int:
-    """A signed 32-bit key for PostgreSQL advisory locks."""
-    return int.from_bytes(hashlib.sha256(phone.encode()).digest()[:4], "big", signed=True)
-
-
-def _advisory_xact_lock(session: Session, namespace: int, phone: str) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            sa.text("SELECT pg_advisory_xact_lock(:ns, :key)"),
-            {"ns": namespace, "key": _lock_key(phone)},
-        )
-
-
 _LOCAL_LOCKS: dict[str, threading.Lock] = {}
 _LOCAL_GUARD = threading.Lock()
 
@@ -92,7 +83,7 @@ def conversation_lock(engine: Engine, phone: str) -> Iterator[None]:
         with engine.connect() as conn, conn.begin():
             conn.execute(
                 sa.text("SELECT pg_advisory_xact_lock(:ns, :key)"),
-                {"ns": TURN_LOCK, "key": _lock_key(phone)},
+                {"ns": TURN_LOCK, "key": advisory_key(phone)},
             )
             yield
 
@@ -161,7 +152,7 @@ def claim_inbound(
     for _ in range(2):
         try:
             with session_scope(engine, write=True) as session:
-                _advisory_xact_lock(session, CLAIM_LOCK, fields.phone)
+                advisory_xact_lock(session, CLAIM_LOCK, fields.phone)
                 earlier = find_inbound(session, fields.provider_sid, fields.phone)
                 if earlier is not None:
                     chat = session.get(ChatSession, earlier.session_id or "")

@@ -23,7 +23,8 @@ from api.app import create_app
 from cli.main import app as cli
 from core.errors import InvalidRequest
 from core.settings import Settings, get_settings
-from db.repositories.inbound import TURN_LOCK, _lock_key, conversation_lock
+from db.engine import TURN_LOCK, advisory_key
+from db.repositories.inbound import conversation_lock
 from tests.channels.support import PATH, TOKEN, form, signature, with_twilio
 from tests.live_server import live_server
 
@@ -114,13 +115,13 @@ def test_on_postgresql_a_turn_holds_an_advisory_lock_other_workers_wait_on(engin
     other_process = sa.text("SELECT pg_try_advisory_lock(:ns, :key)")
     with engine.connect() as conn:  # another worker's connection
         assert (
-            conn.execute(other_process, {"ns": TURN_LOCK, "key": _lock_key(phone)}).scalar()
+            conn.execute(other_process, {"ns": TURN_LOCK, "key": advisory_key(phone)}).scalar()
             is False
         )
         release.set()
         worker.join()
         assert (
-            conn.execute(other_process, {"ns": TURN_LOCK, "key": _lock_key(phone)}).scalar() is True
+            conn.execute(other_process, {"ns": TURN_LOCK, "key": advisory_key(phone)}).scalar() is True
         )
         conn.execute(sa.text("SELECT pg_advisory_unlock_all()"))
 
