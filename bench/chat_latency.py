@@ -43,11 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.api_latency import percentile, wait_ready  # noqa: E402
 from bench.conversations import CONVERSATIONS  # noqa: E402
+from bench.lean_http import LeanClient  # noqa: E402
 from domain.messages import TROUBLE_REPLY  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,16 +69,21 @@ class Run:
     sent: int = 0  # every turn sent (open loop: also those outside the steady window)
     pg_cpu_ms: float | None = None  # PostgreSQL's CPU per turn (saturated, PostgreSQL only)
     client_cpu_ms: float | None = None  # this client's CPU per turn (saturated)
+    error_kinds: dict[str, int] = field(default_factory=dict)  # what the errors were
 
 
 def seed(env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "cli.main", "seed"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    """The demo data, and the knowledge base's index built before any server starts: a fresh
+    data dir's first server embeds the guides and product sheets in the background (a minute
+    of CPU), which would be measured as the chat's."""
+    for command in (["seed"], ["kb", "refresh"]):
+        subprocess.run(
+            [sys.executable, "-m", "cli.main", *command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
 
 
 def in_process(conversations: int) -> Run:
@@ -118,30 +122,40 @@ def in_process(conversations: int) -> Run:
 
 
 async def _send(
-    client: httpx.AsyncClient, run: Run, session_id: str | None, text: str
+    client: LeanClient, run: Run, session_id: str | None, text: str
 ) -> tuple[str | None, float]:
     """One turn: the session to continue and its latency in ms (recorded in ``run``)."""
     start = time.perf_counter()
     try:
-        r = await client.post("/v1/chat", json={"session_id": session_id, "message": text})
-    except httpx.HTTPError:
+        status, body = await client.post_json(
+            "/v1/chat", {"session_id": session_id, "message": text}
+        )
+    except (OSError, ValueError) as exc:  # transport failure, or a body that is not JSON
         run.errors += 1
+        run.error_kinds[type(exc).__name__] = run.error_kinds.get(type(exc).__name__, 0) + 1
         return session_id, float("nan")
     ms = (time.perf_counter() - start) * 1000
     run.latencies.append(ms)
-    if r.status_code != 200:
+    if status != 200:
         run.errors += 1
+        run.error_kinds[f"HTTP {status}"] = run.error_kinds.get(f"HTTP {status}", 0) + 1
         return session_id, ms
-    body = r.json()
     run.failed += body["reply"] == TROUBLE_REPLY
     return body["session_id"] or session_id, ms
+
+
+async def _warm_up(base: str, turns: int = 5) -> None:
+    """A few turns before measuring (not counted)."""
+    async with lean_client(base) as client:
+        for _ in range(turns):
+            await client.post_json("/v1/chat", {"message": "hola, buenas"})
 
 
 async def closed_loop(base: str, conversations: int, think_s: float = 0.0) -> Run:
     run = Run()
     rng = random.Random(7)
 
-    async def conversation(client: httpx.AsyncClient) -> None:
+    async def conversation(client: LeanClient) -> None:
         session_id = None
         await asyncio.sleep(rng.uniform(0, think_s))
         for n, text in enumerate(TURNS):
@@ -149,9 +163,13 @@ async def closed_loop(base: str, conversations: int, think_s: float = 0.0) -> Ru
                 await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)  # the customer types
             session_id, _ = await _send(client, run, session_id, text)
 
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        await client.post("/v1/chat", json={"message": "hola"})
-        await asyncio.gather(*(conversation(client) for _ in range(conversations)))
+    await _warm_up(base, 1)
+
+    async def with_own_connection() -> None:  # as a browser tab each
+        async with lean_client(base) as client:
+            await conversation(client)
+
+    await asyncio.gather(*(with_own_connection() for _ in range(conversations)))
     return run
 
 
@@ -166,7 +184,6 @@ async def open_loop(base: str, rate: float, duration_s: float, think_s: float) -
     mean_turns = statistics.mean(len(c) for c in CONVERSATIONS)
     timed: list[tuple[float, float]] = []  # (sent at, ms)
     loop = asyncio.get_running_loop()
-    limits = httpx.Limits(max_connections=500, max_keepalive_connections=500)
 
     async def conversation(number: int, at: float, script: tuple[str, ...]) -> None:
         session_id = None
@@ -180,9 +197,7 @@ async def open_loop(base: str, rate: float, duration_s: float, think_s: float) -
                 session_id, ms = await _send(client, everything, session_id, text)
                 timed.append((sent, ms))
 
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-        for _ in range(5):  # warm-up, not measured
-            await client.post("/v1/chat", json={"message": "hola, buenas"})
+    await _warm_up(base)
     start = loop.time() + 0.1
     tasks, at = [], start
     while (at := at + rng.expovariate(rate / mean_turns)) < start + duration_s:
@@ -195,6 +210,7 @@ async def open_loop(base: str, rate: float, duration_s: float, think_s: float) -
         latencies=[ms for ms in steady if ms == ms],  # NaN: an HTTP error, counted below
         failed=everything.failed,
         errors=everything.errors,
+        error_kinds=everything.error_kinds,
         rate=len(steady) / (duration_s - ramp),
         offered=rate,
         sent=len(timed),
@@ -208,7 +224,6 @@ async def saturated(base: str, clients: int, duration_s: float) -> Run:
     timed: list[tuple[float, float]] = []  # (answered at, ms)
     everything = Run()
     loop = asyncio.get_running_loop()
-    limits = httpx.Limits(max_connections=clients + 5, max_keepalive_connections=clients + 5)
 
     async def customer(n: int, end: float) -> None:
         rng = random.Random(n)
@@ -224,9 +239,7 @@ async def saturated(base: str, clients: int, duration_s: float) -> Run:
                     session_id, ms = await _send(client, everything, session_id, text)
                     timed.append((loop.time(), ms))
 
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-        for _ in range(5):  # warm-up, not measured
-            await client.post("/v1/chat", json={"message": "hola, buenas"})
+    await _warm_up(base)
     start = loop.time()
     end = start + duration_s
     await asyncio.gather(*(customer(n, end) for n in range(clients)))
@@ -236,6 +249,7 @@ async def saturated(base: str, clients: int, duration_s: float) -> Run:
         latencies=steady,
         failed=everything.failed,
         errors=everything.errors,
+        error_kinds=everything.error_kinds,
         rate=len(steady) / (end - steady_from),
         sent=len(timed),
     )
@@ -279,10 +293,16 @@ def customer_address(n: int) -> str:
     return f"127.0.{1 + n // 250}.{1 + n % 250}"
 
 
-def customer_client(base: str, n: int) -> httpx.AsyncClient:
+def lean_client(base: str, local_address: str | None = None) -> LeanClient:
+    """The load generator's client for ``base`` (http://host:port): bench/lean_http.py says
+    why not httpx here."""
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    return LeanClient(host, int(port), local_address=local_address)
+
+
+def customer_client(base: str, n: int) -> LeanClient:
     """An HTTP client that connects from ``customer_address(n)``."""
-    transport = httpx.AsyncHTTPTransport(local_address=customer_address(n))
-    return httpx.AsyncClient(base_url=base, timeout=60, transport=transport)
+    return lean_client(base, customer_address(n))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -351,7 +371,11 @@ def report(results: dict[str, Run]) -> None:
         if run.cpu_ms is not None:
             print(f"{'':<38} server CPU {run.cpu_ms:.1f} ms per turn (all turns of the run)")
         if run.failed or run.errors:
-            print(f"{'':<38} {run.failed} failed turns (trouble reply), {run.errors} HTTP errors")
+            kinds = ", ".join(f"{k} x{n}" for k, n in sorted(run.error_kinds.items()))
+            print(
+                f"{'':<38} {run.failed} failed turns (trouble reply), {run.errors} HTTP errors"
+                + (f" ({kinds})" if kinds else "")
+            )
 
 
 def report_saturated(results: dict[int, Run], clients: int, store: str) -> None:
@@ -376,6 +400,21 @@ def report_saturated(results: dict[int, Run], clients: int, store: str) -> None:
             f"{percentile(run.latencies, 95):>8.1f} {run.cpu_ms or 0:>11.1f} "
             f"{run.pg_cpu_ms or 0:>7.1f} {run.client_cpu_ms or 0:>11.1f} "
             f"{run.failed + run.errors:>7}  {speedup}"
+        )
+        if run.error_kinds:
+            print(f"{'':>7} errors: " + ", ".join(f"{k} x{n}" for k, n in run.error_kinds.items()))
+    top = results[max(results)] if results else None
+    if base is not None and base.rate and top is not None and top is not base and top.cpu_ms:
+        # Every core busy with nothing idle: the most these CPU costs per turn allow when the
+        # server, PostgreSQL and the load generator share this machine's cores.
+        spent = top.cpu_ms + (top.pg_cpu_ms or 0) + (top.client_cpu_ms or 0)
+        cores = os.cpu_count() or 1
+        ceiling = cores * 1000 / spent
+        print(
+            f"\nCeiling here: {cores} cores / {spent:.1f} ms of CPU per turn (server + PostgreSQL "
+            f"+ client at {max(results)} workers) = {ceiling:.0f} turns/s, "
+            f"{ceiling / base.rate:.2f}x one worker; measured {top.rate / base.rate:.2f}x "
+            f"({top.rate * spent / 10 / cores:.0f}% of the cores busy)"
         )
 
 
@@ -460,7 +499,7 @@ def main() -> None:
     env = dict(os.environ)
     start_load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"data dir: {data_dir}; store: {store}; load average at the start {start_load}")
-    print("seeding (first run only)...", flush=True)
+    print("seeding (first run only) and indexing the knowledge base...", flush=True)
     seed(env)
     wanted = args.only or {"open-loop", "closed-loop", "in-process"}
     results: dict[str, Run] = {}

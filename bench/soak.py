@@ -41,7 +41,7 @@ from twilio.request_validator import RequestValidator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.api_latency import percentile, wait_ready  # noqa: E402
-from bench.chat_latency import customer_client, prepare_database, seed, settle  # noqa: E402
+from bench.chat_latency import customer_address, prepare_database, seed, settle  # noqa: E402
 from bench.conversations import CONVERSATIONS  # noqa: E402
 from domain.messages import TROUBLE_REPLY  # noqa: E402
 
@@ -78,6 +78,13 @@ class WhatsAppLog:
 
     replies: dict[str, str] = field(default_factory=dict)
     retried: dict[str, tuple[str, str]] = field(default_factory=dict)  # sid -> (first, retry)
+
+
+def customer_client(base: str, n: int) -> httpx.AsyncClient:
+    """An httpx client that connects from ``customer_address(n)`` (the soak checks answers,
+    not throughput: httpx's CPU is no matter here)."""
+    transport = httpx.AsyncHTTPTransport(local_address=customer_address(n))
+    return httpx.AsyncClient(base_url=base, timeout=60, transport=transport)
 
 
 def rss_kb(pid: int) -> int:
@@ -136,7 +143,9 @@ async def poisson(rate: float, end: float, rng: random.Random, start_one) -> Non
     await asyncio.gather(*tasks)
 
 
-async def traffic(base: str, key: str, engine: sa.Engine, args: argparse.Namespace) -> tuple[Tally, WhatsAppLog]:
+async def traffic(
+    base: str, key: str, engine: sa.Engine, args: argparse.Namespace
+) -> tuple[Tally, WhatsAppLog]:
     tally, wa = Tally(), WhatsAppLog()
     loop = asyncio.get_running_loop()
     end = loop.time() + args.minutes * 60
@@ -152,7 +161,9 @@ async def traffic(base: str, key: str, engine: sa.Engine, args: argparse.Namespa
 
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
 
-        async def timed(stream: str, method: str, url: str, ok: tuple[int, ...] = (200,), via=None, **kw):  # type: ignore[no-untyped-def]
+        async def timed(
+            stream: str, method: str, url: str, ok: tuple[int, ...] = (200,), via=None, **kw
+        ):  # type: ignore[no-untyped-def]
             start = time.perf_counter()
             try:
                 r = await (via or client).request(method, url, **kw)
@@ -175,7 +186,13 @@ async def traffic(base: str, key: str, engine: sa.Engine, args: argparse.Namespa
                 for n, text in enumerate(CONVERSATIONS[rng.randrange(len(CONVERSATIONS))]):
                     if n:
                         await asyncio.sleep(rng.expovariate(1 / 3.0))
-                    r = await timed("chat", "POST", "/v1/chat", via=own, json={"session_id": session_id, "message": text})
+                    r = await timed(
+                        "chat",
+                        "POST",
+                        "/v1/chat",
+                        via=own,
+                        json={"session_id": session_id, "message": text},
+                    )
                     if r is None:
                         return
                     body = r.json()
@@ -203,7 +220,9 @@ async def traffic(base: str, key: str, engine: sa.Engine, args: argparse.Namespa
                 "with_deposit_link": True,
             }
             headers = auth | {"Idempotency-Key": str(uuid.uuid4())}
-            r = await timed("orders", "POST", "/api/v1/orders", ok=(201, 200, 409), json=body, headers=headers)
+            r = await timed(
+                "orders", "POST", "/api/v1/orders", ok=(201, 200, 409), json=body, headers=headers
+            )
             if r is None or r.status_code == 409 or random.random() < 0.5:
                 return
             links = r.json().get("payment_links") or []
@@ -221,7 +240,9 @@ async def traffic(base: str, key: str, engine: sa.Engine, args: argparse.Namespa
                     "Body": random.choice(WA_TEXTS), "ProfileName": "Soak", "NumMedia": "0",
                     "AccountSid": "AC" + "0" * 32,
                 }  # fmt: skip
-                headers = {"X-Twilio-Signature": validator.compute_signature(base + WEBHOOK, params)}
+                headers = {
+                    "X-Twilio-Signature": validator.compute_signature(base + WEBHOOK, params)
+                }
                 r = await timed("webhooks", "POST", WEBHOOK, data=params, headers=headers)
                 if r is None:
                     return
@@ -246,7 +267,9 @@ async def traffic(base: str, key: str, engine: sa.Engine, args: argparse.Namespa
 def whatsapp_checks(engine: sa.Engine, wa: WhatsAppLog) -> dict[str, int]:
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.text("SELECT provider_sid, status, reply FROM inbound_message WHERE phone LIKE '+5215598%'")
+            sa.text(
+                "SELECT provider_sid, status, reply FROM inbound_message WHERE phone LIKE '+5215598%'"
+            )
         ).all()
     by_sid: dict[str, list[str]] = {}
     for sid, status, _reply in rows:
@@ -300,7 +323,10 @@ def main() -> None:
         "TOPLLANTAS_RESERVATION_SWEEP_SECONDS": "10",
     }  # fmt: skip
     prepare_database(args.database_url)
-    print(f"data dir {data_dir}; load average at the start {os.getloadavg()[0]:.1f}; seeding (first run only)...", flush=True)
+    print(
+        f"data dir {data_dir}; load average at the start {os.getloadavg()[0]:.1f}; seeding (first run only)...",
+        flush=True,
+    )
     seed(env)
     key = subprocess.run(
         [sys.executable, "-m", "cli.main", "keys", "create", "--role", "admin", "--name", "soak"],
@@ -341,18 +367,24 @@ def main() -> None:
     checks = whatsapp_checks(engine, wa)
     engine.dispose()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\nSoak: {args.minutes:g} min, {args.workers} workers, PostgreSQL + Redis; load average {load} at the end")
+    print(
+        f"\nSoak: {args.minutes:g} min, {args.workers} workers, PostgreSQL + Redis; load average {load} at the end"
+    )
     print(f"{'stream':<10} {'ok':>7} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8}")
     for stream in ("chat", "reads", "orders", "payments", "webhooks"):
         ms = tally.ms.get(stream, [])
         p50 = f"{percentile(ms, 50):.1f}" if ms else "-"
         p95 = f"{percentile(ms, 95):.1f}" if ms else "-"
-        print(f"{stream:<10} {tally.ok.get(stream, 0):>7} {len(tally.errors.get(stream, [])):>7} {p50:>8} {p95:>8}")
+        print(
+            f"{stream:<10} {tally.ok.get(stream, 0):>7} {len(tally.errors.get(stream, [])):>7} {p50:>8} {p95:>8}"
+        )
     errors = sum(len(v) for v in tally.errors.values())
     for stream, what in tally.errors.items():
         for line in what[:5]:
             print(f"  {stream}: {line}")
-    oversell = after["oversold_rows"] + max(0, after["unexplained_held_units"] - before["unexplained_held_units"])
+    oversell = after["oversold_rows"] + max(
+        0, after["unexplained_held_units"] - before["unexplained_held_units"]
+    )
     print(f"stock: {after} (before {before})")
     print(f"WhatsApp: {checks}")
     steady = [kb for t, kb in memory if t >= 60] or [kb for _, kb in memory]
@@ -362,7 +394,12 @@ def main() -> None:
         + ", ".join(f"{t:.0f}s {kb / 1024:.0f}" for t, kb in memory[:: max(1, len(memory) // 8)])
         + f"; from the first minute to the end {growth:+.1f} %"
     )
-    lost = checks["lost"] + checks["duplicated_rows"] + checks["not_replied"] + checks["retry_other_reply"]
+    lost = (
+        checks["lost"]
+        + checks["duplicated_rows"]
+        + checks["not_replied"]
+        + checks["retry_other_reply"]
+    )
     verdict = {
         "0 errors": errors == 0,
         "0 oversell": oversell == 0,
