@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.enums import CustomerKind
 
@@ -23,6 +23,19 @@ class CustomerPublic(BaseModel):
     credit_limit_cents: int
     consent_marketing: bool
     consent_notifications: bool
+    is_test: bool = Field(
+        False,
+        description="Test data (the demo's fictional customers, eval personas): evaluator keys "
+        "may speak as this customer in /v1/chat",
+    )
+
+
+class CustomerTestFlag(BaseModel):
+    """Mark a customer as test data, or as a real customer again (admin keys only)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    is_test: bool
 
 
 class PriceBreak(BaseModel):

@@ -7,14 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.deps import EngineDep, PrincipalDep, SessionDep, SettingsDep, require, run_write
+from core.errors import PermissionDenied
 from core.security import Scope
 from db.engine import session_scope
 from db.repositories import credit, parties, purchasing
 from db.tables import Customer
 from domain.bounds import DbId, Offset
 from domain.catalog import Page
-from domain.enums import CustomerKind, PurchaseOrderStatus
-from domain.parties import CustomerPublic, SupplierPublic
+from domain.enums import CustomerKind, PurchaseOrderStatus, Role
+from domain.parties import CustomerPublic, CustomerTestFlag, SupplierPublic
 from domain.phone import E164_PATTERN
 from domain.purchasing import PurchaseOrderCreate, PurchaseOrderPublic
 from domain.sales import CreditPublic, CustomerCreate
@@ -31,6 +32,9 @@ def list_customers(
     kind: CustomerKind | None = None,
     q: Annotated[str | None, Query(max_length=80, description="Text in the name or e-mail")] = None,
     phone: Annotated[str | None, Query(pattern=E164_PATTERN, description="E.164")] = None,
+    is_test: Annotated[
+        bool | None, Query(description="Only test data (true) or only real customers (false)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[Offset, Query()] = 0,
 ) -> Page[CustomerPublic]:
@@ -40,6 +44,7 @@ def list_customers(
         kind=kind,
         q=q,
         phone=phone,
+        is_test=is_test,
         limit=min(limit, settings.max_page_size),
         offset=offset,
     )
@@ -53,6 +58,36 @@ def list_customers(
 def get_customer(customer_id: DbId, session: SessionDep) -> CustomerPublic:
     """A customer: kind, contact, RFC, discount and credit limit."""
     return parties.get_customer(session, customer_id)
+
+
+@router.patch(
+    "/customers/{customer_id}",
+    dependencies=[Depends(require(Scope.CUSTOMERS_READ))],
+    summary="Mark a customer as test data (admin)",
+)
+async def mark_customer(
+    customer_id: DbId,
+    payload: CustomerTestFlag,
+    request: Request,
+    principal: PrincipalDep,
+    engine: EngineDep,
+) -> CustomerPublic:
+    """Flag a customer as test data, whom evaluator keys may then speak as in /v1/chat, or
+    as a real customer again (off limits to them at once). Admin keys only: the flag decides
+    whose orders an evaluator can read. Audited."""
+    if principal.role != Role.ADMIN:
+        raise PermissionDenied(
+            f"role '{principal.role.value}' may not mark customers as test data (admin only)",
+            field="is_test",
+        )
+
+    def write() -> CustomerPublic:
+        with session_scope(engine, write=True) as session:
+            return parties.set_test_flag(
+                session, customer_id, payload.is_test, actor=principal.actor
+            )
+
+    return await run_write(request, write)
 
 
 @router.get(

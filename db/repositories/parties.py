@@ -32,6 +32,7 @@ def customer_public(c: Customer) -> CustomerPublic:
         credit_limit_cents=c.credit_limit_cents,
         consent_marketing=c.consent_marketing,
         consent_notifications=c.consent_notifications,
+        is_test=c.is_test,
     )
 
 
@@ -40,6 +41,25 @@ def get_customer(session: Session, customer_id: int) -> CustomerPublic:
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound(f"customer {customer_id} does not exist", field="customer_id")
+    return customer_public(customer)
+
+
+def set_test_flag(
+    session: Session, customer_id: int, is_test: bool, *, actor: str
+) -> CustomerPublic:
+    """Mark a customer as test data or as real again, audited; NotFound naming
+    ``customer_id``."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"customer {customer_id} does not exist", field="customer_id")
+    if customer.is_test != is_test:
+        record(
+            session, actor=actor, action="mark_test" if is_test else "mark_real",
+            entity="customer", entity_id=customer_id,
+        )  # fmt: skip
+        customer.is_test = is_test
+        session.add(customer)
+        session.flush()
     return customer_public(customer)
 
 
@@ -67,9 +87,12 @@ def list_customers(
     phone: str | None,
     limit: int,
     offset: int,
+    is_test: bool | None = None,
 ) -> Page[CustomerPublic]:
-    """Customers filtered by kind, name/e-mail text or exact E.164 phone."""
+    """Customers filtered by kind, name/e-mail text, exact E.164 phone or test flag."""
     conds: list[sa.ColumnElement[bool]] = []
+    if is_test is not None:
+        conds.append(col(Customer.is_test) == is_test)
     if kind is not None:
         conds.append(col(Customer.kind) == kind.value)
     if q:

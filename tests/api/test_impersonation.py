@@ -24,7 +24,7 @@ from core.settings import (
     Settings,
 )
 from db.engine import session_scope
-from db.tables import ChatSession, Customer
+from db.tables import AuditLog, ChatSession, Customer
 from domain.enums import Role
 from tests.conftest import bearer
 
@@ -109,6 +109,50 @@ def test_a_customer_no_longer_test_data_is_refused_on_the_next_message(
         s.execute(sa.update(Customer).where(col(Customer.phone) == NEW_PHONE).values(is_test=False))
     r = speak(client, keys[Role.EVALUATOR], NEW_PHONE, ORDERS, first.json()["session_id"])
     assert r.status_code == 403 and r.json()["field"] == "as.phone"
+
+
+def test_an_admin_marks_a_customer_as_test_data_and_back_through_the_api(
+    client: TestClient, engine: Engine, keys: dict[Role, str]
+) -> None:
+    customer_id = real_customer(client, keys)
+    flag = f"/api/v1/customers/{customer_id}"
+    for role in (Role.STAFF, Role.INTEGRATION, Role.EVALUATOR, Role.TECHNICIAN):
+        refused = client.patch(flag, json={"is_test": True}, headers=bearer(keys[role]))
+        assert refused.status_code == 403, (role, refused.text)
+    assert speak(client, keys[Role.EVALUATOR], REAL_PHONE).status_code == 403
+
+    marked = client.patch(flag, json={"is_test": True}, headers=bearer(keys[Role.ADMIN]))
+    assert marked.status_code == 200 and marked.json()["is_test"] is True, marked.text
+    spoken = speak(client, keys[Role.EVALUATOR], REAL_PHONE)
+    assert spoken.status_code == 200, spoken.text
+    listed = client.get(
+        "/api/v1/customers", params={"is_test": "false"}, headers=bearer(keys[Role.STAFF])
+    ).json()
+    assert customer_id not in [c["id"] for c in listed["items"]]
+
+    back = client.patch(flag, json={"is_test": False}, headers=bearer(keys[Role.ADMIN]))
+    assert back.status_code == 200 and back.json()["is_test"] is False
+    again = speak(client, keys[Role.EVALUATOR], REAL_PHONE, session_id=spoken.json()["session_id"])
+    assert again.status_code == 403  # off limits at once, mid-conversation too
+    with Session(engine) as s:
+        audit = s.exec(
+            select(AuditLog.action).where(
+                AuditLog.entity == "customer", AuditLog.entity_id == str(customer_id)
+            )
+        ).all()
+    assert "mark_test" in audit and "mark_real" in audit
+
+
+def test_marking_a_customer_names_the_bad_field_or_id(
+    client: TestClient, keys: dict[Role, str]
+) -> None:
+    admin = bearer(keys[Role.ADMIN])
+    missing = client.patch("/api/v1/customers/999999", json={"is_test": True}, headers=admin)
+    assert missing.status_code == 404 and missing.json()["field"] == "customer_id"
+    for body in ({"is_test": "quizas"}, {}, {"is_test": True, "name": "otro"}):
+        bad = client.patch("/api/v1/customers/1", json=body, headers=admin)
+        assert bad.status_code == 422, (body, bad.text)
+        assert "is_test" in bad.text or "name" in bad.text
 
 
 @pytest.fixture
