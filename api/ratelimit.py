@@ -31,6 +31,12 @@ class SharedBuckets(Protocol):
         ...
 
 
+# This process's buckets are swept when they reach this many (then twice what the sweep kept):
+# a bucket refilled to its burst is the same as none, so the sweep forgets those, and a server
+# that has seen a million addresses keeps only the ones still spending.
+SWEEP_AT = 1024
+
+
 class RateLimiter:
     """``burst`` requests at once, refilled at ``per_minute`` per minute, per key."""
 
@@ -38,6 +44,7 @@ class RateLimiter:
         self.rate = per_minute / 60.0
         self.burst = float(burst)
         self._buckets: dict[str, _Bucket] = {}
+        self._sweep_at = SWEEP_AT
         self._lock = threading.Lock()
         self._shared: SharedBuckets | None = None
         self.name = ""
@@ -63,6 +70,8 @@ class RateLimiter:
                 return wait
         now = time.monotonic() if now is None else now
         with self._lock:
+            if len(self._buckets) >= self._sweep_at:
+                self._forget_full(now)
             bucket = self._buckets.get(key)
             if bucket is None:
                 bucket = self._buckets[key] = _Bucket(self.burst, now)
@@ -72,6 +81,20 @@ class RateLimiter:
                 bucket.tokens -= 1.0
                 return 0.0
             return (1.0 - bucket.tokens) / self.rate
+
+    def _forget_full(self, now: float) -> None:
+        """Drop the buckets refilled to their burst by ``now`` (under the lock)."""
+        self._buckets = {
+            key: bucket
+            for key, bucket in self._buckets.items()
+            if bucket.tokens + (now - bucket.updated) * self.rate < self.burst
+        }
+        self._sweep_at = max(SWEEP_AT, 2 * len(self._buckets))
+
+    def tracked(self) -> int:
+        """How many keys this process keeps a bucket for."""
+        with self._lock:
+            return len(self._buckets)
 
     @staticmethod
     def retry_after_header(wait_s: float) -> str:

@@ -101,3 +101,19 @@ def test_every_limiter_in_the_container_is_shared_by_its_path() -> None:
     assert names == ["rate_limiter", "abuse.chat_ip", "abuse.pay_link", "by_name.x"]
     holder.abuse.pay_link.acquire("1.2.3.4")
     assert store.keys == ["abuse.pay_link:1.2.3.4"]
+
+
+def test_a_process_forgets_refilled_buckets_and_keeps_the_ones_still_spending() -> None:
+    """A server that has seen many addresses keeps a bucket only for those still spending:
+    a refilled bucket is the same as a new one (issue 13: the limiter's memory grew)."""
+    limiter = RateLimiter(per_minute=60, burst=2)  # one token a second
+    for n in range(5_000):
+        limiter.acquire(f"visitor-{n}", now=0.0)
+    assert limiter.acquire("busy", now=100.0) == 0
+    assert limiter.acquire("busy", now=100.0) == 0
+    assert limiter.acquire("busy", now=100.0) > 0  # spent: its limit must survive a sweep
+    for n in range(4_000):  # a new wave, long after the first refilled (memory reaches 2x)
+        limiter.acquire(f"later-{n}", now=100.0)
+    assert limiter.tracked() < 5_000  # the first wave is gone
+    assert limiter.acquire("busy", now=100.5) > 0  # still limited, not forgotten
+    assert limiter.acquire("visitor-1", now=100.5) == 0  # a forgotten one starts full
