@@ -8,6 +8,8 @@ import time
 
 from core.security import Principal
 
+PURGE_AT = 1024  # entries held before the expired ones are dropped
+
 
 class KeyCache:
     """Verified API keys, trusted for a few seconds to keep the hot path off the database."""
@@ -31,8 +33,11 @@ class KeyCache:
         """Remember a verified key."""
         if self.ttl_s > 0:
             digest = hashlib.sha256(key.encode()).hexdigest()
+            now = time.monotonic()
             with self._lock:
-                self._entries[digest] = (principal, time.monotonic() + self.ttl_s)
+                if len(self._entries) >= PURGE_AT:  # access tokens come and go: drop stale ones
+                    self._entries = {d: e for d, e in self._entries.items() if e[1] > now}
+                self._entries[digest] = (principal, now + self.ttl_s)
 
     def key_active(self, prefix: str) -> bool | None:
         """Whether the key behind an access token was active a moment ago; None = look it up."""
