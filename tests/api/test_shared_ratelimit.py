@@ -1,4 +1,5 @@
-"""Rate limits shared by worker processes through Redis, and the in-process fallback."""
+"""Rate limits shared by worker processes through Redis, the in-process fallback, and the
+bounded memory of this process's buckets and key cache."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from api.key_cache import PURGE_AT, KeyCache
 from api.ratelimit import RateLimiter, share_limiters
 from api.redis_buckets import RedisBuckets
+from core.security import Principal
+from domain.enums import Role
 
 REDIS_URL = os.environ.get("TOPLLANTAS_TEST_REDIS_URL")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="TOPLLANTAS_TEST_REDIS_URL is not set")
@@ -117,3 +121,15 @@ def test_a_process_forgets_refilled_buckets_and_keeps_the_ones_still_spending() 
     assert limiter.tracked() < 5_000  # the first wave is gone
     assert limiter.acquire("busy", now=100.5) > 0  # still limited, not forgotten
     assert limiter.acquire("visitor-1", now=100.5) == 0  # a forgotten one starts full
+
+
+def test_the_key_cache_drops_expired_access_tokens_when_it_fills() -> None:
+    """Every access token issued was cached for good; expired ones now go when it fills."""
+    cache = KeyCache(ttl_s=0.05)
+    who = Principal(key_prefix="tl_abc", name="integration", role=Role.INTEGRATION)
+    for n in range(PURGE_AT):
+        cache.put(f"token-{n}", who)
+    time.sleep(0.1)  # every one of them expired
+    cache.put("fresh", who)
+    assert cache.get("fresh") == who
+    assert len(cache._entries) == 1
