@@ -13,8 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from types import TracebackType
 from typing import Any
+
+# uvicorn closes a keep-alive connection after 5 s idle; one idle this long is not reused.
+IDLE_REUSE_S = 4.0
 
 
 class LeanClient:
@@ -34,6 +38,7 @@ class LeanClient:
         self.timeout_s = timeout_s
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
+        self._used = 0.0
 
     async def __aenter__(self) -> LeanClient:
         return self
@@ -63,6 +68,21 @@ class LeanClient:
         return await asyncio.wait_for(self._exchange(head + body), self.timeout_s)
 
     async def _exchange(self, request: bytes) -> tuple[int, Any]:
+        if self._writer is not None and time.monotonic() - self._used > IDLE_REUSE_S:
+            await self.aclose()  # the server is about to drop it: start afresh
+        reused = self._writer is not None
+        try:
+            return await self._once(request)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            if not reused:
+                raise
+        # The server closed the idle connection (uvicorn: after 5 s of keep-alive) as the
+        # request went out, before reading it: send it again on a new one, as browsers and
+        # httpx do. A connection that fails fresh is an error.
+        await self.aclose()
+        return await self._once(request)
+
+    async def _once(self, request: bytes) -> tuple[int, Any]:
         if self._writer is None:
             local = (self.local_address, 0) if self.local_address else None
             self._reader, self._writer = await asyncio.open_connection(
@@ -70,13 +90,16 @@ class LeanClient:
             )
         assert self._reader is not None
         reader, writer = self._reader, self._writer
-        writer.write(request)
-        await writer.drain()
         try:
+            writer.write(request)
+            await writer.drain()
             head = await reader.readuntil(b"\r\n\r\n")
         except asyncio.IncompleteReadError as exc:
             await self.aclose()
             raise ConnectionError("the server closed the connection") from exc
+        except ConnectionError:
+            await self.aclose()
+            raise
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
         headers = {}
@@ -87,6 +110,7 @@ class LeanClient:
             data = await self._chunks(reader)
         else:
             data = await reader.readexactly(int(headers.get("content-length", "0")))
+        self._used = time.monotonic()
         if headers.get("connection", "").lower() == "close":
             await self.aclose()
         return status, json.loads(data) if data else None
