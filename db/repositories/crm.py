@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from db.repositories.audit import record
-from db.tables import ChatSession, Customer, Interaction, Lead
+from db.tables import AuditLog, ChatSession, Customer, Interaction, Lead
 from domain.clock import utcnow
 from domain.dialogue import HandoffReason
 from domain.enums import CustomerKind
@@ -44,6 +44,32 @@ def customer_by_phone(
             reason="test persona" if is_test else "first contact",
         )
     return customer
+
+
+def claim_for_its_owner(session: Session, customer: Customer, *, actor: str) -> None:
+    """A message through a channel that vouches for the number (WhatsApp: Twilio signs it)
+    comes from the number's real owner. If an evaluator key made that number a test persona
+    (it writes ``"as": {"phone": ...}`` for a phone nobody had), the row becomes a real
+    customer now, off limits to evaluator keys at once; demo data and eval worlds, which no
+    key created, stay test data."""
+    if not customer.is_test:
+        return
+    made_by_a_key = session.exec(
+        select(AuditLog.id).where(
+            AuditLog.entity == "customer",
+            AuditLog.entity_id == str(customer.id),
+            AuditLog.action == "create",
+            col(AuditLog.actor).startswith("key:"),
+        )
+    ).first()
+    if made_by_a_key is None:
+        return
+    customer.is_test = False
+    session.add(customer)
+    record(
+        session, actor=actor, action="mark_real", entity="customer", entity_id=customer.id,
+        reason="its number wrote through WhatsApp",
+    )  # fmt: skip
 
 
 def guest_for_session(session: Session, session_id: str, *, actor: str) -> Customer:

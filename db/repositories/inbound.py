@@ -22,6 +22,7 @@ from db.engine import (
 )
 from db.repositories.audit import record
 from db.repositories.chat import customer_by_phone, start_session
+from db.repositories.crm import claim_for_its_owner
 from db.repositories.outbox import queue_message
 from db.tables import ChatSession, Customer, InboundMedia, InboundMessage
 from domain.clock import as_utc, utcnow
@@ -179,6 +180,7 @@ def _claim(
     actor = owner_of(fields.phone)
     name = (fields.profile_name or "Cliente WhatsApp")[:120]
     customer = customer_by_phone(session, fields.phone, name=name, actor=actor)
+    claim_for_its_owner(session, customer, actor=actor)
     chat = whatsapp_session(session, fields.phone, customer.id)
     if consent is not None:
         set_consent(session, customer, subscribed=consent, actor=actor)

@@ -26,6 +26,7 @@ from core.settings import (
 from db.engine import session_scope
 from db.tables import AuditLog, ChatSession, Customer
 from domain.enums import Role
+from tests.channels.support import form, post_signed, with_twilio
 from tests.conftest import bearer
 
 REAL_PHONE = "+528112345678"
@@ -153,6 +154,35 @@ def test_marking_a_customer_names_the_bad_field_or_id(
         bad = client.patch("/api/v1/customers/1", json=body, headers=admin)
         assert bad.status_code == 422, (body, bad.text)
         assert "is_test" in bad.text or "name" in bad.text
+
+
+def test_a_persona_an_evaluator_made_becomes_real_when_its_number_writes_on_whatsapp(
+    settings: Settings, engine: Engine, keys: dict[Role, str]
+) -> None:
+    """The number's owner is real: an evaluator key that made a phone its persona loses it
+    the moment that phone writes through Twilio; demo customers stay test data."""
+    signed = with_twilio(settings)
+    with TestClient(create_app(signed, engine=engine)) as app:
+        first = speak(app, keys[Role.EVALUATOR], NEW_PHONE, "hola")
+        assert first.status_code == 200, first.text
+        with Session(engine) as s:
+            demo = s.exec(
+                select(Customer)
+                .where(col(Customer.phone).is_not(None), col(Customer.is_test).is_(True))
+                .where(col(Customer.phone) != NEW_PHONE)
+                .order_by(col(Customer.id))
+            ).first()
+        assert demo is not None and demo.phone
+        for phone in (NEW_PHONE, demo.phone):
+            wrote = post_signed(app, form(phone, "hola, buenas tardes"), settings=signed)
+            assert wrote.status_code == 200, wrote.text
+        again = speak(app, keys[Role.EVALUATOR], NEW_PHONE, ORDERS, first.json()["session_id"])
+        assert again.status_code == 403 and again.json()["field"] == "as.phone"
+        assert speak(app, keys[Role.EVALUATOR], demo.phone).status_code == 200
+    with Session(engine) as s:
+        made = s.exec(select(Customer).where(Customer.phone == NEW_PHONE)).one()
+        assert made.is_test is False
+        assert s.get(Customer, demo.id).is_test is True  # type: ignore[union-attr]
 
 
 @pytest.fixture
