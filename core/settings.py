@@ -430,6 +430,12 @@ class Settings(BaseSettings):
                     "TOPLLANTAS_PUBLIC_BASE_URL must be set in production (the https URL Twilio "
                     "and customers reach us at, e.g. https://api.topllantas.mx)"
                 )
+        if "public_base_url" not in self.model_fields_set:
+            # Unset (development): where this server listens, so payment and tracking links
+            # work on any port. Written past pydantic's bookkeeping: it stays "unset" for the
+            # webhook's signature check.
+            host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+            self.__dict__["public_base_url"] = f"http://{host}:{self.port}"
         return self
 
     @property

@@ -61,3 +61,14 @@ def test_production_refuses_to_start_without_a_public_base_url(
     # Outside production the default (and the tunnel's forwarded URL) still serve a laptop.
     monkeypatch.delenv("TOPLLANTAS_PUBLIC_BASE_URL")
     assert Settings(environment="development").public_base_url
+
+
+def test_unset_the_public_url_is_where_this_server_listens() -> None:
+    """`TOPLLANTAS_PORT=8010 make run`: payment and tracking links point at port 8010, and the
+    URL still counts as unset for the webhook's signature check (development only)."""
+    moved = Settings(port=8010, host="0.0.0.0")
+    assert moved.public_base_url == "http://127.0.0.1:8010"
+    assert "public_base_url" not in moved.model_fields_set
+    assert Settings(port=8010, public_base_url="https://api.topllantas.mx").public_base_url == (
+        "https://api.topllantas.mx"
+    )
