@@ -91,7 +91,7 @@ QUANTITY_CHANGE = re.compile(
     r"\b(?:mejor|nomas|solo|solamente|que sean|y si (?:fueran|son|fuera)|si fueran|"
     r"en vez de \w+ (?:que sean |ponme |dame )?|en lugar de \w+ (?:que sean |ponme |dame )?|"
     r"cambialo a|cambiala a|cambio a|cambiame a|ahora|ponme|hazlo de|hazla de|dejalo en|"
-    r"dejala en|dejalas en|mejor que sean)\s+(\d{1,3}|una|un|dos|tres|cuatro|"
+    r"dejala en|dejalas en|mejor que sean|entonces|pues|entons)\s+(\d{1,3}|una|un|dos|tres|cuatro|"
     r"cinco|seis|ocho|diez|doce)\b(?!\s*(?:de la|am|pm|:|mil|pesos|dias|horas))"
 )
 NUMBER_WORDS = {

@@ -134,6 +134,8 @@ def tool_error(tool: str, message: str) -> str:
     """A refusal, said kindly (tools write their refusals for customers)."""
     detail = message.strip().rstrip(".")
     if tool in ("create_reservation", "change_reservation"):
+        if "WhatsApp" in detail or "asesor" in detail:  # the refusal says what to do instead
+            return f"No pude apartarlas 😕 {detail}."
         return f"No pude apartarlas 😕 ({detail}). ¿Quieres que revise otra sucursal u otra opción?"
     if detail:
         end = "" if detail.endswith(("?", "!", ")")) else "."

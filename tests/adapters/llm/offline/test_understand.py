@@ -106,6 +106,18 @@ def test_fewer_tires_after_reserving_is_a_quantity_correction(nlu: NLU) -> None:
     assert "correct_slot(quantity=2)" in found
 
 
+@pytest.mark.parametrize(
+    "text", ["bueno entonces 2", "entonces 2", "ok pues 2 llantas", "va, entonces 2"]
+)
+def test_entonces_with_a_number_changes_the_quantity_not_a_goodbye(nlu: NLU, text: str) -> None:
+    """After a quote for 4 (or a refusal for too many), "bueno entonces 2" is the new count;
+    it was taken for a goodbye ("bueno")."""
+    found = commands(nlu, text, "option", offers=OFFERS, quantity=4)
+    assert "correct_slot(quantity=2)" in found or "set_slot(quantity=2)" in found, found
+    later = commands(nlu, "entonces a las 2 de la tarde", "option", offers=OFFERS, quantity=4)
+    assert not any("quantity=2" in c for c in later), later  # an hour, not a count
+
+
 def test_home_or_shop_answer_sets_fulfilment_with_day_and_window(nlu: NLU) -> None:
     found = commands(
         nlu, "mejor a domicilio, el sabado en la mañana", "install_choice", folio="TL-1"
