@@ -119,6 +119,9 @@ def test_missing_slots_are_asked_for_not_guessed(client: TestClient) -> None:
         ("customer", "mi llanta trae un chipote, aplica la garantia?", "support"),
         ("customer", "se me poncho la llanta y ahora vibra el carro", "support"),
         ("customer", "cada cuanto debo rotar mis llantas", "support"),
+        # the spare on the car, not a delivery to move ("toda la semana" read as a reschedule)
+        ("customer", "traigo puesta la de refaccion, la delgadita, puedo andar asi toda la semana?",
+         "support"),  # fmt: skip
         ("customer", "donde esta mi pedido??", "logistics"),
         ("customer", "ya salio mi pedido TL-000003", "logistics"),
         ("customer", "quiero cambiar la hora de mi entrega", "logistics"),

@@ -71,6 +71,8 @@ _PRICE_QUESTION = re.compile(
     r"\b(?:cuanto|cuantos|precio|precios|cuesta|cuestan|sale|salen|cotiz\w*|tienen|hay|manejan)\b"
 )
 _BUYS = re.compile(r"\b(?:ocupo|necesito|quiero|busco|cotiza\w*|dame|vendes|venden)\b")
+# The spare tire on the car: how far and how long it may run is support's, not a delivery.
+_SPARE = re.compile(r"\b(?:refaccion|galleta|delgadita|llanta temporal|de repuesto)\b")
 _ORDER_WORDS = re.compile(r"\b(?:pedido|orden|folio|entrega|llega|llegan|apartado|factura)\b")
 _STILL = re.compile(
     r"\b(?:sigue|siguen|todavia|aun|otra vez|de nuevo|ya (?:la|las|lo) \w+|como nueva|como nuevas|"
@@ -222,6 +224,12 @@ def supervise(turn: Turn) -> AIMessage:
         return _transfer(turn, AgentName.SALES)  # "¿y dónde es exactamente?": addresses, hours
     if turn.has(CommandKind.CANCEL) or topics & SALES_TOPICS:
         return _transfer(turn, AgentName.SALES)
+    if (
+        intent == "delivery_reschedule"
+        and _SPARE.search(turn.text)
+        and not (e.folios or _ORDER_WORDS.search(turn.text))
+    ):
+        return _transfer(turn, AgentName.SUPPORT)  # "traigo la galleta, ¿ando así la semana?"
     if intent in LOGISTICS or Topic.ORDER_STATUS in topics:
         # A bare folio answers the support agent's question ("¿me compartes el folio?").
         if active == AgentName.SUPPORT and e.folios and len(turn.text.split()) <= 3:
