@@ -17,7 +17,7 @@ from domain.catalog import ProductPublic
 from knowledge_base.documents import Chunk, Document, Hit, chunk_document
 from knowledge_base.embeddings import KbEmbedding, build_embedding
 from knowledge_base.facts import business_facts
-from knowledge_base.lexical import LexicalIndex
+from knowledge_base.lexical import LexicalIndex, with_lay_terms
 from knowledge_base.loaders import load_path
 from knowledge_base.sheets import SOURCE as CATALOG_SOURCE
 from knowledge_base.sheets import product_sheets
@@ -209,6 +209,7 @@ class KnowledgeBase:
     def rank(self, text: str, *, mode: Mode = "fusion", k: int = 5) -> list[tuple[str, float]]:
         """Chunk ids with scores, best first: e5 alone, TF-IDF alone, or their fusion."""
         self.ensure_ready()
+        text = with_lay_terms(text)  # for e5; the TF-IDF side adds them itself
         lexical = self._lexical_index()
         if mode == "lexical":
             return lexical.rank(text, k)

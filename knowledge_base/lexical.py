@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -10,6 +11,20 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[impo
 from sklearn.preprocessing import normalize as l2_normalize  # type: ignore[import-untyped]
 
 from adapters.llm.offline.nlu.normalize import normalize
+
+# What customers call things the guides name otherwise; the guides' words are added to the
+# question (never replace it). The temporary spare is "la delgadita" or "la de emergencia" in
+# chat, "galleta" or "refacción temporal" in the guides.
+_LAY_TERMS = (
+    (re.compile(r"\b(?:delgadita|galletita|de emergencia|llanta chiquita)\b", re.I),
+     "galleta refacción temporal"),
+)  # fmt: skip
+
+
+def with_lay_terms(text: str) -> str:
+    """The question with the guides' words for the lay terms it uses."""
+    extra = [t for p, t in _LAY_TERMS if p.search(text) and t not in text]
+    return f"{text} ({'; '.join(extra)})" if extra else text
 
 
 def prepare(text: str) -> str:
@@ -42,7 +57,7 @@ class LexicalIndex:
         """The best ``limit`` chunk ids with their cosine similarity, best first."""
         if not self.ids:
             return []
-        query = prepare(text)
+        query = prepare(with_lay_terms(text))
         vector = l2_normalize(
             hstack([self._word.transform([query]), self._char.transform([query])])
         )

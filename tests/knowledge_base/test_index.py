@@ -132,6 +132,8 @@ def test_html_pdf_and_csv_files_are_searchable(empty_kb: KnowledgeBase, tmp_path
         ("cuanto cobran x alinear", "servicios-precios#cuanto-cuesta-la-alineacion"),
         ("ocupo factura q datos les doy", "pagos-facturacion-entrega#factura-electronica-cfdi"),
         ("a cuanto torque van los birlos", "instalacion#torque-de-apriete"),
+        ("traigo la delgadita, puedo andar asi toda la semana?", "refaccion#limites-de-la-"),
+        ("mi bmw no se poncha, si se me baja cuanto puedo andar asi", "runflat-tpms#cuanto-"),
     ],
 )
 def test_lay_questions_find_their_chunk(
