@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from db.engine import CONVERSATION_LOCK, advisory_key
+from db.engine import CONVERSATION_LOCK, advisory_xact_lock
 
 try:
     import fcntl
@@ -96,10 +96,7 @@ class ConversationLocks:
         with self._thread_lock(key):
             if self._pg is not None:
                 with self._pg.connect() as conn, conn.begin():
-                    conn.execute(
-                        sa.text("SELECT pg_advisory_xact_lock(:ns, :key)"),
-                        {"ns": CONVERSATION_LOCK, "key": advisory_key(key)},
-                    )
+                    advisory_xact_lock(conn, CONVERSATION_LOCK, key)
                     yield
                 return
             if fcntl is None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 # PostgreSQL advisory-lock namespaces (the first of the two keys), one per kind of lock.
@@ -19,7 +19,8 @@ CLAIM_LOCK = 1  # claiming an inbound WhatsApp message (db.repositories.inbound)
 TURN_LOCK = 2  # running a WhatsApp number's turn (db.repositories.inbound)
 CONVERSATION_LOCK = 3  # a conversation's turns in order (conversation.locks)
 LEADERSHIP_LOCK = 4  # the sweep's and scheduled jobs' single runner (db.leadership)
-GUEST_IP_LOCK = 5  # new anonymous holds from one address (db.repositories.guest_holds)
+CHECKPOINT_SETUP_LOCK = 5  # creating the conversation checkpoint tables (graphs.checkpointer)
+GUEST_IP_LOCK = 6  # new anonymous holds from one address (db.repositories.guest_holds)
 
 
 def advisory_key(text: str) -> int:
@@ -27,12 +28,13 @@ def advisory_key(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big", signed=True)
 
 
-def advisory_xact_lock(session: Session, namespace: int, text: str) -> None:
+def advisory_xact_lock(db: Session | Connection, namespace: int, text: str) -> None:
     """On PostgreSQL, wait for and hold ``(namespace, text)``'s advisory lock until the
-    session's transaction ends (every worker on every machine sees it). Nothing on SQLite,
-    whose write transactions are serial already."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
+    transaction of ``db`` (a session or a connection) ends: every worker on every machine
+    sees it. Nothing on SQLite, whose write transactions are serial already."""
+    dialect = db.dialect if isinstance(db, Connection) else db.get_bind().dialect
+    if dialect.name == "postgresql":
+        db.execute(
             sa.text("SELECT pg_advisory_xact_lock(:ns, :key)"),
             {"ns": namespace, "key": advisory_key(text)},
         )

@@ -12,8 +12,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from sqlalchemy.engine import make_url
 
 from core.settings import Settings
-
-SETUP_LOCK = 5  # advisory-lock namespace (conversations 3, leadership 4)
+from db.engine import CHECKPOINT_SETUP_LOCK
 
 
 @contextmanager
@@ -36,7 +35,7 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver[Any]]:
             # waits for every open transaction, a blocked lock request included (a deadlock).
             while True:
                 row = pg.execute(
-                    "SELECT pg_try_advisory_lock(%s, 0) AS taken", (SETUP_LOCK,)
+                    "SELECT pg_try_advisory_lock(%s, 0) AS taken", (CHECKPOINT_SETUP_LOCK,)
                 ).fetchone()
                 if row is not None and row["taken"]:
                     break
@@ -44,7 +43,7 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver[Any]]:
             try:
                 postgres.setup()
             finally:
-                pg.execute("SELECT pg_advisory_unlock(%s, 0)", (SETUP_LOCK,))
+                pg.execute("SELECT pg_advisory_unlock(%s, 0)", (CHECKPOINT_SETUP_LOCK,))
             yield postgres
         return
     from langgraph.checkpoint.sqlite import SqliteSaver

@@ -13,13 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from core.errors import Conflict
-from db.engine import (
-    CLAIM_LOCK,
-    TURN_LOCK,
-    advisory_key,
-    advisory_xact_lock,
-    session_scope,
-)
+from db.engine import CLAIM_LOCK, TURN_LOCK, advisory_xact_lock, session_scope
 from db.repositories.audit import record
 from db.repositories.chat import customer_by_phone, start_session
 from db.repositories.crm import claim_for_its_owner
@@ -82,10 +76,7 @@ def conversation_lock(engine: Engine, phone: str) -> Iterator[None]:
             yield
             return
         with engine.connect() as conn, conn.begin():
-            conn.execute(
-                sa.text("SELECT pg_advisory_xact_lock(:ns, :key)"),
-                {"ns": TURN_LOCK, "key": advisory_key(phone)},
-            )
+            advisory_xact_lock(conn, TURN_LOCK, phone)
             yield
 
 
