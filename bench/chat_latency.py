@@ -71,6 +71,15 @@ class Run:
     client_cpu_ms: float | None = None  # this client's CPU per turn (saturated)
     error_kinds: dict[str, int] = field(default_factory=dict)  # what the errors were
 
+    def error(self, kind: str) -> None:
+        """Count an HTTP error of this kind."""
+        self.errors += 1
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+
+    def kinds_text(self) -> str:
+        """The errors by kind: "ConnectionError x2, HTTP 500 x1"."""
+        return ", ".join(f"{k} x{n}" for k, n in sorted(self.error_kinds.items()))
+
 
 def seed(env: dict[str, str]) -> None:
     """The demo data, and the knowledge base's index built before any server starts: a fresh
@@ -131,14 +140,12 @@ async def _send(
             "/v1/chat", {"session_id": session_id, "message": text}
         )
     except (OSError, ValueError) as exc:  # transport failure, or a body that is not JSON
-        run.errors += 1
-        run.error_kinds[type(exc).__name__] = run.error_kinds.get(type(exc).__name__, 0) + 1
+        run.error(type(exc).__name__)
         return session_id, float("nan")
     ms = (time.perf_counter() - start) * 1000
     run.latencies.append(ms)
     if status != 200:
-        run.errors += 1
-        run.error_kinds[f"HTTP {status}"] = run.error_kinds.get(f"HTTP {status}", 0) + 1
+        run.error(f"HTTP {status}")
         return session_id, ms
     run.failed += body["reply"] == TROUBLE_REPLY
     return body["session_id"] or session_id, ms
@@ -371,7 +378,7 @@ def report(results: dict[str, Run]) -> None:
         if run.cpu_ms is not None:
             print(f"{'':<38} server CPU {run.cpu_ms:.1f} ms per turn (all turns of the run)")
         if run.failed or run.errors:
-            kinds = ", ".join(f"{k} x{n}" for k, n in sorted(run.error_kinds.items()))
+            kinds = run.kinds_text()
             print(
                 f"{'':<38} {run.failed} failed turns (trouble reply), {run.errors} HTTP errors"
                 + (f" ({kinds})" if kinds else "")
@@ -402,7 +409,7 @@ def report_saturated(results: dict[int, Run], clients: int, store: str) -> None:
             f"{run.failed + run.errors:>7}  {speedup}"
         )
         if run.error_kinds:
-            print(f"{'':>7} errors: " + ", ".join(f"{k} x{n}" for k, n in run.error_kinds.items()))
+            print(f"{'':>7} errors: {run.kinds_text()}")
     top = results[max(results)] if results else None
     if base is not None and base.rate and top is not None and top is not base and top.cpu_ms:
         # Every core busy with nothing idle: the most these CPU costs per turn allow when the
