@@ -122,6 +122,8 @@ def test_missing_slots_are_asked_for_not_guessed(client: TestClient) -> None:
         # the spare on the car, not a delivery to move ("toda la semana" read as a reschedule)
         ("customer", "traigo puesta la de refaccion, la delgadita, puedo andar asi toda la semana?",
          "support"),  # fmt: skip
+        ("customer", "tengo la delgadita puesta, puedo andar asi toda la semana?", "support"),
+        ("customer", "cuanto cuesta una llanta de refaccion para un versa 2019", "sales"),
         ("customer", "donde esta mi pedido??", "logistics"),
         ("customer", "ya salio mi pedido TL-000003", "logistics"),
         ("customer", "quiero cambiar la hora de mi entrega", "logistics"),

@@ -71,8 +71,11 @@ _PRICE_QUESTION = re.compile(
     r"\b(?:cuanto|cuantos|precio|precios|cuesta|cuestan|sale|salen|cotiz\w*|tienen|hay|manejan)\b"
 )
 _BUYS = re.compile(r"\b(?:ocupo|necesito|quiero|busco|cotiza\w*|dame|vendes|venden)\b")
-# The spare tire on the car: how far and how long it may run is support's, not a delivery.
-_SPARE = re.compile(r"\b(?:refaccion|galleta|delgadita|llanta temporal|de repuesto)\b")
+# The spare tire on the car (not one to buy): how far and how long it may run is support's.
+_SPARE_ON = re.compile(
+    r"\b(?:traigo|tengo|puse|llevo|ando con|voy con)\b.{0,30}"
+    r"\b(?:refaccion|galleta|delgadita|llanta temporal|de repuesto)\b"
+)
 _ORDER_WORDS = re.compile(r"\b(?:pedido|orden|folio|entrega|llega|llegan|apartado|factura)\b")
 _STILL = re.compile(
     r"\b(?:sigue|siguen|todavia|aun|otra vez|de nuevo|ya (?:la|las|lo) \w+|como nueva|como nuevas|"
@@ -220,16 +223,14 @@ def supervise(turn: Turn) -> AIMessage:
         appointments.ASKS.search(turn.text) and not e.folios and not _ORDER_WORDS.search(turn.text)
     ):
         return _transfer(turn, AgentName.SUPPORT)  # "agéndame la alineación el sábado"
+    if _SPARE_ON.search(turn.text) and not (e.folios or _ORDER_WORDS.search(turn.text)):
+        # "traigo la galleta, ¿ando así la semana?": whatever the classifier made of "toda la
+        # semana" (a delivery to move, how long a hold lasts), the spare on the car is support's
+        return _transfer(turn, AgentName.SUPPORT)
     if Topic.BRANCHES in topics and not e.folios:
         return _transfer(turn, AgentName.SALES)  # "¿y dónde es exactamente?": addresses, hours
     if turn.has(CommandKind.CANCEL) or topics & SALES_TOPICS:
         return _transfer(turn, AgentName.SALES)
-    if (
-        intent == "delivery_reschedule"
-        and _SPARE.search(turn.text)
-        and not (e.folios or _ORDER_WORDS.search(turn.text))
-    ):
-        return _transfer(turn, AgentName.SUPPORT)  # "traigo la galleta, ¿ando así la semana?"
     if intent in LOGISTICS or Topic.ORDER_STATUS in topics:
         # A bare folio answers the support agent's question ("¿me compartes el folio?").
         if active == AgentName.SUPPORT and e.folios and len(turn.text.split()) <= 3:
