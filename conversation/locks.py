@@ -26,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from db.engine import CONVERSATION_LOCK, advisory_xact_lock
+from db.engine import CONVERSATION_LOCK, advisory_xact_lock, ping_when_idle
 
 try:
     import fcntl
@@ -58,12 +58,13 @@ class ConversationLocks:
         self._guard = threading.Lock()
         self._pg: Engine | None = None
         if engine is not None and engine.dialect.name == "postgresql":
-            self._pg = sa.create_engine(
-                engine.url,
-                pool_size=LOCK_POOL_SIZE,
-                max_overflow=0,
-                pool_timeout=LOCK_WAIT_S,
-                pool_pre_ping=True,
+            self._pg = ping_when_idle(
+                sa.create_engine(
+                    engine.url,
+                    pool_size=LOCK_POOL_SIZE,
+                    max_overflow=0,
+                    pool_timeout=LOCK_WAIT_S,
+                )
             )
         elif fcntl is not None:
             directory.mkdir(parents=True, exist_ok=True)
