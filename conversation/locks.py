@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from db.engine import CONVERSATION_LOCK, advisory_xact_lock, ping_when_idle
 
@@ -92,21 +92,26 @@ class ConversationLocks:
         return self.directory / f"{bucket:04d}.lock"
 
     @contextmanager
-    def hold(self, key: str) -> Iterator[None]:
-        """Hold the key's lock for the block (waits while another thread or process has it)."""
+    def hold(self, key: str) -> Iterator[Connection | None]:
+        """Hold the key's lock for the block (waits while another thread or process has it).
+
+        On PostgreSQL the block gets the connection whose transaction holds the lock: what the
+        holder reads or writes on it commits when the lock is released, in no transaction of
+        its own (see ``conversation.service.turn_db``). Elsewhere None.
+        """
         with self._thread_lock(key):
             if self._pg is not None:
                 with self._pg.connect() as conn, conn.begin():
                     advisory_xact_lock(conn, CONVERSATION_LOCK, key)
-                    yield
+                    yield conn
                 return
             if fcntl is None:
-                yield
+                yield None
                 return
             fd = os.open(self._path(key), os.O_RDWR | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
-                yield
+                yield None
             finally:
                 os.close(fd)  # closing the descriptor releases the flock
 

@@ -13,7 +13,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from adapters.erp.factory import build_erp
@@ -26,7 +26,7 @@ from conversation.locks import ConversationLocks, machine_lock
 from conversation.screening import screen_message
 from conversation.transcript import last_text, outcome
 from core.settings import Settings
-from db.engine import session_scope
+from db.engine import joined_or_own
 from db.repositories.chat import log_turn
 from db.tables import Branch, ChatSession, Fitment, Product
 from domain.messages import TROUBLE_REPLY
@@ -143,14 +143,18 @@ class ChatService:
         if screened is not None:
             result = TurnResult(reply=screened, agent=SUPERVISOR, intent="invalid")
         else:
-            with self.locks.hold(f"chat:{chat.id}"):
-                result = self._turn(chat, text, on_event)
+            with self.locks.hold(f"chat:{chat.id}") as lock_connection:
+                result = self._turn(chat, text, on_event, lock_connection)
         if on_event is not None:
             on_event({"event": "message", "agent": result.agent, "reply": result.reply})
         return result
 
     def _turn(
-        self, chat: ChatSession, text: str, on_event: Callable[[dict[str, Any]], None] | None
+        self,
+        chat: ChatSession,
+        text: str,
+        on_event: Callable[[dict[str, Any]], None] | None,
+        lock_connection: Connection | None = None,
     ) -> TurnResult:
         ctx = ToolContext(
             engine=self.engine,
@@ -162,6 +166,7 @@ class ChatService:
             branch_code=chat.branch_code,
             erp=self.erp,
             kb=self.kb,
+            lock_connection=lock_connection,
         )
         ctx.on_event = on_event
         config: RunnableConfig = {"configurable": {"thread_id": chat.id}}
@@ -183,17 +188,16 @@ class ChatService:
         intent = ""
         try:
             intent = self.brain.analyze(text).intent
-            with session_scope(self.engine, write=True) as session:
-                row = session.get(ChatSession, chat.id)
-                if row is not None:
-                    log_turn(
-                        session,
-                        row,
-                        agent=agent,
-                        intent=intent,
-                        outcome=outcome(ctx.trace, intent),
-                        customer_id=ctx.effective_customer_id,
-                    )
+            with joined_or_own(self.engine, lock_connection, write=True) as db:
+                log_turn(
+                    db,
+                    chat.id,
+                    chat.channel,
+                    agent=agent,
+                    intent=intent,
+                    outcome=outcome(ctx.trace, intent),
+                    customer_id=ctx.effective_customer_id,
+                )
         except Exception:  # the turn happened (a reservation, say): its reply must still go out
             log.exception("CRM log of a turn failed in session %s", chat.id)
         return TurnResult(reply=reply, agent=agent, trace=ctx.trace, intent=intent)

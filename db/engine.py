@@ -130,6 +130,20 @@ def _write_lock(engine: Engine) -> AbstractContextManager[object]:
 _VERSIONS: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
 
 
+@contextmanager
+def joined_or_own(
+    engine: Engine, held: Connection | None, *, write: bool = False
+) -> Iterator[Session | Connection]:
+    """Where a few statements run: on ``held``, a connection whose open transaction someone
+    else commits (a conversation lock's: the statements commit with the lock's release and
+    cost no transaction of their own), or without one in a transaction of their own."""
+    if held is not None:
+        yield held
+        return
+    with session_scope(engine, write=write) as session:
+        yield session
+
+
 def data_version(engine: Engine) -> int:
     """A counter bumped by every write transaction this process commits (for read caches)."""
     return _VERSIONS.get(engine, 0)

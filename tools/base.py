@@ -11,13 +11,13 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from adapters.erp.base import ErpClient
 from core.errors import DomainError, ExternalServiceError
 from core.settings import Settings
-from db.engine import session_scope
+from db.engine import joined_or_own, session_scope
 from db.tables import ChatSession
 from domain.dialogue import DialogueState, PersonaRole
 from domain.tool_results import Result
@@ -67,6 +67,10 @@ class ToolContext:
     # The knowledge base (e5 + TF-IDF fusion) once the server has built it; None: the bundled
     # content by TF-IDF alone (knowledge_base.quick), ready in a fraction of a second.
     kb: KnowledgeSearch | None = None
+    # On PostgreSQL, the connection whose transaction holds this conversation's lock for the
+    # turn: the turn's own bookkeeping (resuming the dialogue, logging the turn) rides on it.
+    # Never the tools' transactions, which must commit on their own.
+    lock_connection: Connection | None = None
 
     def emit(self, event: dict[str, Any]) -> None:
         """Record a trace step and pass it to the live listener, if any."""
@@ -91,10 +95,10 @@ class ToolContext:
         committed a write but never finished its turn (a crash before the checkpoint, a
         failure after the write), the state that write committed, so a message run again sees
         the reservation it made instead of making a twin."""
-        with session_scope(self.engine) as session:
-            pending = session.exec(
+        with joined_or_own(self.engine, self.lock_connection) as db:
+            pending = db.execute(
                 select(ChatSession.dialogue).where(ChatSession.id == self.session_id)
-            ).first()
+            ).scalar()
         state = DialogueState.load(dict(pending)) if pending is not None else checkpointed
         state.turns = checkpointed.turns + 1
         return state

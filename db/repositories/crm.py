@@ -6,7 +6,10 @@ Each function takes the caller's session; the caller owns the transaction.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from db.repositories.audit import record
@@ -172,29 +175,36 @@ def list_leads(
 
 
 def log_turn(
-    session: Session,
-    chat: ChatSession,
+    db: Session | Connection,
+    session_id: str,
+    channel: str,
     *,
     agent: str,
     intent: str,
     outcome: str,
     customer_id: int | None,
 ) -> None:
-    """Record one customer turn for the CRM and move the session along."""
-    session.add(
-        Interaction(
-            session_id=chat.id,
+    """Record one customer turn for the CRM and move the session along: two statements, on a
+    session or on the connection that holds the conversation's lock (then committed with the
+    lock's release)."""
+    now = utcnow()
+    db.execute(
+        sa.insert(Interaction).values(
+            session_id=session_id,
             customer_id=customer_id,
-            channel=chat.channel,
+            channel=channel,
             agent=agent,
             intent=intent,
             outcome=outcome,
+            at=now,
         )
     )
-    chat.turns += 1
-    chat.active_agent = agent
-    chat.dialogue = None  # the turn ended: its checkpoint holds the state its tools committed
-    chat.updated_at = utcnow()
-    if customer_id and chat.customer_id is None:
-        chat.customer_id = customer_id
-    session.add(chat)
+    moved: dict[str, Any] = {
+        "turns": col(ChatSession.turns) + 1,
+        "active_agent": agent,
+        "dialogue": None,  # the turn ended: its checkpoint holds the state its tools committed
+        "updated_at": now,
+    }
+    if customer_id:  # set once (a guest bound to an anonymous conversation by a tool)
+        moved["customer_id"] = sa.func.coalesce(col(ChatSession.customer_id), customer_id)
+    db.execute(sa.update(ChatSession).where(col(ChatSession.id) == session_id).values(moved))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ def _backend_pid(engine: Engine) -> int:
 
 
 @pytest.fixture
-def pg(engine: Engine) -> Engine:
+def pg(engine: Engine) -> Iterator[Engine]:
     if engine.dialect.name != "postgresql":
         pytest.skip("the pool check is PostgreSQL's (SQLite has no server to lose)")
     own = make_engine(engine.url.render_as_string(hide_password=False))
