@@ -95,6 +95,26 @@ def seed(env: dict[str, str]) -> None:
         )
 
 
+def release_holds() -> int:
+    """Give back every unit the earlier runs reserved (the bench's customers reserve the same
+    few products): each run starts from the same stock, or a later run would find it gone
+    and measure the cheaper "no stock" turns."""
+    from datetime import timedelta
+
+    from core.settings import Settings
+    from db.engine import make_engine, session_scope
+    from db.repositories.orders import expire_reservations
+    from domain.clock import utcnow
+
+    engine = make_engine(Settings().resolved_database_url)
+    try:
+        with session_scope(engine, write=True) as session:
+            later = utcnow() + timedelta(days=365)
+            return len(expire_reservations(session, actor="bench", now=later))
+    finally:
+        engine.dispose()
+
+
 def in_process(conversations: int) -> Run:
     from conversation.service import open_chat_service
     from core.settings import Settings
@@ -513,6 +533,8 @@ def main() -> None:
     saturated_runs: dict[int, Run] = {}
     for workers in args.workers if wanted & {"open-loop", "closed-loop", "saturated"} else []:
         label = f"{workers} worker{'s' if workers > 1 else ''}"
+        released = release_holds()
+        print(f"{label}: {released} holds of earlier runs released", flush=True)
         server = serve(env, args.port, workers)
         base = f"http://127.0.0.1:{args.port}"
         try:
@@ -548,6 +570,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=60)
     if "in-process" in wanted:
+        release_holds()
         results[f"in process, {args.conversations} back-to-back"] = in_process(args.conversations)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
