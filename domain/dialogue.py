@@ -261,6 +261,9 @@ class Slots(_Slot):
     handoff_lead: int | None = None  # the case already handed to a person in this conversation
     handoff_kind: str | None = None  # its kind (HandoffReason): later details go to that case
     symptoms: str | None = None  # the customer's description of a tire problem, so far
+    kb_topic: str | None = None  # the question the last knowledge-base answer answered
+    kb_turn: int | None = None  # the turn it was asked in (a follow-up comes right after)
+    kb_follow_up: str | None = None  # "¿y a cuánto la inflo?": a follow-up being answered
     case_number: str | None = None  # the support case a technician is working on (CS-000123)
     appointment_service: str | None = None  # the shop service being booked (alignment, ...)
     appointment_day: date | None = None  # the day whose free slots were offered

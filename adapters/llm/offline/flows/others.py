@@ -6,7 +6,7 @@ import re
 
 from langchain_core.messages import AIMessage
 
-from adapters.llm.offline.flows import appointments, orders
+from adapters.llm.offline.flows import appointments, kb, orders
 from adapters.llm.offline.flows.state import apply_commands
 from adapters.llm.offline.flows.technician import technician
 from adapters.llm.offline.nlu import acts
@@ -115,6 +115,9 @@ def support(turn: Turn) -> AIMessage:
     score = acts.rating(turn.text) if awaiting == Awaiting.RATING else None
     if score is not None and turn.can("rate_case"):
         return call("rate_case", rating=score, comment=turn.analysis.text.strip()[:500] or None)
+    leaning = kb.follow_up(turn)  # "¿y a cuánto la inflo?" right after the spare's answer
+    if leaning is not None:
+        return leaning
     folio = e.folios[0] if e.folios else None
     if folio is None and awaiting != Awaiting.FOLIO:
         folio = slots.order_folio  # "¿aplica la garantía?" after the folio was given
@@ -166,7 +169,7 @@ def support(turn: Turn) -> AIMessage:
         if _ABOUT_TERMS.search(turn.text) and not diagnose(turn.text):
             # "¿qué cubre la garantía?", "¿cuánto dura?": the policy, before any folio.
             state.task = Task.SUPPORT
-            return call("search_knowledge_base", query=turn.text, k=2)
+            return kb.search(turn, turn.text)
         turn.expect(Awaiting.FOLIO, Task.SUPPORT)
         return say(ts.WARRANTY)
     if acts.WAITING_CASE.search(turn.text):
@@ -202,7 +205,7 @@ def support(turn: Turn) -> AIMessage:
         )
     if _RUN_FLAT.search(turn.text) and turn.can("search_knowledge_base"):
         # "las que no se ponchan": run-flat questions are answered by the guide, not diagnosed.
-        return call("search_knowledge_base", query=f"run flat {turn.text}", k=2)
+        return kb.search(turn, f"run flat {turn.text}")
     if (
         asks_price(turn.analysis)
         and turn.can("get_service_prices")
@@ -229,7 +232,7 @@ def support(turn: Turn) -> AIMessage:
     if len(turn.text.split()) >= 3:
         # "¿cada cuánto roto las llantas?", "¿qué cubre la garantía?": the knowledge base.
         state.task = Task.SUPPORT
-        return call("search_knowledge_base", query=turn.text, k=2)
+        return kb.search(turn, turn.text)
     return _care(turn)
 
 
@@ -242,7 +245,9 @@ def _care(turn: Turn) -> AIMessage:
 
 
 def _kb_answer(turn: Turn, answer: KbAnswer) -> AIMessage:
-    """The best passage, short, with its title; the care basics when nothing matched."""
+    """The best passage, short, with its title (for a follow-up, the sentences about it); the
+    care basics when nothing matched."""
+    answer = kb.answered(turn, answer)
     if not answer.passages:
         return _care(turn)
     turn.expect(Awaiting.NOTHING, Task.SUPPORT)

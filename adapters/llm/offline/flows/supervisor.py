@@ -11,7 +11,7 @@ import re
 
 from langchain_core.messages import AIMessage
 
-from adapters.llm.offline.flows import appointments
+from adapters.llm.offline.flows import appointments, kb
 from adapters.llm.offline.flows import logistics as deliveries
 from adapters.llm.offline.nlu import acts, staff_terms
 from adapters.llm.offline.templates import common as t
@@ -226,6 +226,14 @@ def supervise(turn: Turn) -> AIMessage:
     if _SPARE_ON.search(turn.text) and not (e.folios or _ORDER_WORDS.search(turn.text)):
         # "traigo la galleta, ¿ando así la semana?": whatever the classifier made of "toda la
         # semana" (a delivery to move, how long a hold lasts), the spare on the car is support's
+        return _transfer(turn, AgentName.SUPPORT)
+    if (
+        active == AgentName.SUPPORT
+        and kb.leans_on(turn)
+        and not (e.sizes or e.vehicle or e.folios or e.branches or _ORDER_WORDS.search(turn.text))
+    ):
+        # "¿y de alineación cada cuánto?", "¿y si las tengo al sol?" right after a guide's
+        # answer: the same conversation about the guides, not a sale of services.
         return _transfer(turn, AgentName.SUPPORT)
     if Topic.BRANCHES in topics and not e.folios:
         return _transfer(turn, AgentName.SALES)  # "¿y dónde es exactamente?": addresses, hours

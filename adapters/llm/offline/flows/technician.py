@@ -11,6 +11,7 @@ import re
 
 from langchain_core.messages import AIMessage
 
+from adapters.llm.offline.flows import kb
 from adapters.llm.offline.templates import cases as tcs
 from adapters.llm.offline.templates import support as ts
 from adapters.llm.offline.turn import Turn, call, say
@@ -117,8 +118,11 @@ def technician(turn: Turn) -> AIMessage:
         return call("list_my_cases", scope=scope)
     if (_CLAIM.search(text) or _RESOLVE.search(text) or note) and not number:
         return say(tcs.ASK_WHICH)
+    leaning = kb.follow_up(turn)  # "¿y hay que reapretar después?" after the torque answer
+    if leaning is not None:
+        return leaning
     if len(text.split()) >= 3 and turn.can("search_knowledge_base"):
-        return call("search_knowledge_base", query=text, k=2)  # "¿a cuánto aprieto birlos de 14?"
+        return kb.search(turn, text)  # "¿a cuánto aprieto birlos de 14?"
     return say(tcs.ASK_WHAT)
 
 
@@ -141,6 +145,7 @@ def _answer(turn: Turn) -> AIMessage:
         return say(tcs.case_detail(detail))
     answer = outcome.get(KbAnswer)
     if answer is not None:
+        answer = kb.answered(turn, answer)
         return say(ts.kb_answer(answer) if answer.passages else tcs.ASK_WHAT)
     update = outcome.get(CaseUpdate)
     if update is not None:
