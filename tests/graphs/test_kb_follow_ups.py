@@ -46,3 +46,12 @@ def test_short_follow_ups_stay_with_the_guides_and_find_their_own_words(
 def test_a_price_follow_up_still_gets_the_shop_prices(client: TestClient) -> None:
     _, price = talk(client, "cada cuanto debo rotar las llantas", "y eso cuanto sale?")
     assert "$" in price["reply"] and "IVA" in price["reply"], price["reply"]
+
+
+def test_what_the_thin_spare_can_take_is_supports_even_unasked_if_it_is_on(
+    client: TestClient,
+) -> None:
+    (limits,) = talk(client, "oye la galleta hasta cuantos km aguanta")
+    assert limits["agent"] == "support" and "80 km/h" in limits["reply"], limits["reply"]
+    (buying,) = talk(client, "cuanto cuesta una galleta para un versa 2019")
+    assert buying["agent"] == "sales"

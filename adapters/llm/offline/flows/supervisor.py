@@ -76,6 +76,12 @@ _SPARE_ON = re.compile(
     r"\b(?:traigo|tengo|puse|llevo|ando con|voy con)\b.{0,30}"
     r"\b(?:refaccion|galleta|delgadita|llanta temporal|de repuesto)\b"
 )
+# ... and what the thin spare can take, asked without saying it is on: "¿la galleta hasta cuántos
+# km aguanta?" (not "¿cuánto cuesta una galleta?", a sale).
+_SPARE_LIMITS = re.compile(
+    r"\b(?:galleta|delgadita|llanta temporal|refaccion temporal)\b.{0,40}"
+    r"\b(?:aguanta\w*|km|kilometros|velocidad|rapido|cuanto dura|dura|presion|infl\w*)\b"
+)
 _ORDER_WORDS = re.compile(r"\b(?:pedido|orden|folio|entrega|llega|llegan|apartado|factura)\b")
 _STILL = re.compile(
     r"\b(?:sigue|siguen|todavia|aun|otra vez|de nuevo|ya (?:la|las|lo) \w+|como nueva|como nuevas|"
@@ -223,7 +229,8 @@ def supervise(turn: Turn) -> AIMessage:
         appointments.ASKS.search(turn.text) and not e.folios and not _ORDER_WORDS.search(turn.text)
     ):
         return _transfer(turn, AgentName.SUPPORT)  # "agéndame la alineación el sábado"
-    if _SPARE_ON.search(turn.text) and not (e.folios or _ORDER_WORDS.search(turn.text)):
+    spare = _SPARE_ON.search(turn.text) or _SPARE_LIMITS.search(turn.text)
+    if spare and not (e.folios or _ORDER_WORDS.search(turn.text)):
         # "traigo la galleta, ¿ando así la semana?": whatever the classifier made of "toda la
         # semana" (a delivery to move, how long a hold lasts), the spare on the car is support's
         return _transfer(turn, AgentName.SUPPORT)
