@@ -97,7 +97,7 @@ class ConversationLocks:
 
         On PostgreSQL the block gets the connection whose transaction holds the lock: what the
         holder reads or writes on it commits when the lock is released, in no transaction of
-        its own (see ``conversation.service.turn_db``). Elsewhere None.
+        its own (see ``db.engine.joined_or_own``). Elsewhere None.
         """
         with self._thread_lock(key):
             if self._pg is not None:
